@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+
+from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from procedures.demo import seed_catalogue, seed_units
+
+
+class Command(BaseCommand):
+    help = "Load the demo province: Huế's real units and procedures, demo staff. Idempotent."
+
+    def handle(self, *args, **options):
+        units = seed_units()
+        self.stdout.write(
+            f"Units: {units['units']} wards and communes, {units['districts']} former districts, "
+            f"{units['former_units']} former wards and communes"
+        )
+        catalogue = seed_catalogue()
+        self.stdout.write(
+            f"Procedures: {catalogue.created} new, {catalogue.updated} updated, "
+            f"{catalogue.unchanged} unchanged"
+        )
+        created = seed_accounts()
+        self.stdout.write(f"Demo accounts: {created} new (password {DEMO_PASSWORD})")
+        self.stdout.write(
+            self.style.SUCCESS("Demo ready: " + ", ".join(a[0] for a in DEMO_ACCOUNTS))
+        )

@@ -1,0 +1,24 @@
+from .calendar import CalendarException
+from .catalogue import (
+    ClockPolicy,
+    Field,
+    Level,
+    OnlineLevel,
+    Procedure,
+    ProcedureVersion,
+    RequiredDocument,
+)
+from .units import Unit, UnitKind
+
+__all__ = [
+    "CalendarException",
+    "ClockPolicy",
+    "Field",
+    "Level",
+    "OnlineLevel",
+    "Procedure",
+    "ProcedureVersion",
+    "RequiredDocument",
+    "Unit",
+    "UnitKind",
+]

@@ -1,0 +1,62 @@
+"""Reads of the procedures app: the finder's search and the catalogue."""
+
+from django.db.models import Q, QuerySet
+
+from procedures.models import Procedure
+from procedures.text import fold
+
+MAX_QUERY_LENGTH = 200
+MAX_TOKENS = 12
+
+
+def normalise_query(query: str) -> list[str]:
+    """The folded words of a search, bounded so that a 10,000-character query costs nothing."""
+    return fold(query[: MAX_QUERY_LENGTH * 2])[:MAX_QUERY_LENGTH].split()[:MAX_TOKENS]
+
+
+def procedure_catalogue() -> QuerySet[Procedure]:
+    return (
+        Procedure.objects.filter(is_active=True, current_version__isnull=False)
+        .select_related("current_version", "field")
+        .order_by("code")
+    )
+
+
+def procedure_search(*, query: str = "", field: str = "", level: str = "") -> list[Procedure]:
+    """Procedures matching every word of the query, diacritics ignored, best match first.
+
+    Ranking: the whole phrase at the start of the name, then the whole phrase in the name,
+    then every word in the name, then matches in the field; shorter names first within a rank.
+    """
+    procedures = procedure_catalogue()
+    if field:
+        procedures = procedures.filter(field__code=field)
+    if level:
+        procedures = procedures.filter(level=level)
+    tokens = normalise_query(query)
+    if not tokens:
+        return list(procedures)
+    condition = Q()
+    for token in tokens:
+        condition &= Q(current_version__search_text__contains=token)
+    matches = list(procedures.filter(condition))
+    phrase = " ".join(tokens)
+
+    def rank(procedure: Procedure) -> tuple:
+        version = procedure.current_version
+        name = fold(version.name_vi)
+        name_en = fold(version.name_en)
+        code_hit = procedure.code == query.strip()
+        if code_hit:
+            score = 0
+        elif name.startswith(phrase) or name_en.startswith(phrase):
+            score = 1
+        elif phrase in name or phrase in name_en:
+            score = 2
+        elif all(t in name.split() or t in name_en.split() for t in tokens):
+            score = 3
+        else:
+            score = 4
+        return (score, len(name), procedure.code)
+
+    return sorted(matches, key=rank)

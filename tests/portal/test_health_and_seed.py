@@ -1,0 +1,44 @@
+from unittest import mock
+
+from django.core.management import call_command
+from django.db.utils import OperationalError
+
+from portal.models import StaffRole, User
+from procedures.models import Procedure, ProcedureVersion, Unit
+
+
+def test_healthz_is_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "up"
+
+
+def test_healthz_is_503_when_the_database_does_not(client, db):
+    with mock.patch("portal.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_seed_demo_loads_hue_and_running_it_twice_changes_nothing(demo):
+    call_command("seed_demo")
+    counts = (
+        Unit.objects.count(),
+        ProcedureVersion.objects.count(),
+        User.objects.count(),
+        StaffRole.objects.count(),
+    )
+    call_command("seed_demo")
+    assert (
+        Unit.objects.count(),
+        ProcedureVersion.objects.count(),
+        User.objects.count(),
+        StaffRole.objects.count(),
+    ) == counts
+    assert Unit.objects.filter(kind__in=["ward", "commune", "special_zone"]).count() == 40
+    assert Unit.objects.get(code="19774").name_vi == "Phường Kim Long"
+    assert Unit.objects.filter(kind="legacy", legacy_level="district").count() == 9
+    assert Procedure.objects.count() >= 80
+    assert User.objects.get(username="clerk.kimlong").check_password("demo12345")
+    assert StaffRole.objects.filter(
+        user__username="official.hue", unit__code="46", role="official"
+    ).exists()
