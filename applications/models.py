@@ -157,6 +157,11 @@ class Dossier(models.Model):
         related_name="legacy_dossiers",
     )
     is_transferred = models.BooleanField(_("inherited from a former unit"), default=False)
+    submission_key = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Client token: a double-clicked submit makes one dossier.",
+    )
     version = models.PositiveIntegerField(
         default=1, help_text="Bumped by every change; guards stale forms."
     )
@@ -181,6 +186,11 @@ class Dossier(models.Model):
                 fields=["legacy_unit", "legacy_code"],
                 condition=~models.Q(legacy_code=""),
                 name="uniq_legacy_code",
+            ),
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="uniq_submission_key",
             ),
         ]
 

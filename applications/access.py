@@ -1,0 +1,74 @@
+"""Who may see a dossier and who may act on it: scoped to the user's units and roles.
+
+A user who may not see a dossier gets 404 everywhere, never a hint that it exists.
+"""
+
+from django.db.models import Q, QuerySet
+
+from applications.models import Dossier
+from portal.models import Role
+
+# Which roles may take each action (besides a superuser). "citizen" is the applicant.
+ACTION_ROLES: dict[str, set[str]] = {
+    "receive": {Role.CLERK, Role.LEADER},
+    "refuse": {Role.CLERK, Role.LEADER},
+    "start_review": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
+    "request_supplement": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
+    "supplement": {"citizen", Role.CLERK, Role.LEADER},
+    "request_payment": {Role.SPECIALIST, Role.LEADER},
+    "confirm_payment": {Role.CLERK, Role.LEADER},
+    "resolve": {Role.SPECIALIST, Role.LEADER},
+    "reject": {Role.SPECIALIST, Role.LEADER},
+    "stop": {Role.LEADER},
+    "return_result": {Role.CLERK, Role.LEADER},
+    "withdraw": {"citizen", Role.CLERK, Role.LEADER},
+    "apologize": {Role.SPECIALIST, Role.LEADER},
+}
+ACTIONS = tuple(ACTION_ROLES)
+
+
+def _roles(user) -> list[tuple[int, str]]:
+    if not hasattr(user, "_motcua_roles"):
+        user._motcua_roles = list(user.staff_roles.values_list("unit_id", "role"))
+    return user._motcua_roles
+
+
+def is_staff_member(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(_roles(user)))
+
+
+def visible_dossiers(user) -> QuerySet[Dossier]:
+    dossiers = Dossier.objects.all()
+    if not user.is_authenticated:
+        return dossiers.none()
+    if user.is_superuser or any(role == Role.OFFICIAL for _, role in _roles(user)):
+        return dossiers
+    units = {unit for unit, role in _roles(user)}
+    return dossiers.filter(
+        Q(handling_unit_id__in=units) | Q(receiving_unit_id__in=units) | Q(applicant_user=user)
+    )
+
+
+def roles_on(user, dossier: Dossier) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    roles = {
+        role
+        for unit, role in _roles(user)
+        if role != Role.OFFICIAL and unit in (dossier.handling_unit_id, dossier.receiving_unit_id)
+    }
+    if dossier.applicant_user_id == user.pk:
+        roles.add("citizen")
+    return roles
+
+
+def may(user, action: str, dossier: Dossier) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return bool(roles_on(user, dossier) & ACTION_ROLES[action])
+
+
+def available_actions(user, dossier: Dossier) -> list[str]:
+    """The actions this user may take on this dossier now, and nothing else."""
+    allowed_now = {t.name for t in dossier.get_available_state_transitions()}
+    return [a for a in ACTIONS if a in allowed_now and may(user, a, dossier)]

@@ -1,0 +1,292 @@
+"""Dossier API (DESIGN.md names). Thin: parse input, call a service or selector, serialise."""
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from applications import access, selectors, services, timeliness
+from applications.models import Channel, Dossier, DossierEvent
+from portal.errors import NotFound
+from procedures.models import Unit
+from procedures.selectors import procedure_catalogue
+
+
+class TokenObtain(ObtainAuthToken):
+    """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`."""
+
+
+class EventOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DossierEvent
+        fields = ["action", "from_state", "to_state", "actor_label", "at", "note", "extra"]
+
+
+class DossierOutput(serializers.ModelSerializer):
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure_version.name")
+    procedure_version = serializers.IntegerField(source="procedure_version.number")
+    receiving_unit = serializers.CharField(source="receiving_unit.code")
+    handling_unit = serializers.CharField(source="handling_unit.code")
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    timeliness = serializers.SerializerMethodField()
+    applicant_id_number = serializers.SerializerMethodField()
+    applicant_phone = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "state",
+            "timeliness",
+            "procedure",
+            "procedure_name",
+            "procedure_version",
+            "receiving_unit",
+            "handling_unit",
+            "channel",
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "assignee",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "apology_due_at",
+            "resolved_at",
+            "returned_at",
+            "fee_vnd",
+            "result_number",
+            "reason",
+            "legacy_code",
+            "is_transferred",
+            "version",
+            "actions",
+        ]
+
+    def get_timeliness(self, obj) -> str | None:
+        return timeliness.of(obj, self.context["now"])
+
+    def get_applicant_id_number(self, obj) -> str:
+        return selectors.mask(obj.applicant_id_number)
+
+    def get_applicant_phone(self, obj) -> str:
+        return selectors.mask(obj.applicant_phone)
+
+    def get_actions(self, obj) -> list[str]:
+        return access.available_actions(self.context["request"].user, obj)
+
+
+class DossierDetailOutput(DossierOutput):
+    history = EventOutput(source="events", many=True)
+    applicant_email = serializers.EmailField()
+    applicant_address = serializers.CharField()
+
+    class Meta(DossierOutput.Meta):
+        fields = [*DossierOutput.Meta.fields, "applicant_email", "applicant_address", "history"]
+
+    def get_applicant_id_number(self, obj) -> str:
+        return obj.applicant_id_number
+
+    def get_applicant_phone(self, obj) -> str:
+        return obj.applicant_phone
+
+
+class DossierCreateInput(serializers.Serializer):
+    procedure = serializers.CharField()
+    unit = serializers.CharField()
+    handling_unit = serializers.CharField(required=False, allow_blank=True)
+    applicant_name = serializers.CharField(max_length=200)
+    applicant_id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    applicant_phone = serializers.CharField(max_length=15, required=False, allow_blank=True)
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)
+    applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
+    submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    checked_documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    due_at = serializers.DateTimeField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+def _output(request, dossier, detail=True):
+    cls = DossierDetailOutput if detail else DossierOutput
+    return cls(dossier, context={"request": request, "now": timezone.now()}).data
+
+
+class DossierListCreate(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("unit", str),
+            OpenApiParameter("legacy_code", str),
+            OpenApiParameter("procedure", str),
+        ],
+        responses=DossierOutput(many=True),
+    )
+    def get(self, request):
+        from portal.api import Pagination
+
+        dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(dossiers, request, view=self)
+        now = timezone.now()
+        data = DossierOutput(page, many=True, context={"request": request, "now": now}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(request=DossierCreateInput, responses={201: DossierDetailOutput})
+    def post(self, request):
+        data = DossierCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        procedure = procedure_catalogue().filter(code=values["procedure"]).first()
+        if procedure is None:
+            raise NotFound(_("Unknown procedure code."))
+        unit = Unit.objects.filter(code=values["unit"]).first()
+        if unit is None:
+            raise NotFound(_("Unknown unit code."))
+        handling = None
+        if values.get("handling_unit"):
+            handling = Unit.objects.filter(code=values["handling_unit"]).first()
+            if handling is None:
+                raise NotFound(_("Unknown unit code."))
+        files = {}
+        for name, upload in request.FILES.items():
+            if not name.startswith("document_") or not name[9:].isdigit():
+                continue
+            files[int(name[9:])] = upload
+        dossier = services.dossier_create(
+            procedure=procedure,
+            unit=unit,
+            handling_unit=handling,
+            applicant=services.Applicant(
+                name=values["applicant_name"],
+                id_number=values.get("applicant_id_number", ""),
+                phone=values.get("applicant_phone", ""),
+                email=values.get("applicant_email", ""),
+                address=values.get("applicant_address", ""),
+            ),
+            channel=values["channel"],
+            actor=request.user,
+            files=files,
+            checked_documents=values.get("checked_documents"),
+            submission_key=values.get("submission_key", "")
+            or request.headers.get("Idempotency-Key", ""),
+            due_at=values.get("due_at"),
+            note=values.get("note", ""),
+        )
+        return Response(_output(request, dossier), status=status.HTTP_201_CREATED)
+
+
+class DossierDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=DossierDetailOutput)
+    def get(self, request, code):
+        return Response(_output(request, selectors.dossier_get(user=request.user, code=code)))
+
+
+class ActionInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    assignee = serializers.CharField(required=False, allow_blank=True)
+    amount = serializers.IntegerField(required=False, min_value=1, max_value=10_000_000_000)
+    method = serializers.ChoiceField(choices=["desk", "electronic", "post"], required=False)
+    result_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    new_due_at = serializers.DateTimeField(required=False)
+    due_at = serializers.DateTimeField(required=False)
+    expected_version = serializers.IntegerField(required=False, min_value=1)
+
+
+class DossierAction(APIView):
+    """POST /api/v1/dossiers/{code}/{action}/: 200 with the dossier; 409 invalid_transition when
+    the state does not allow it; 403 when the user may not; 404 when the user may not see it."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=ActionInput, responses=DossierDetailOutput)
+    def post(self, request, code, action):
+        if action not in services.ACTION_SERVICES:
+            raise NotFound(_("Unknown action."))
+        dossier = selectors.dossier_get(user=request.user, code=code)
+        data = ActionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        kwargs = {
+            "dossier": dossier,
+            "actor": request.user,
+            "expected_version": v.get("expected_version"),
+        }
+        text = v.get("reason") or v.get("note") or ""
+        if action in ("refuse", "reject", "stop", "request_supplement", "apologize", "withdraw"):
+            kwargs["reason"] = text
+        else:
+            kwargs["note"] = v.get("note", "")
+        if action == "receive":
+            kwargs["due_at"] = v.get("due_at")
+        elif action == "start_review" and v.get("assignee"):
+            kwargs["assignee"] = get_object_or_404(get_user_model(), username=v["assignee"])
+        elif action == "request_payment":
+            kwargs["amount"] = v.get("amount")
+        elif action == "return_result":
+            kwargs["method"] = v.get("method", "desk")
+        elif action == "resolve":
+            kwargs["result_number"] = v.get("result_number", "")
+            kwargs["result_file"] = request.FILES.get("result")
+        elif action == "apologize":
+            kwargs["new_due_at"] = v.get("new_due_at")
+        elif action == "supplement":
+            kwargs["files"] = {
+                int(name[9:]): f
+                for name, f in request.FILES.items()
+                if name.startswith("document_") and name[9:].isdigit()
+            }
+        dossier = services.ACTION_SERVICES[action](**kwargs)
+        return Response(_output(request, dossier))
+
+
+class LookupOutput(serializers.Serializer):
+    code = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    timeliness = serializers.SerializerMethodField()
+    procedure = serializers.CharField(source="procedure_version.name")
+    unit = serializers.CharField(source="handling_unit.name")
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+
+    def get_timeliness(self, obj) -> str | None:
+        return timeliness.of(obj, timezone.now())
+
+
+class LookupThrottle(ScopedRateThrottle):
+    def timer(self):
+        # Read the clock at call time (DRF binds `time.time` once, at import).
+        return time.time()
+
+
+class Lookup(APIView):
+    """Public look-up by code and the last 4 digits of the phone; no personal data; throttled."""
+
+    throttle_classes = [LookupThrottle]
+    throttle_scope = "lookup"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("phone", str, required=True)], responses=LookupOutput
+    )
+    def get(self, request, code):
+        dossier = selectors.dossier_lookup(
+            code=code, phone_last4=request.query_params.get("phone", "")
+        )
+        return Response(LookupOutput(dossier).data)

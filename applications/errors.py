@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from portal.errors import Conflict, DomainError
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class StaleDossier(Conflict):
+    code = "conflict"
+
+
+class MissingDocuments(DomainError):
+    code = "missing_documents"
+    default_message = _("Some required documents are missing.")
+
+
+class BadAttachment(DomainError):
+    code = "bad_attachment"
+
+
+class InvalidDossier(DomainError):
+    code = "invalid"

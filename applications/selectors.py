@@ -1,0 +1,80 @@
+"""Reads of dossiers across a trust boundary: always through the actor's scope."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from applications import access, timeliness
+from applications.models import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, Dossier
+from portal.errors import NotFound
+
+
+def dossier_list(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
+    filters = filters or {}
+    now = timezone.now()
+    dossiers = access.visible_dossiers(user).select_related(
+        "procedure", "procedure_version", "handling_unit", "receiving_unit", "assignee"
+    )
+    if filters.get("state"):
+        dossiers = dossiers.filter(state__in=filters["state"].split(","))
+    if filters.get("unit"):
+        dossiers = dossiers.filter(handling_unit__code=filters["unit"])
+    if filters.get("legacy_code"):
+        dossiers = dossiers.filter(legacy_code=filters["legacy_code"])
+    if filters.get("procedure"):
+        dossiers = dossiers.filter(procedure__code=filters["procedure"])
+    if filters.get("assignee"):
+        dossiers = dossiers.filter(assignee__username=filters["assignee"])
+    overdue = filters.get("overdue")
+    if overdue in ("true", "1", True):
+        dossiers = timeliness.with_timeliness(dossiers, now).filter(timeliness=timeliness.OVERDUE)
+    elif overdue in ("false", "0", False):
+        dossiers = timeliness.with_timeliness(dossiers, now).exclude(timeliness=timeliness.OVERDUE)
+    return dossiers.order_by("due_at", "id")
+
+
+def work_queue(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
+    """Open dossiers, the most urgent first: overdue, then by due moment."""
+    return dossier_list(user=user, filters=filters).filter(
+        state__in=[*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING]
+    )
+
+
+def dossier_get(*, user, code: str) -> Dossier:
+    dossier = (
+        access.visible_dossiers(user)
+        .select_related(
+            "procedure", "procedure_version", "handling_unit", "receiving_unit", "assignee"
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound()
+    return dossier
+
+
+def dossier_lookup(*, code: str, phone_last4: str) -> Dossier:
+    """Public look-up by code and the last 4 digits of the phone; a wrong code and wrong digits
+    look the same."""
+    dossier = (
+        Dossier.objects.select_related("procedure_version", "handling_unit")
+        .filter(code=code)
+        .first()
+    )
+    digits = (phone_last4 or "").strip()
+    if (
+        dossier is None
+        or len(digits) != 4
+        or not digits.isdigit()
+        or not dossier.applicant_phone
+        or not dossier.applicant_phone.endswith(digits)
+    ):
+        raise NotFound()
+    return dossier
+
+
+def mask(value: str, keep: int = 3) -> str:
+    """Citizen IDs and phones in lists: only the last digits show."""
+    if not value:
+        return ""
+    return "•" * max(len(value) - keep, 0) + value[-keep:]
