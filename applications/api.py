@@ -215,7 +215,9 @@ class DossierAction(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(request=ActionInput, responses=DossierDetailOutput)
+    @extend_schema(
+        operation_id="v1_dossiers_action", request=ActionInput, responses=DossierDetailOutput
+    )
     def post(self, request, code, action):
         if action not in services.ACTION_SERVICES:
             raise NotFound(_("Unknown action."))
