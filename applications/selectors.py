@@ -32,11 +32,12 @@ def dossier_list(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
     return dossiers.order_by("due_at", "id")
 
 
+OPEN_STATES = {*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING, "submitted"}
+
+
 def work_queue(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
-    """Open dossiers, the most urgent first: overdue, then by due moment."""
-    return dossier_list(user=user, filters=filters).filter(
-        state__in=[*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING]
-    )
+    """Open dossiers (waiting for the desk, or being processed), ordered by due moment."""
+    return dossier_list(user=user, filters=filters).filter(state__in=OPEN_STATES)
 
 
 def dossier_get(*, user, code: str) -> Dossier:

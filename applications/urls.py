@@ -1,5 +1,9 @@
 from django.urls import path
 
+from applications import views
+
 app_name = "desk"
 
-urlpatterns: list[path] = []
+urlpatterns = [
+    path("", views.work_queue, name="queue"),
+]
