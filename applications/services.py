@@ -104,6 +104,24 @@ def _transition(dossier: Dossier, action: str, actor, *, check_role: bool = True
     return before
 
 
+def _act(
+    dossier, action: str, actor, expected_version, *, note="", extra=None, **changes
+) -> Dossier:
+    """The common shape of an action: lock, check and move, set the fields, save, record."""
+    dossier = _lock(dossier, expected_version)
+    before = _transition(dossier, action, actor)
+    for field, value in changes.items():
+        setattr(dossier, field, value)
+    _save(dossier, actor, list(changes))
+    _record(dossier, action=action, from_state=before, actor=actor, note=note, extra=extra)
+    return dossier
+
+
+def _close_open_stops(dossier: Dossier, now: datetime) -> None:
+    """A dossier that ends while its clock stands still closes the open stop."""
+    dossier.clock_stops.filter(ended_at__isnull=True).update(ended_at=now)
+
+
 def _require(value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -299,13 +317,15 @@ def dossier_receive(*, dossier, actor, note="", due_at=None, expected_version=No
 def dossier_refuse(*, dossier, actor, reason, expected_version=None) -> Dossier:
     """Form 03: refused at reception, with the specific reason."""
     reason = _require(reason, _("Give the reason for the refusal."))
-    dossier = _lock(dossier, expected_version)
-    before = _transition(dossier, "refuse", actor)
-    dossier.reason = reason
-    dossier.closed_at = timezone.now()
-    _save(dossier, actor, ["reason", "closed_at"])
-    _record(dossier, action="refuse", from_state=before, actor=actor, note=reason)
-    return dossier
+    return _act(
+        dossier,
+        "refuse",
+        actor,
+        expected_version,
+        note=reason,
+        reason=reason,
+        closed_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -490,28 +510,33 @@ def dossier_resolve(
 @transaction.atomic
 def dossier_reject(*, dossier, actor, reason, expected_version=None) -> Dossier:
     reason = _require(reason, _("Give the written reason for the rejection."))
-    dossier = _lock(dossier, expected_version)
-    before = _transition(dossier, "reject", actor)
-    dossier.reason = reason
-    dossier.resolved_at = timezone.now()
-    _save(dossier, actor, ["reason", "resolved_at"])
-    _record(dossier, action="reject", from_state=before, actor=actor, note=reason)
-    return dossier
+    return _act(
+        dossier,
+        "reject",
+        actor,
+        expected_version,
+        note=reason,
+        reason=reason,
+        resolved_at=timezone.now(),
+    )
 
 
 @transaction.atomic
 def dossier_stop(*, dossier, actor, reason, expected_version=None) -> Dossier:
     """Form 05 of Circular 03/2025: processing stops by notice, with the reason."""
     reason = _require(reason, _("Give the reason for stopping."))
-    dossier = _lock(dossier, expected_version)
-    before = _transition(dossier, "stop", actor)
     now = timezone.now()
-    dossier.reason = reason
-    dossier.closed_at = now
-    dossier.clock_stops.filter(ended_at__isnull=True).update(ended_at=now)
-    dossier.clock_stopped_at = None
-    _save(dossier, actor, ["reason", "closed_at", "clock_stopped_at"])
-    _record(dossier, action="stop", from_state=before, actor=actor, note=reason)
+    dossier = _act(
+        dossier,
+        "stop",
+        actor,
+        expected_version,
+        note=reason,
+        reason=reason,
+        closed_at=now,
+        clock_stopped_at=None,
+    )
+    _close_open_stops(dossier, now)
     return dossier
 
 
@@ -521,35 +546,34 @@ def dossier_return_result(
 ) -> Dossier:
     if method not in ReturnMethod.values:
         raise InvalidDossier(_("Return at the desk, electronically or by post."))
-    dossier = _lock(dossier, expected_version)
-    before = _transition(dossier, "return_result", actor)
     now = timezone.now()
-    dossier.returned_at = now
-    dossier.closed_at = now
-    dossier.return_method = method
-    _save(dossier, actor, ["returned_at", "closed_at", "return_method"])
-    _record(
+    return _act(
         dossier,
-        action="return_result",
-        from_state=before,
-        actor=actor,
+        "return_result",
+        actor,
+        expected_version,
         note=note,
         extra={"method": method},
+        returned_at=now,
+        closed_at=now,
+        return_method=method,
     )
-    return dossier
 
 
 @transaction.atomic
 def dossier_withdraw(*, dossier, actor, reason="", expected_version=None) -> Dossier:
-    dossier = _lock(dossier, expected_version)
-    before = _transition(dossier, "withdraw", actor)
     now = timezone.now()
-    dossier.closed_at = now
-    dossier.reason = reason
-    dossier.clock_stops.filter(ended_at__isnull=True).update(ended_at=now)
-    dossier.clock_stopped_at = None
-    _save(dossier, actor, ["closed_at", "reason", "clock_stopped_at"])
-    _record(dossier, action="withdraw", from_state=before, actor=actor, note=reason)
+    dossier = _act(
+        dossier,
+        "withdraw",
+        actor,
+        expected_version,
+        note=reason,
+        reason=reason,
+        closed_at=now,
+        clock_stopped_at=None,
+    )
+    _close_open_stops(dossier, now)
     return dossier
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from applications.backlog import import_backlog, read_backlog
+from portal.commands import fail_import
 from procedures.errors import ImportFailed
 from procedures.models import Unit
 
@@ -21,11 +22,7 @@ class Command(BaseCommand):
         try:
             result = import_backlog(rows=read_backlog(file), unit=units[unit], legacy=units[legacy])
         except ImportFailed as exc:
-            for problem in exc.problems:
-                self.stderr.write(problem)
-            raise CommandError(
-                f"Nothing imported: {len(exc.problems)} problem(s) in {file}"
-            ) from None
+            raise fail_import(self, exc, file) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.imported} dossiers imported, {result.already_present} already present"

@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from portal.commands import fail_import
 from procedures.errors import ImportFailed
 from procedures.importing import read_procedure_file
 from procedures.services import procedures_import
@@ -15,11 +16,7 @@ class Command(BaseCommand):
         try:
             records = read_procedure_file(file)
         except ImportFailed as exc:
-            for problem in exc.problems:
-                self.stderr.write(problem)
-            raise CommandError(
-                f"Nothing imported: {len(exc.problems)} problem(s) in {file}"
-            ) from None
+            raise fail_import(self, exc, file) from None
         result = procedures_import(records=records)
         self.stdout.write(
             self.style.SUCCESS(
