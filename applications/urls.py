@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from applications import views
 
@@ -6,4 +6,6 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.work_queue, name="queue"),
+    path("", include("applications.urls_forms")),
+    path("", include("applications.urls_tickets")),
 ]

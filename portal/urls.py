@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("portal.urls_pages")),
     path("", include("procedures.urls")),
     path("desk/", include("applications.urls")),
+    path("dashboard/", include("applications.urls_dashboard")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
