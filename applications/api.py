@@ -2,8 +2,6 @@
 
 import time
 
-from django.contrib.auth import get_user_model
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from applications import access, selectors, services, timeliness
+from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
 from portal.errors import NotFound
 from procedures.models import Unit
@@ -161,11 +160,7 @@ class DossierListCreate(APIView):
             handling = Unit.objects.filter(code=values["handling_unit"]).first()
             if handling is None:
                 raise NotFound(_("Unknown unit code."))
-        files = {}
-        for name, upload in request.FILES.items():
-            if not name.startswith("document_") or not name[9:].isdigit():
-                continue
-            files[int(name[9:])] = upload
+        files = document_files(request.FILES)
         dossier = services.dossier_create(
             procedure=procedure,
             unit=unit,
@@ -224,37 +219,13 @@ class DossierAction(APIView):
         dossier = selectors.dossier_get(user=request.user, code=code)
         data = ActionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        v = data.validated_data
-        kwargs = {
-            "dossier": dossier,
-            "actor": request.user,
-            "expected_version": v.get("expected_version"),
-        }
-        text = v.get("reason") or v.get("note") or ""
-        if action in ("refuse", "reject", "stop", "request_supplement", "apologize", "withdraw"):
-            kwargs["reason"] = text
-        else:
-            kwargs["note"] = v.get("note", "")
-        if action == "receive":
-            kwargs["due_at"] = v.get("due_at")
-        elif action == "start_review" and v.get("assignee"):
-            kwargs["assignee"] = get_object_or_404(get_user_model(), username=v["assignee"])
-        elif action == "request_payment":
-            kwargs["amount"] = v.get("amount")
-        elif action == "return_result":
-            kwargs["method"] = v.get("method", "desk")
-        elif action == "resolve":
-            kwargs["result_number"] = v.get("result_number", "")
-            kwargs["result_file"] = request.FILES.get("result")
-        elif action == "apologize":
-            kwargs["new_due_at"] = v.get("new_due_at")
-        elif action == "supplement":
-            kwargs["files"] = {
-                int(name[9:]): f
-                for name, f in request.FILES.items()
-                if name.startswith("document_") and name[9:].isdigit()
-            }
-        dossier = services.ACTION_SERVICES[action](**kwargs)
+        dossier = run_action(
+            action=action,
+            dossier=dossier,
+            actor=request.user,
+            values=data.validated_data,
+            files=request.FILES,
+        )
         return Response(_output(request, dossier))
 
 

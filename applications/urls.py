@@ -6,6 +6,10 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.work_queue, name="queue"),
+    path("tiep-nhan/", views.reception_start, name="reception-start"),
+    path("tiep-nhan/<str:procedure_code>/", views.reception, name="reception"),
+    path("ho-so/<str:code>/", views.dossier_page, name="dossier"),
+    path("ho-so/<str:code>/<str:action>/", views.dossier_action, name="dossier-action"),
     path("", include("applications.urls_forms")),
     path("", include("applications.urls_tickets")),
 ]

@@ -1,14 +1,46 @@
-"""The one-stop desk pages (staff login): the work queue of the user's units."""
+"""The one-stop desk pages (staff login): work queue, walk-in reception, the dossier page."""
 
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from applications import access, selectors, timeliness
-from applications.models import State
+from applications import access, selectors, services, timeliness
+from applications.actions import document_files, run_action
+from applications.errors import InvalidDossier
+from applications.models import ReturnMethod, State
+from portal.errors import DomainError, NotFound
+from procedures.models import Unit
+from procedures.selectors import procedure_catalogue, procedure_search
+
+DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
+ACTION_LABELS = {
+    "receive": gettext_lazy("Receive"),
+    "refuse": gettext_lazy("Refuse to receive"),
+    "start_review": gettext_lazy("Hand to a specialist"),
+    "request_supplement": gettext_lazy("Ask for a supplement"),
+    "supplement": gettext_lazy("Record the supplement"),
+    "request_payment": gettext_lazy("Ask for payment"),
+    "confirm_payment": gettext_lazy("Confirm payment"),
+    "resolve": gettext_lazy("Issue the result"),
+    "reject": gettext_lazy("Reject"),
+    "stop": gettext_lazy("Stop processing"),
+    "return_result": gettext_lazy("Return the result"),
+    "withdraw": gettext_lazy("Withdraw"),
+    "apologize": gettext_lazy("Apologise and set a new date"),
+}
 
 
 @login_required
@@ -43,3 +75,189 @@ def work_queue(request):
             "mine": bool(request.GET.get("mine")),
         },
     )
+
+
+# --- The dossier page: documents, history, and the actions the user may take now ---------------
+
+
+class ActionForm(forms.Form):
+    note = forms.CharField(required=False, max_length=4000)
+    reason = forms.CharField(required=False, max_length=4000)
+    assignee = forms.CharField(required=False, max_length=150)
+    amount = forms.IntegerField(required=False, min_value=1, max_value=10_000_000_000)
+    method = forms.ChoiceField(required=False, choices=[("", ""), *list(ReturnMethod.choices)])
+    result_number = forms.CharField(required=False, max_length=60)
+    new_due_at = forms.DateTimeField(required=False, input_formats=DATETIME_INPUTS)
+    due_at = forms.DateTimeField(required=False, input_formats=DATETIME_INPUTS)
+    expected_version = forms.IntegerField(required=False, min_value=1)
+
+
+def _staff_or_403(user):
+    if not access.is_staff_member(user):
+        raise PermissionDenied
+
+
+@login_required
+def dossier_page(request, code):
+    _staff_or_403(request.user)
+    try:
+        dossier = selectors.dossier_get(user=request.user, code=code)
+    except NotFound:
+        raise Http404 from None
+    now = timezone.now()
+    documents = list(dossier.procedure_version.documents.all())
+    attachments = list(dossier.attachments.select_related("document"))
+    by_document = {}
+    for attachment in attachments:
+        by_document.setdefault(attachment.document_id, []).append(attachment)
+    specialists = (
+        get_user_model()
+        .objects.filter(
+            staff_roles__unit=dossier.handling_unit, staff_roles__role__in=["specialist", "leader"]
+        )
+        .distinct()
+        .order_by("username")
+    )
+    word = timeliness.of(dossier, now)
+    return render(
+        request,
+        "desk/dossier.html",
+        {
+            "dossier": dossier,
+            "timeliness": word,
+            "timeliness_label": timeliness.LABELS.get(word, ""),
+            "documents": [(d, by_document.get(d.pk, [])) for d in documents],
+            "other_attachments": by_document.get(None, []),
+            "events": dossier.events.all(),
+            "actions": access.available_actions(request.user, dossier),
+            "specialists": specialists,
+            "return_methods": ReturnMethod.choices,
+            "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def dossier_action(request, code, action):
+    _staff_or_403(request.user)
+    try:
+        dossier = selectors.dossier_get(user=request.user, code=code)
+    except NotFound:
+        raise Http404 from None
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Check the values you entered: %(fields)s") % {"fields": ", ".join(form.errors)},
+        )
+        return redirect("desk:dossier", code=code)
+    try:
+        run_action(
+            action=action,
+            dossier=dossier,
+            actor=request.user,
+            values=form.cleaned_data,
+            files=request.FILES,
+        )
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)}
+        )
+    return redirect("desk:dossier", code=code)
+
+
+# --- Walk-in reception from the procedure's checklist -----------------------------------------
+
+
+def _desk_units(user):
+    """The units where the user may receive dossiers at the desk."""
+    if user.is_superuser:
+        return Unit.objects.filter(kind__in=["ward", "commune", "special_zone"])
+    return Unit.objects.filter(
+        staff_roles__user=user, staff_roles__role__in=["clerk", "leader"]
+    ).distinct()
+
+
+@login_required
+def reception_start(request):
+    units = _desk_units(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    results = procedure_search(query=query) if query.strip() else []
+    return render(
+        request, "desk/reception_start.html", {"query": query[:200], "results": results[:30]}
+    )
+
+
+@login_required
+def reception(request, procedure_code):
+    units = list(_desk_units(request.user))
+    if not units:
+        raise PermissionDenied
+    procedure = get_object_or_404(
+        procedure_catalogue().prefetch_related("current_version__documents"), code=procedure_code
+    )
+    documents = list(procedure.current_version.documents.all())
+    values = {"unit": units[0].code, "submission_key": uuid.uuid4().hex}
+    checked: set[int] = set()
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "").strip() for k in RECEPTION_FIELDS}
+        checked = {int(x) for x in request.POST.getlist("checked") if x.isdigit()}
+        unit = next((u for u in units if u.code == values["unit"]), None)
+        try:
+            if unit is None:
+                raise InvalidDossier(_("Choose one of your units."))
+            due_at = None
+            if values.get("due_at"):
+                due_at = forms.DateTimeField(input_formats=DATETIME_INPUTS).clean(values["due_at"])
+            dossier = services.dossier_create(
+                procedure=procedure,
+                unit=unit,
+                applicant=services.Applicant(
+                    name=values["applicant_name"],
+                    id_number=values["applicant_id_number"],
+                    phone=values["applicant_phone"],
+                    email=values["applicant_email"],
+                    address=values["applicant_address"],
+                ),
+                channel=values["channel"] if values["channel"] in ("desk", "post") else "desk",
+                actor=request.user,
+                files=document_files(request.FILES),
+                checked_documents=sorted(checked | set(document_files(request.FILES))),
+                submission_key=values["submission_key"][:64],
+                due_at=due_at,
+                note=values["note"],
+            )
+        except forms.ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Received: %(code)s.") % {"code": dossier.code})
+            return redirect("desk:dossier", code=dossier.code)
+    return render(
+        request,
+        "desk/reception.html",
+        {
+            "procedure": procedure,
+            "version": procedure.current_version,
+            "documents": documents,
+            "checked": checked,
+            "values": values,
+            "units": units,
+            "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+RECEPTION_FIELDS = (
+    "unit", "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email",
+    "applicant_address", "channel", "submission_key", "due_at", "note",
+)  # fmt: skip

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from applications.models import Dossier
@@ -31,3 +32,106 @@ def test_the_desk_needs_a_staff_login(client, demo):
     assert client.get("/desk/").status_code == 302
     client.force_login(User.objects.get(username="citizen"))
     assert client.get("/desk/").status_code == 403
+
+
+@pytest.fixture
+def procedure(demo):
+    from procedures.models import Procedure
+
+    return (
+        Procedure.objects.filter(current_version__processing_unit="working_days")
+        .order_by("code")
+        .first()
+    )
+
+
+def _walk_in(client, procedure, **extra):
+    docs = [d.pk for d in procedure.current_version.documents.all() if d.required]
+    data = {
+        "unit": "19774",
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_id_number": "046090001234",
+        "applicant_phone": "0905111222",
+        "channel": "desk",
+        "submission_key": "walk-in-1",
+        "checked": [str(d) for d in docs],
+        **extra,
+    }
+    return client.post(f"/desk/tiep-nhan/{procedure.code}/", data)
+
+
+def test_a_clerk_receives_a_walk_in_from_the_checklist_and_lands_on_the_dossier(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    assert client.get(f"/desk/tiep-nhan/{procedure.code}/").status_code == 200
+    response = _walk_in(client, procedure)
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/desk/ho-so/{dossier.code}/"
+    assert dossier.state == "received"
+    page = client.get(response["Location"]).content.decode()
+    assert dossier.code in page
+    assert 'id="action-start_review"' in page
+    assert 'id="action-resolve"' not in page
+
+
+def test_a_double_clicked_reception_makes_one_dossier(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    _walk_in(client, procedure)
+    _walk_in(client, procedure)
+    assert Dossier.objects.count() == 1
+
+
+def test_missing_documents_keep_the_form_and_say_what_is_missing(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    response = _walk_in(client, procedure, checked=[], applicant_address="12 Kim Long")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "12 Kim Long" in html
+    assert "Nguyễn Văn An" in html
+    assert not Dossier.objects.exists()
+
+
+def test_the_desk_takes_a_dossier_to_returned_through_its_page(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    code = _walk_in(client, procedure)["Location"].rstrip("/").rsplit("/", 1)[1]
+
+    def act(user, action, **data):
+        client.force_login(User.objects.get(username=user))
+        version = Dossier.objects.get(code=code).version
+        return client.post(f"/desk/ho-so/{code}/{action}/", {"expected_version": version, **data})
+
+    act("clerk.kimlong", "start_review", assignee="specialist.kimlong")
+    act("specialist.kimlong", "resolve", result_number="15/QĐ-UBND")
+    act("clerk.kimlong", "return_result", method="desk")
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.state == "returned"
+    assert list(dossier.events.values_list("action", flat=True)) == [
+        "submit",
+        "receive",
+        "start_review",
+        "resolve",
+        "return_result",
+    ]
+
+
+def test_a_stale_page_cannot_act_twice(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    code = _walk_in(client, procedure)["Location"].rstrip("/").rsplit("/", 1)[1]
+    version = Dossier.objects.get(code=code).version
+    client.post(
+        f"/desk/ho-so/{code}/request_supplement/", {"expected_version": version, "reason": "Thiếu"}
+    )
+    client.force_login(User.objects.get(username="leader.kimlong"))
+    response = client.post(
+        f"/desk/ho-so/{code}/start_review/", {"expected_version": version}, follow=True
+    )
+    assert Dossier.objects.get(code=code).state == "awaiting_supplement"
+    assert "Hoa" in response.content.decode()
+
+
+def test_another_wards_clerk_gets_404_on_the_dossier_page(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    code = _walk_in(client, procedure)["Location"].rstrip("/").rsplit("/", 1)[1]
+    client.force_login(User.objects.get(username="clerk.thuanhoa"))
+    assert client.get(f"/desk/ho-so/{code}/").status_code == 404
+    assert client.post(f"/desk/ho-so/{code}/start_review/", {}).status_code == 404
