@@ -135,3 +135,33 @@ def test_another_wards_clerk_gets_404_on_the_dossier_page(client, procedure):
     client.force_login(User.objects.get(username="clerk.thuanhoa"))
     assert client.get(f"/desk/ho-so/{code}/").status_code == 404
     assert client.post(f"/desk/ho-so/{code}/start_review/", {}).status_code == 404
+
+
+def test_the_public_lookup_page_shows_the_state_without_personal_data(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    code = _walk_in(client, procedure)["Location"].rstrip("/").rsplit("/", 1)[1]
+    client.logout()
+    html = client.get("/tra-cuu/", {"code": code, "phone": "1222"}).content.decode()
+    assert code in html
+    assert "Nguyễn Văn An" not in html
+    assert "046090001234" not in html
+    wrong_digits = client.get("/tra-cuu/", {"code": code, "phone": "0000"})
+    wrong_code = client.get("/tra-cuu/", {"code": "19774-000000-0000", "phone": "1222"})
+    assert wrong_digits.status_code == wrong_code.status_code == 404
+
+
+def test_the_public_lookup_page_is_throttled(client, demo):
+    from django.core.cache import cache
+
+    from applications import views_public
+
+    from freezegun import freeze_time
+
+    cache.clear()
+    with freeze_time("2026-03-10T10:00:30+07:00"):  # one throttle window for the whole loop
+        statuses = [
+            client.get("/tra-cuu/", {"code": "x", "phone": "1234"}).status_code
+            for _ in range(views_public.LOOKUP_LIMIT_PER_MINUTE + 1)
+        ]
+    assert statuses[-1] == 429
+    assert set(statuses[:-1]) == {404}
