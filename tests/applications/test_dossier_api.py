@@ -324,3 +324,23 @@ def test_fifty_concurrent_submissions_get_fifty_distinct_gapless_codes(
 
 
 __all__ = ["pdf"]
+
+
+def test_manage_py_draws_the_dossier_state_graph(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("graph_transitions", "applications.Dossier", stdout=out)
+    dot = out.getvalue()
+    assert dot.startswith("digraph")
+    for state in (
+        "submitted",
+        "received",
+        "in_review",
+        "awaiting_supplement",
+        "returned",
+        "withdrawn",
+    ):
+        assert state in dot
