@@ -1,3 +1,9 @@
-"""Routes filled in by the feature that owns this module."""
+"""`/api/v1/stats/` (DESIGN.md fixed name)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from applications import api_stats
+
+urlpatterns = [
+    path("stats/", api_stats.StatsView.as_view(), name="api-stats"),
+]

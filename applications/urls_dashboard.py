@@ -1,3 +1,11 @@
-"""Routes filled in by the feature that owns this module."""
+"""`/dashboard/`: the officials' dashboard (DESIGN.md fixed name)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from applications import views_dashboard
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views_dashboard.dashboard, name="index"),
+]

@@ -1,0 +1,106 @@
+"""The officials' dashboard (DESIGN.md: `/dashboard/`): server-rendered, no JavaScript needed.
+
+The same figures and the same access as `GET /api/v1/stats/` (applications/stats.py): provincial
+officials and superusers see the whole city, a unit leader their own unit (another unit: 404),
+anyone else 403.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from applications import stats
+from portal.errors import NotFound
+
+# Columns of the per-ward table that can be sorted, and which way they sort first.
+SORTABLE = {
+    "name": "asc",
+    "received": "desc",
+    "online_rate": "desc",
+    "resolved": "desc",
+    "on_time_rate": "desc",
+    "in_progress": "desc",
+    "overdue": "desc",
+    "progress_score": "desc",
+}
+OVERDUE_LIST_LIMIT = 200
+
+
+def _sorted(rows: list[dict], key: str, direction: str) -> list[dict]:
+    """Sort by one column; rows without a figure (nothing received) always go last."""
+    if key == "name":
+        return sorted(rows, key=lambda r: r["name"].casefold(), reverse=direction == "desc")
+    present = [r for r in rows if r[key] is not None]
+    missing = [r for r in rows if r[key] is None]
+    present.sort(key=lambda r: (r[key], r["name"].casefold()), reverse=direction == "desc")
+    return present + sorted(missing, key=lambda r: r["name"].casefold())
+
+
+def _sort_links(request, key: str, direction: str) -> dict[str, dict]:
+    links = {}
+    for column, first in SORTABLE.items():
+        params = request.GET.copy()
+        params["sort"] = column
+        if column == key:
+            params["dir"] = "asc" if direction == "desc" else "desc"
+            state = "ascending" if direction == "asc" else "descending"
+        else:
+            params["dir"] = first
+            state = "none"
+        links[column] = {"url": f"?{params.urlencode()}", "aria_sort": state}
+    return links
+
+
+@login_required
+def dashboard(request):
+    if not stats.may_read(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    error = None
+    try:
+        query = stats.parse_query(request.GET)
+    except stats.InvalidStatsQuery as exc:
+        # Show what was wrong above the default figures rather than an empty page.
+        error = exc.message
+        query = stats.parse_query({})
+    try:
+        by_unit = stats.dossier_stats_by(user=request.user, query=query, group_by="unit", now=now)
+        by_field = stats.dossier_stats_by(user=request.user, query=query, group_by="field", now=now)
+        overdue = list(
+            stats.overdue_dossiers(
+                user=request.user, query=query, now=now, limit=OVERDUE_LIST_LIMIT
+            )
+        )
+    except NotFound:
+        raise Http404 from None
+    sort = request.GET.get("sort", "name")
+    if sort not in SORTABLE:
+        sort = "name"
+    direction = request.GET.get("dir", SORTABLE[sort])
+    if direction not in ("asc", "desc"):
+        direction = SORTABLE[sort]
+    units = list(stats.units_for(request.user))
+    totals = stats.totals(by_unit)
+    for dossier in overdue:
+        dossier.days_overdue = max((now - dossier.due_at).days, 0)
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "error": error,
+            "query": query,
+            "units": units,
+            "whole_city": stats.scope_units(request.user) is None,
+            "totals": totals,
+            "backlog": totals["in_progress"],
+            "by_unit": _sorted(by_unit, sort, direction),
+            "by_field": by_field,
+            "overdue": overdue,
+            "overdue_more": totals["overdue"] - len(overdue),
+            "sort": sort,
+            "links": _sort_links(request, sort, direction),
+        },
+        status=400 if error else 200,
+    )

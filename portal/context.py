@@ -1,0 +1,19 @@
+"""What every page's navigation needs to know about the user (links they may follow)."""
+
+from django.utils.functional import SimpleLazyObject
+
+
+def navigation(request):
+    user = request.user
+
+    def desk():
+        from applications.access import is_staff_member
+
+        return is_staff_member(user)
+
+    def dashboard():
+        from applications.stats import may_read
+
+        return user.is_authenticated and may_read(user)
+
+    return {"nav_desk": SimpleLazyObject(desk), "nav_dashboard": SimpleLazyObject(dashboard)}
