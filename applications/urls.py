@@ -12,4 +12,5 @@ urlpatterns = [
     path("ho-so/<str:code>/<str:action>/", views.dossier_action, name="dossier-action"),
     path("", include("applications.urls_forms")),
     path("", include("applications.urls_tickets")),
+    path("", include("applications.urls_complaints")),
 ]

@@ -15,6 +15,8 @@ api_v1 = [
 urlpatterns = [
     path("", include("portal.urls_pages")),
     path("", include("procedures.urls")),
+    path("", include("applications.urls_citizen")),
+    path("", include("applications.urls_payments")),
     path("desk/", include("applications.urls")),
     path("dashboard/", include("applications.urls_dashboard")),
     path("admin/", admin.site.urls),
