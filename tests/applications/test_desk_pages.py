@@ -152,10 +152,9 @@ def test_the_public_lookup_page_shows_the_state_without_personal_data(client, pr
 
 def test_the_public_lookup_page_is_throttled(client, demo):
     from django.core.cache import cache
+    from freezegun import freeze_time
 
     from applications import views_public
-
-    from freezegun import freeze_time
 
     cache.clear()
     with freeze_time("2026-03-10T10:00:30+07:00"):  # one throttle window for the whole loop
