@@ -25,8 +25,13 @@ from portal.errors import DomainError, NotFound
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue, procedure_search
 
+STATE_LABELS = dict(State.choices)
 DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
 ACTION_LABELS = {
+    "submit": gettext_lazy("Submitted"),
+    "import_backlog": gettext_lazy("Inherited from the former unit"),
+    "flag_overdue": gettext_lazy("Flagged overdue"),
+    "apology_draft": gettext_lazy("Apology drafted"),
     "receive": gettext_lazy("Receive"),
     "refuse": gettext_lazy("Refuse to receive"),
     "start_review": gettext_lazy("Hand to a specialist"),
@@ -128,7 +133,14 @@ def dossier_page(request, code):
             "timeliness_label": timeliness.LABELS.get(word, ""),
             "documents": [(d, by_document.get(d.pk, [])) for d in documents],
             "other_attachments": by_document.get(None, []),
-            "events": dossier.events.all(),
+            "events": [
+                (
+                    event,
+                    ACTION_LABELS.get(event.action, event.action),
+                    STATE_LABELS.get(event.to_state, ""),
+                )
+                for event in dossier.events.all()
+            ],
             "actions": access.available_actions(request.user, dossier),
             "specialists": specialists,
             "return_methods": ReturnMethod.choices,
