@@ -1,5 +1,8 @@
 """Demo dossiers: a few hundred across states, wards, channels and fields."""
 
+from pathlib import Path
+
+from applications.backlog import import_backlog, read_backlog
 from applications.generation import generate_dossiers
 from applications.models import Dossier
 from procedures.models import Unit
@@ -18,3 +21,20 @@ def seed_dossiers() -> str:
     ]
     made = generate_dossiers(count=DEMO_COUNT, units=units, key_prefix=DEMO_PREFIX, seed=118)
     return f"Dossiers: {made} demo dossiers"
+
+
+# Synthetic rows in the shape of the dossiers Kim Long inherited from the former Phú Xuân
+# district (about 400 in reality; names and phones are made up).
+BACKLOG_FILE = Path(__file__).resolve().parent / "data" / "backlog_phu_xuan_kim_long.csv"
+
+
+def seed_backlog() -> str:
+    result = import_backlog(
+        rows=read_backlog(BACKLOG_FILE),
+        unit=Unit.objects.get(code="19774"),
+        legacy=Unit.objects.get(code="475"),
+    )
+    return (
+        f"Backlog from Phú Xuân district: {result.imported} new, "
+        f"{result.already_present} already present"
+    )

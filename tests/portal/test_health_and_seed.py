@@ -65,6 +65,7 @@ def test_seed_demo_adds_a_few_hundred_dossiers_once_in_every_state(demo):
         )
     )
     assert {"on_track", "early"} <= words
+    assert Dossier.objects.filter(is_transferred=True, legacy_unit__code="475").count() == 40
     codes = Dossier.objects.values_list("code", flat=True)
     assert len(set(codes)) == len(codes)
 

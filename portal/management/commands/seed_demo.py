@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from applications.demo import seed_dossiers
+from applications.demo import seed_backlog, seed_dossiers
 from applications.demo_tickets import seed_counters
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from procedures.demo import seed_catalogue, seed_units
@@ -23,6 +23,7 @@ class Command(BaseCommand):
         created = seed_accounts()
         self.stdout.write(f"Demo accounts: {created} new (password {DEMO_PASSWORD})")
         self.stdout.write(seed_dossiers())
+        self.stdout.write(seed_backlog())
         self.stdout.write(seed_counters())
         self.stdout.write(
             self.style.SUCCESS("Demo ready: " + ", ".join(a[0] for a in DEMO_ACCOUNTS))
