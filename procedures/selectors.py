@@ -39,13 +39,22 @@ def procedure_search(*, query: str = "", field: str = "", level: str = "") -> li
     condition = Q()
     for token in tokens:
         condition &= Q(current_version__search_text__contains=token)
-    matches = list(procedures.filter(condition))
+    # The list needs names, times and fees, not the long notes and sources.
+    matches = list(
+        procedures.filter(condition).defer(
+            "current_version__legal_basis",
+            "current_version__source",
+            "current_version__fee_note",
+            "current_version__processing_note",
+            "current_version__search_text",
+        )
+    )
     phrase = " ".join(tokens)
 
     def rank(procedure: Procedure) -> tuple:
         version = procedure.current_version
-        name = fold(version.name_vi)
-        name_en = fold(version.name_en)
+        name = version.name_folded
+        name_en = version.name_en_folded
         code_hit = procedure.code == query.strip()
         if code_hit:
             score = 0

@@ -117,8 +117,12 @@ def procedures_import(*, records: list[ProcedureRecord]) -> ImportResult:
             source=record.source,
             content_hash=content_hash,
             search_text=fold(f"{record.name_vi} {record.name_en} {record.field_vi} {record.code}"),
+            name_folded=fold(record.name_vi),
+            name_en_folded=fold(record.name_en),
         )
-        version.full_clean(exclude=["procedure", "search_text", "content_hash"])
+        version.full_clean(
+            exclude=["procedure", "search_text", "content_hash", "name_folded", "name_en_folded"]
+        )
         version.save()
         RequiredDocument.objects.bulk_create(
             RequiredDocument(

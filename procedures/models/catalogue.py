@@ -135,6 +135,10 @@ class ProcedureVersion(models.Model):
     certainty = models.CharField(_("source certainty"), max_length=12, blank=True)
     source = models.TextField(_("source"), blank=True)
     content_hash = models.CharField(max_length=64, editable=False)
+    # Folded names (no diacritics, lowercase) kept with the version, so that ranking a search
+    # costs no text processing per request.
+    name_folded = models.CharField(max_length=500, editable=False, default="")
+    name_en_folded = models.CharField(max_length=500, editable=False, default="")
     search_text = models.TextField(
         editable=False, help_text="Name and field without diacritics, lowercase."
     )
