@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from applications import access
+from applications import access, notices
 from applications.errors import InvalidDossier, InvalidTransition, MissingDocuments, StaleDossier
 from applications.files import check_upload
 from applications.models import (
@@ -298,6 +298,7 @@ def _do_receive(dossier: Dossier, actor, *, now, due_at=None, note="", checked=N
         at=now,
         extra={"due_at": dossier.due_at.isoformat(), "checked_documents": checked or []},
     )
+    notices.notify_received(dossier)
 
 
 # --- Actions ---------------------------------------------------------------------------------
@@ -408,6 +409,7 @@ def dossier_request_supplement(*, dossier, actor, reason, expected_version=None)
         note=reason,
         extra={"request_number": dossier.supplement_requests},
     )
+    notices.notify_supplement_requested(dossier, reason=reason, officer=actor)
     return dossier
 
 
@@ -504,6 +506,7 @@ def dossier_resolve(
         note=note,
         extra={"result_number": dossier.result_number},
     )
+    notices.notify_result_ready(dossier)
     return dossier
 
 
@@ -610,6 +613,7 @@ def dossier_apologize(*, dossier, actor, reason, new_due_at, expected_version=No
         note=reason,
         extra={"due_at": dossier.due_at.isoformat(), "new_due_at": new_due_at.isoformat()},
     )
+    notices.notify_apology_issued(dossier, reason=reason)
     return dossier
 
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context.navigation",
             ],
         },
     },
@@ -213,7 +215,16 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if CELERY_BROKER_URL:
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis redelivers a task not acknowledged within this many seconds (acks late), which is how
+    # a task whose worker was killed runs again. Every task here finishes in seconds and never
+    # waits for a countdown longer than this (retries back off to at most 30 min).
+    _visibility = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility,
+        # Look for abandoned messages often enough for the timeout to mean what it says.
+        "unacked_restore_interval": max(1, min(10, _visibility // 6)),
+        "unacked_restore_throttle": 1 if _visibility < 600 else 10,
+    }
 else:
     # kombu's filesystem transport: worker, beat and web exchange messages through files under
     # var/celery, so all three really run on a laptop with no server at all.
@@ -237,6 +248,53 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_TASK_IGNORE_RESULT = True
+
+# The timers, declared here and listed read-only at /admin/timers/. The sweep is the timer: no
+# per-dossier countdown or ETA task (Redis would redeliver long countdowns again and again).
+# MOTCUA_SWEEP_INTERVAL_SECONDS exists for the end-to-end test, which cannot wait a minute.
+MOTCUA_SWEEP_INTERVAL_SECONDS = float(os.environ.get("MOTCUA_SWEEP_INTERVAL_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE = {
+    "flag-overdue": {
+        "task": "applications.tasks.flag_overdue_sweep",
+        "schedule": MOTCUA_SWEEP_INTERVAL_SECONDS,
+        # A sweep queued while no worker ran is worthless once the next one is due.
+        "options": {"expires": MOTCUA_SWEEP_INTERVAL_SECONDS},
+    },
+    "remind-due-soon": {
+        "task": "applications.tasks.remind_due_soon",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 15 * 60.0},
+    },
+    # Every day at 07:00 (CELERY_TIMEZONE); the task itself skips days off and runs on the
+    # government's make-up working Saturdays, which a Monday-to-Friday crontab would miss.
+    "leader-digest": {
+        "task": "applications.tasks.leader_digest",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"expires": 6 * 3600.0},
+    },
+    # A notice whose queuing failed (broker down at commit) is sent by this sweep.
+    "requeue-notifications": {
+        "task": "portal.tasks.requeue_pending_notifications",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 5 * 60.0},
+    },
+}
+
+# --- Notifications (outbox, sent by Celery) -------------------------------------------------
+# SMS: "file" writes JSON lines to SMS_FILE_PATH (development, tests); "http" posts to the
+# gateway at SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN (production).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "file")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms-outbox.jsonl"))
+# Test-only: the file gateway waits this long before writing (a slow gateway, to kill a worker
+# in the middle of a send).
+SMS_FILE_DELAY_SECONDS = float(os.environ.get("MOTCUA_SMS_FILE_DELAY", "0"))
+# No statute in LEGAL.md fixes how long a citizen has to answer a supplement request: a request
+# without its own deadline is reported to the leader after this many working days.
+MOTCUA_SUPPLEMENT_LIMIT_WORKING_DAYS = int(os.environ.get("MOTCUA_SUPPLEMENT_LIMIT_DAYS", "15"))
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -22,3 +22,10 @@ REST_FRAMEWORK = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run in the test process unless MOTCUA_REAL_CELERY=1 (the end-to-end test's worker and
+# beat), so `on_commit` -> `.delay()` needs no broker in the ordinary tests.
+CELERY_TASK_ALWAYS_EAGER = not env_bool("MOTCUA_REAL_CELERY", False)  # noqa: F405
+SMS_FILE_PATH = Path(  # noqa: F405
+    os.environ.get("SMS_FILE_PATH", VAR_DIR / "test-sms-outbox.jsonl")  # noqa: F405
+)

@@ -1,0 +1,148 @@
+"""What citizens and staff are told about dossiers, and who is told.
+
+Services call the `notify_*` functions after the history row, inside their transaction: the
+notice is stored with the event and sent after commit (portal/notifications.py). Each notice has
+a key made of the event, the recipient and the channel, so repeating the event's code (a retried
+request, a sweep run twice) never tells anyone twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from portal.models import Notification, Role, StaffRole, User
+from portal.notifications import Notice, language_of, notify
+
+SMS, EMAIL, INAPP = (
+    Notification.Channel.SMS,
+    Notification.Channel.EMAIL,
+    Notification.Channel.INAPP,
+)
+
+
+def when(moment: datetime | None) -> str:
+    """A moment as people read it in Huế: 16:30 10/03/2026 (local time)."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def day(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
+
+
+def dossier_context(dossier) -> dict:
+    version = dossier.procedure_version
+    unit = dossier.receiving_unit
+    return {
+        "code": dossier.code,
+        "name": dossier.applicant_name,
+        "procedure_vi": version.name_vi,
+        "procedure_en": version.name_en or version.name_vi,
+        "unit_vi": unit.name_vi,
+        "unit_en": unit.name_en or unit.name_vi,
+        "due": when(dossier.due_at),
+        "site": settings.SITE_URL,
+    }
+
+
+def _tell_citizen(dossier, *, template: str, event: str, context: dict) -> list[Notification]:
+    """SMS to the applicant's phone and e-mail to their address, in their language."""
+    user = dossier.applicant_user
+    phone = dossier.applicant_phone or getattr(user, "phone", "")
+    address = dossier.applicant_email or getattr(user, "email", "")
+    language = language_of(user)
+    sent = []
+    for channel, target in ((SMS, {"phone": phone}), (EMAIL, {"address": address})):
+        notice = notify(
+            channel=channel,
+            template=template,
+            dedupe_key=f"{event}:{dossier.pk}:citizen:{channel}",
+            context=context,
+            recipient=user,
+            language=language,
+            dossier=dossier,
+            **target,
+        )
+        if notice is not None:
+            sent.append(notice)
+    return sent
+
+
+def notify_received(dossier) -> list[Notification]:
+    """Form 01 told to the citizen: the receipt code and the appointment."""
+    return _tell_citizen(
+        dossier,
+        template="dossier_received",
+        event="received",
+        context=dossier_context(dossier),
+    )
+
+
+def notify_supplement_requested(dossier, *, reason: str, officer=None) -> list[Notification]:
+    """Form 02 told to the citizen: what to supply and who guides them."""
+    context = dossier_context(dossier)
+    context["reason"] = reason
+    context["officer"] = officer.display_name if officer is not None else ""
+    return _tell_citizen(
+        dossier,
+        template="supplement_requested",
+        event=f"supplement{dossier.supplement_requests}",
+        context=context,
+    )
+
+
+def notify_result_ready(dossier) -> list[Notification]:
+    context = dossier_context(dossier)
+    context["result_number"] = dossier.result_number
+    return _tell_citizen(dossier, template="result_ready", event="result", context=context)
+
+
+def notify_apology_issued(dossier, *, reason: str) -> list[Notification]:
+    """Form 04 told to the citizen once the handler issued it, with the new date."""
+    context = dossier_context(dossier)
+    context["reason"] = reason
+    context["new_due"] = when(dossier.apology_due_at)
+    return _tell_citizen(dossier, template="apology_issued", event="apology", context=context)
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def leaders_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The leaders of each unit, in one query."""
+    leaders: dict[int, list[User]] = defaultdict(list)
+    roles = StaffRole.objects.filter(
+        unit_id__in=set(unit_ids), role=Role.LEADER, user__is_active=True
+    ).select_related("user")
+    for role in roles:
+        leaders[role.unit_id].append(role.user)
+    return leaders
+
+
+def handlers(*, assignee: User | None, leaders: list[User]) -> list[User]:
+    """Who answers for a dossier: its assignee and the unit's leaders, each once."""
+    people = {u.pk: u for u in leaders}
+    if assignee is not None:
+        people[assignee.pk] = assignee
+    return list(people.values())
+
+
+def staff_notice(
+    user: User, *, template: str, event: str, context: dict, dossier_id=None, channel=INAPP
+) -> Notice:
+    return Notice(
+        channel=channel,
+        template=template,
+        dedupe_key=f"{event}:{user.pk}:{channel}",
+        context=context,
+        recipient=user,
+        address=user.email if channel == EMAIL else "",
+        language=language_of(user),
+        dossier_id=dossier_id,
+    )

@@ -1,0 +1,376 @@
+"""Notifications: an outbox written with the event, sent after commit, never twice.
+
+`notify()` writes one `Notification` row in the caller's transaction; its `dedupe_key` is unique,
+so the same event told to the same person on the same channel is stored once however often the
+code that tells it runs. E-mail and SMS rows are queued with `transaction.on_commit`, so a
+rolled-back event sends nothing; in-app rows are delivered by being stored (staff read them on
+the desk through `unread_for`). `deliver()` is the body of the Celery task: it re-reads the row
+under a lock, skips what was sent, and records every attempt.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import random
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from portal.models import Notification
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("vi", "en")
+QUEUED_CHANNELS = (Notification.Channel.EMAIL, Notification.Channel.SMS)
+MAX_ATTEMPTS = 8
+# Back-off: 30 s, 1 min, 2 min, ... capped well below the broker's visibility timeout (1 h), so
+# a retry waiting for its countdown is never redelivered as if its worker had died.
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 30 * 60
+
+
+# --- SMS gateways ----------------------------------------------------------------------------
+
+
+class SmsError(Exception):
+    """The gateway did not accept the message; the task retries."""
+
+
+@dataclass(frozen=True)
+class Sms:
+    to: str
+    text: str
+    reference: str  # the notice's dedupe key: the gateway's idempotency key
+
+
+class HttpSmsGateway:
+    """Production: POST {"to", "text", "reference"} as JSON to SMS_GATEWAY_URL with a bearer
+    token. The reference travels as `Idempotency-Key`, so a gateway that honours it drops the
+    resend of a message whose acknowledgement was lost."""
+
+    def __init__(self, url: str | None = None, token: str | None = None, timeout=None):
+        self.url = url or settings.SMS_GATEWAY_URL
+        self.token = token or settings.SMS_GATEWAY_TOKEN
+        self.timeout = timeout or settings.SMS_GATEWAY_TIMEOUT
+        if not self.url.startswith(("https://", "http://")):
+            raise SmsError("SMS_GATEWAY_URL must be an http(s) address")
+
+    def send(self, sms: Sms) -> None:
+        body = json.dumps({"to": sms.to, "text": sms.text, "reference": sms.reference}).encode()
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
+            self.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {self.token}",
+                "Idempotency-Key": sms.reference,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            # Never the phone number or the text in the error: it ends up in the admin and logs.
+            raise SmsError(f"gateway answered HTTP {exc.code}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise SmsError(f"gateway unreachable: {type(exc).__name__}") from None
+        if not 200 <= status < 300:
+            raise SmsError(f"gateway answered HTTP {status}")
+
+
+class FileSmsGateway:
+    """Development and tests: one JSON line per message in SMS_FILE_PATH (var/sms-outbox.jsonl)."""
+
+    def __init__(self, path: Path | None = None, delay: float | None = None):
+        self.path = Path(path or settings.SMS_FILE_PATH)
+        self.delay = settings.SMS_FILE_DELAY_SECONDS if delay is None else delay
+
+    def send(self, sms: Sms) -> None:
+        if self.delay:
+            time.sleep(self.delay)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(
+            {
+                "to": sms.to,
+                "text": sms.text,
+                "reference": sms.reference,
+                "at": timezone.now().isoformat(),
+            },
+            ensure_ascii=False,
+        )
+        with self.path.open("a", encoding="utf-8") as sink:
+            fcntl.flock(sink, fcntl.LOCK_EX)
+            sink.write(line + "\n")
+            sink.flush()
+
+
+SMS_BACKENDS = {"file": FileSmsGateway, "http": HttpSmsGateway}
+
+
+def sms_gateway():
+    """The gateway named by SMS_BACKEND: "file", "http", or a dotted path to a class."""
+    name = settings.SMS_BACKEND
+    cls = SMS_BACKENDS.get(name) or import_string(name)
+    return cls()
+
+
+# --- Messages --------------------------------------------------------------------------------
+
+
+def language_of(user=None, fallback: str = "vi") -> str:
+    language = (getattr(user, "preferred_language", "") or fallback)[:2]
+    return language if language in LANGUAGES else "vi"
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    """Subject (first line) and body of the notice in its recipient's language."""
+    language = language_of(fallback=notification.language)
+    base = f"notifications/{language}/{notification.template}"
+    names = [f"{base}.sms.txt", f"{base}.txt"]
+    if notification.channel != Notification.Channel.SMS:
+        names = names[1:]
+    with translation.override(language):
+        text = render_to_string(names, notification.context).strip()
+    subject, _, body = text.partition("\n")
+    return subject.strip(), (body.strip() or subject.strip())
+
+
+# --- Writing the outbox ----------------------------------------------------------------------
+
+
+@dataclass
+class Notice:
+    """One notice to write: who, how, what, and the key of the event it tells about."""
+
+    channel: str
+    template: str
+    dedupe_key: str
+    context: dict = field(default_factory=dict)
+    recipient: object = None
+    address: str = ""
+    phone: str = ""
+    language: str = "vi"
+    dossier_id: int | None = None
+
+    def deliverable(self) -> bool:
+        if self.channel == Notification.Channel.EMAIL:
+            return bool(self.address)
+        if self.channel == Notification.Channel.SMS:
+            return bool(self.phone)
+        return self.recipient is not None
+
+    def row(self, now) -> Notification:
+        inapp = self.channel == Notification.Channel.INAPP
+        return Notification(
+            recipient=self.recipient,
+            recipient_address=self.address,
+            recipient_phone=self.phone,
+            channel=self.channel,
+            template=self.template,
+            context=self.context,
+            language=self.language,
+            dossier_id=self.dossier_id,
+            dedupe_key=self.dedupe_key[:200],
+            # An in-app notice is delivered by being stored.
+            status=Notification.Status.SENT if inapp else Notification.Status.PENDING,
+            sent_at=now if inapp else None,
+        )
+
+
+def _queue_after_commit(ids: Iterable[int]) -> None:
+    from portal.tasks import send_notification
+
+    ids = list(ids)
+    if not ids:
+        return
+
+    def queue():
+        for pk in ids:
+            send_notification.delay(pk)
+
+    # robust: a broker outage at commit must not fail the citizen's request; the row stays
+    # pending and `requeue_pending_notifications` sends it later.
+    transaction.on_commit(queue, robust=True)
+
+
+def notify(
+    *,
+    channel: str,
+    template: str,
+    dedupe_key: str,
+    context: dict | None = None,
+    recipient=None,
+    address: str = "",
+    phone: str = "",
+    language: str = "vi",
+    dossier=None,
+) -> Notification | None:
+    """Write one notice in the caller's transaction and queue it after commit.
+
+    Returns None when there is nobody to reach on this channel, or when this event was already
+    told (same `dedupe_key`): nobody is told twice.
+    """
+    notice = Notice(
+        channel=channel,
+        template=template,
+        dedupe_key=dedupe_key,
+        context=context or {},
+        recipient=recipient,
+        address=address,
+        phone=phone,
+        language=language,
+        dossier_id=getattr(dossier, "pk", dossier),
+    )
+    if not notice.deliverable():
+        return None
+    row = notice.row(timezone.now())
+    try:
+        with transaction.atomic():  # a savepoint: a duplicate must not spoil the caller's work
+            row.save()
+    except IntegrityError:
+        return None
+    if row.channel in QUEUED_CHANNELS:
+        _queue_after_commit([row.pk])
+    return row
+
+
+def notify_many(notices: Iterable[Notice]) -> int:
+    """Write many notices in one statement (the sweeps); duplicates of earlier runs are dropped by
+    the unique key. Returns how many notices the batch asked for (new or already there)."""
+    now = timezone.now()
+    rows = [n.row(now) for n in notices if n.deliverable()]
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    queued_keys = [r.dedupe_key for r in rows if r.channel in QUEUED_CHANNELS]
+    if queued_keys:
+        _queue_after_commit(
+            Notification.objects.filter(
+                dedupe_key__in=queued_keys, status=Notification.Status.PENDING
+            ).values_list("pk", flat=True)
+        )
+    return len(rows)
+
+
+# --- Sending ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "sent", "skipped", "retry", "failed"
+    attempts: int = 0
+    error: str = ""
+
+
+def backoff(attempts: int) -> int:
+    """Seconds before the next try after `attempts` failed ones, with a little jitter."""
+    seconds = min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
+    return seconds + random.randint(0, max(seconds // 10, 1))  # noqa: S311 - jitter only
+
+
+def _send(notification: Notification) -> None:
+    subject, body = render(notification)
+    if notification.channel == Notification.Channel.EMAIL:
+        send_mail(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.recipient_address],
+            fail_silently=False,
+        )
+    elif notification.channel == Notification.Channel.SMS:
+        sms_gateway().send(
+            Sms(to=notification.recipient_phone, text=body, reference=notification.dedupe_key)
+        )
+
+
+def deliver(notification_id: int) -> Outcome:
+    """Send one notice at most once.
+
+    The row stays locked while the gateway is called: a second copy of the task (redelivered by
+    the broker, or queued again by the requeue sweep) waits for the lock, then finds the notice
+    sent and skips it. A worker killed mid-send loses its connection, the transaction rolls back
+    and the broker redelivers the unacknowledged task (acks late) to another worker.
+    """
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status != Notification.Status.PENDING:
+            return Outcome("skipped")
+        notification.attempts += 1
+        try:
+            _send(notification)
+        except Exception as exc:  # any failure of a gateway or the mail server: try again
+            notification.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            final = notification.attempts >= MAX_ATTEMPTS
+            notification.status = (
+                Notification.Status.FAILED if final else Notification.Status.PENDING
+            )
+            notification.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+            logger.warning(
+                "notification %s attempt %s failed: %s",
+                notification.pk,
+                notification.attempts,
+                type(exc).__name__,
+            )
+            return Outcome(
+                "failed" if final else "retry", notification.attempts, notification.last_error
+            )
+        notification.status = Notification.Status.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.save(
+            update_fields=["attempts", "last_error", "status", "sent_at", "updated_at"]
+        )
+        return Outcome("sent", notification.attempts)
+
+
+def requeue_pending(*, older_than_seconds: int = 15 * 60) -> int:
+    """Queue again the e-mail and SMS notices left pending (queuing failed, or retries lost)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    ids = list(
+        Notification.objects.filter(
+            status=Notification.Status.PENDING,
+            channel__in=QUEUED_CHANNELS,
+            updated_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:5000]
+    )
+    from portal.tasks import send_notification
+
+    for pk in ids:
+        send_notification.delay(pk)
+    return len(ids)
+
+
+# --- In-app notices for staff ----------------------------------------------------------------
+
+
+def unread_for(user) -> QuerySet[Notification]:
+    """The user's own unread in-app notices, newest first (the desk's notice list)."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.INAPP, read_at__isnull=True
+    ).order_by("-created_at", "-id")
+
+
+def notices_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's in-app notices read (all of them when `ids` is None); others' untouched."""
+    notices = unread_for(user)
+    if ids is not None:
+        notices = notices.filter(pk__in=list(ids))
+    return notices.update(read_at=timezone.now())
