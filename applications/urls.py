@@ -6,6 +6,7 @@ app_name = "desk"
 
 urlpatterns = [
     path("", views.work_queue, name="queue"),
+    path("thong-bao/", views.notices, name="notices"),
     path("tiep-nhan/", views.reception_start, name="reception-start"),
     path("tiep-nhan/<str:procedure_code>/", views.reception, name="reception"),
     path("ho-so/<str:code>/", views.dossier_page, name="dossier"),

@@ -21,6 +21,7 @@ from applications import access, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.errors import InvalidDossier
 from applications.models import ReturnMethod, State
+from portal import notifications
 from portal.errors import DomainError, NotFound
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue, procedure_search
@@ -78,6 +79,7 @@ def work_queue(request):
             "filters": filters,
             "query": query,
             "mine": bool(request.GET.get("mine")),
+            "unread_notices": notifications.unread_for(request.user).count(),
         },
     )
 
@@ -273,3 +275,18 @@ RECEPTION_FIELDS = (
     "unit", "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email",
     "applicant_address", "channel", "submission_key", "due_at", "note",
 )  # fmt: skip
+
+
+# --- In-app notices for staff (overdue flags, reminders, digests, apology drafts) -------------
+
+
+@login_required
+def notices(request):
+    _staff_or_403(request.user)
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("id") if x.isdigit()]
+        notifications.notices_mark_read(user=request.user, ids=ids or None)
+        return redirect("desk:notices")
+    unread = list(notifications.unread_for(request.user).select_related("dossier")[:100])
+    rows = [(n, *notifications.render(n)) for n in unread]
+    return render(request, "desk/notices.html", {"rows": rows})

@@ -164,3 +164,27 @@ def test_the_public_lookup_page_is_throttled(client, demo):
         ]
     assert statuses[-1] == 429
     assert set(statuses[:-1]) == {404}
+
+
+def test_staff_see_their_in_app_notices_and_mark_them_read(client, procedure):
+    from portal import notifications
+    from portal.models import Notification
+
+    leader = User.objects.get(username="leader.kimlong")
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    code = _walk_in(client, procedure)["Location"].rstrip("/").rsplit("/", 1)[1]
+    dossier = Dossier.objects.get(code=code)
+    Notification.objects.create(
+        recipient=leader,
+        channel=Notification.Channel.INAPP,
+        template="dossier_overdue",
+        context={"code": code, "procedure": "x", "due_at": "01/01/2026 07:00", "unit": "Kim Long"},
+        language="vi",
+        dedupe_key=f"test-{code}",
+        dossier=dossier,
+    )
+    client.force_login(leader)
+    html = client.get("/desk/thong-bao/").content.decode()
+    assert code in html
+    client.post("/desk/thong-bao/", {})
+    assert not notifications.unread_for(leader).exists()
