@@ -222,9 +222,14 @@ def dossier_create(
     submission_key: str = "",
     due_at: datetime | None = None,
     note: str = "",
+    refuse_reason: str = "",
 ) -> Dossier:
     """A new dossier. A citizen's starts `submitted`; a clerk's desk dossier starts `received`
-    with its receipt and appointment (form 01), after every required document is checked."""
+    with its receipt and appointment (form 01), after every required document is checked.
+
+    A walk-in request the desk may not receive (outside the unit's remit, not receivable) is
+    recorded and refused at once with `refuse_reason`, so that form 03 can be printed for it.
+    """
     files = files or {}
     if submission_key:
         existing = Dossier.objects.filter(submission_key=submission_key).first()
@@ -241,9 +246,12 @@ def dossier_create(
     at_desk = bool(staff_roles) or actor.is_superuser
     if at_desk and not ({"clerk", "leader"} & staff_roles or actor.is_superuser):
         raise PermissionDenied(_("Only the desk of this unit receives dossiers here."))
+    refuse_reason = (refuse_reason or "").strip()
+    if refuse_reason and not at_desk:
+        raise PermissionDenied(_("Only the desk refuses to receive a dossier."))
     present = set(files) | set(checked_documents or [])
     missing = [d for d in documents if d.required and d.pk not in present]
-    if missing and (at_desk or channel == Channel.ONLINE):
+    if missing and not refuse_reason and (at_desk or channel == Channel.ONLINE):
         raise MissingDocuments(
             _("Missing required documents: %(list)s")
             % {"list": "; ".join(d.name for d in missing)},
@@ -278,7 +286,16 @@ def dossier_create(
         raise
     _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
     _record(dossier, action="submit", from_state="", actor=actor, note=note, at=now)
-    if at_desk:
+    if refuse_reason:
+        # Circular 03/2025, form 03: the specific reason for not receiving the request.
+        before = _transition(dossier, "refuse", actor, check_role=False)
+        dossier.reason = refuse_reason
+        dossier.closed_at = now
+        _save(dossier, actor, ["reason", "closed_at"])
+        _record(
+            dossier, action="refuse", from_state=before, actor=actor, note=refuse_reason, at=now
+        )
+    elif at_desk:
         _do_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=sorted(present))
     return dossier
 

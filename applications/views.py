@@ -247,13 +247,21 @@ def reception(request, procedure_code):
                 submission_key=values["submission_key"][:64],
                 due_at=due_at,
                 note=values["note"],
+                refuse_reason=values["refuse_reason"] if "refuse" in request.POST else "",
             )
         except forms.ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("Received: %(code)s.") % {"code": dossier.code})
+            if dossier.state == State.REFUSED:
+                messages.success(
+                    request,
+                    _("Refused: %(code)s. Print form 03 for the applicant.")
+                    % {"code": dossier.code},
+                )
+            else:
+                messages.success(request, _("Received: %(code)s.") % {"code": dossier.code})
             return redirect("desk:dossier", code=dossier.code)
     return render(
         request,
@@ -273,7 +281,7 @@ def reception(request, procedure_code):
 
 RECEPTION_FIELDS = (
     "unit", "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email",
-    "applicant_address", "channel", "submission_key", "due_at", "note",
+    "applicant_address", "channel", "submission_key", "due_at", "note", "refuse_reason",
 )  # fmt: skip
 
 

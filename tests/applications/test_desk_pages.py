@@ -188,3 +188,24 @@ def test_staff_see_their_in_app_notices_and_mark_them_read(client, procedure):
     assert code in html
     client.post("/desk/thong-bao/", {})
     assert not notifications.unread_for(leader).exists()
+
+
+def test_the_desk_refuses_a_walk_in_with_the_reason_and_form_03_prints(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    response = _walk_in(
+        client, procedure, checked=[], refuse="1", refuse_reason="Không thuộc thẩm quyền"
+    )
+    dossier = Dossier.objects.get()
+    assert response.status_code == 302
+    assert dossier.state == "refused"
+    assert dossier.reason == "Không thuộc thẩm quyền"
+    pdf = client.get(f"/desk/dossiers/{dossier.code}/forms/refusal.pdf")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_refusal_needs_its_reason(client, procedure):
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    response = _walk_in(client, procedure, checked=[], refuse="1", refuse_reason=" ")
+    assert response.status_code == 400
+    assert not Dossier.objects.exists()
