@@ -312,3 +312,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Fee payments -----------------------------------------------------------------------------
+# "sandbox" ships for the demo and tests and behaves like a Vietnamese gateway (HMAC-signed
+# return and server-to-server confirmation). Set a real secret in production.
+PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "sandbox")
+PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET", "motcua-sandbox-dev-secret")
