@@ -10,12 +10,15 @@ from portal import views
 api_v1 = [
     path("", include("procedures.urls_api")),
     path("", include("applications.urls_api")),
+    path("", include("feedback.urls_api")),
 ]
 
 urlpatterns = [
     path("", include("portal.urls_pages")),
     path("", include("procedures.urls")),
     path("", include("applications.urls_citizen")),
+    path("", include("feedback.urls")),
+    path("open311/v2/", include("feedback.urls_open311")),
     path("", include("applications.urls_payments")),
     path("desk/", include("applications.urls")),
     path("dashboard/", include("applications.urls_dashboard")),
