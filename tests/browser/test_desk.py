@@ -44,7 +44,7 @@ def test_a_walk_in_dossier_goes_from_reception_to_returned_with_a_printed_receip
     page.locator("#applicant_address").fill("12 Kim Long, Huế")
     for pk in required:
         page.locator(f"input[name=checked][value='{pk}']").check()
-    page.locator("main form button[type=submit]").click()
+    page.locator("#receive").click()
 
     expect(page).to_have_url(re.compile(r"/desk/ho-so/19774-\d{6}-\d{4}/$"))
     code = page.url.rstrip("/").rsplit("/", 1)[1]
