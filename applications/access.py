@@ -49,6 +49,16 @@ def visible_dossiers(user) -> QuerySet[Dossier]:
     )
 
 
+def handled_dossiers(user) -> QuerySet[Dossier]:
+    """The dossiers the user's units handle: their work queue (officials: all of them)."""
+    dossiers = Dossier.objects.all()
+    if not user.is_authenticated:
+        return dossiers.none()
+    if user.is_superuser or any(role == Role.OFFICIAL for _, role in _roles(user)):
+        return dossiers
+    return dossiers.filter(handling_unit_id__in={unit for unit, _ in _roles(user)})
+
+
 def roles_on(user, dossier: Dossier) -> set[str]:
     if not user.is_authenticated:
         return set()

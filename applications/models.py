@@ -181,6 +181,20 @@ class Dossier(models.Model):
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_received"),
             models.Index(fields=["assignee", "state", "due_at"], name="dossier_assignee"),
+            # The work queue: a unit's open dossiers in due order, without reading closed ones.
+            models.Index(
+                fields=["handling_unit", "due_at", "id"],
+                name="dossier_open_queue",
+                condition=models.Q(
+                    state__in=[
+                        "submitted",
+                        "received",
+                        "in_review",
+                        "awaiting_supplement",
+                        "awaiting_payment",
+                    ]
+                ),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -8,12 +8,7 @@ from applications.models import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, Dossier
 from portal.errors import NotFound
 
 
-def dossier_list(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
-    filters = filters or {}
-    now = timezone.now()
-    dossiers = access.visible_dossiers(user).select_related(
-        "procedure", "procedure_version", "handling_unit", "receiving_unit", "assignee"
-    )
+def _filtered(dossiers: QuerySet[Dossier], filters: dict) -> QuerySet[Dossier]:
     if filters.get("state"):
         dossiers = dossiers.filter(state__in=filters["state"].split(","))
     if filters.get("unit"):
@@ -26,18 +21,26 @@ def dossier_list(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
         dossiers = dossiers.filter(assignee__username=filters["assignee"])
     overdue = filters.get("overdue")
     if overdue in ("true", "1", True):
-        dossiers = timeliness.with_timeliness(dossiers, now).filter(timeliness=timeliness.OVERDUE)
+        dossiers = dossiers.filter(timeliness.overdue_q(timezone.now()))
     elif overdue in ("false", "0", False):
-        dossiers = timeliness.with_timeliness(dossiers, now).exclude(timeliness=timeliness.OVERDUE)
-    return dossiers.order_by("due_at", "id")
+        dossiers = dossiers.exclude(timeliness.overdue_q(timezone.now()))
+    return dossiers.select_related(
+        "procedure", "procedure_version", "handling_unit", "receiving_unit", "assignee"
+    ).order_by("due_at", "id")
+
+
+def dossier_list(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
+    return _filtered(access.visible_dossiers(user), filters or {})
 
 
 OPEN_STATES = {*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING, "submitted"}
 
 
 def work_queue(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
-    """Open dossiers (waiting for the desk, or being processed), ordered by due moment."""
-    return dossier_list(user=user, filters=filters).filter(state__in=OPEN_STATES)
+    """Open dossiers the user's units handle (waiting for the desk, or being processed),
+    ordered by due moment. Dossiers a unit only received for another one are that one's work;
+    they stay reachable through the look-up and the API list."""
+    return _filtered(access.handled_dossiers(user), filters or {}).filter(state__in=OPEN_STATES)
 
 
 def dossier_get(*, user, code: str) -> Dossier:

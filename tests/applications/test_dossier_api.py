@@ -279,6 +279,10 @@ def test_timeliness_in_the_database_agrees_with_python(api, procedure):
         annotated = timeliness.with_timeliness(Dossier.objects.all(), now)
         for dossier in annotated:
             assert dossier.timeliness == timeliness.of(dossier, now), dossier.code
+        overdue = set(
+            Dossier.objects.filter(timeliness.overdue_q(now)).values_list("code", flat=True)
+        )
+        assert overdue == {d.code for d in annotated if d.timeliness == timeliness.OVERDUE}
 
 
 @pytest.mark.postgres
