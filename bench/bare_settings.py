@@ -1,8 +1,8 @@
-"""Settings of the bare-view server in `bench/search.py`.
+"""Settings of the bare-view server of the benchmarks (`bench/search.py`, `bench/dossiers.py`).
 
 The portal's own settings (middleware, database, languages, security) with one change: the
 URLconf is `bench.bare_urls`, whose view answers precomputed bytes. The two servers then differ
-only in the work the search endpoint does.
+only in the work the real endpoint does.
 """
 
 from portal.settings.base import *  # noqa: F403

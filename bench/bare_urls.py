@@ -1,9 +1,11 @@
-"""The bare view of `bench/search.py`: the search endpoint's URL, answering without work.
+"""The bare view of the benchmarks: the real endpoints' URLs, answering without work.
 
-At startup it reads the file named by ``MOTCUA_BENCH_BODIES``: the exact bytes and content type
-the real `/api/v1/procedures/?search=...` answered for each benchmark query. Each request is then
-a dictionary look-up; the bytes go out as they are (a `JsonResponse` would encode them again on
-every request, which is work). Django's middleware stack is the portal's (`bench.bare_settings`).
+At startup it reads the file named by ``MOTCUA_BENCH_BODIES`` (written by
+`bench.common.write_bare_answers`): for each "METHOD /path?query" the benchmark sends, the exact
+status, content type and bytes the real endpoint answered. Each request is then a dictionary
+look-up; the bytes go out as they are (a `JsonResponse` would encode them again on every request,
+which is work). Django's middleware stack is the portal's (`bench.bare_settings`); the view is
+exempt from CSRF like the API's views (it reads no session, no user, no database).
 """
 
 import base64
@@ -12,28 +14,33 @@ import os
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path
+from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 
 BODIES_ENV = "MOTCUA_BENCH_BODIES"
 
 
-def _load() -> tuple[str, dict[str, bytes]]:
+def _load() -> dict[str, tuple[int, str, bytes]]:
     filename = os.environ.get(BODIES_ENV)
     if not filename:
-        return "application/json", {}
+        return {}
     data = json.loads(Path(filename).read_text(encoding="utf-8"))
-    bodies = {query: base64.b64decode(body) for query, body in data["bodies"].items()}
-    return data["content_type"], bodies
+    return {
+        key: (answer["status"], answer["content_type"], base64.b64decode(answer["body"]))
+        for key, answer in data.items()
+    }
 
 
-CONTENT_TYPE, BODIES = _load()
+ANSWERS = _load()
 
 
-def procedures(request: HttpRequest) -> HttpResponse:
-    body = BODIES.get(request.GET.get("search", ""))
-    if body is None:
+@csrf_exempt
+def answer(request: HttpRequest) -> HttpResponse:
+    found = ANSWERS.get(f"{request.method} {request.get_full_path()}")
+    if found is None:
         return JsonResponse({"code": "not_found", "detail": "No precomputed answer."}, status=404)
-    return HttpResponse(body, content_type=CONTENT_TYPE)
+    status, content_type, body = found
+    return HttpResponse(body, status=status, content_type=content_type)
 
 
-urlpatterns = [path("api/v1/procedures/", procedures)]
+urlpatterns = [re_path(r"^", answer)]

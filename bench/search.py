@@ -22,32 +22,44 @@ both and their ratio, writes them to ``bench/results/search.json`` (and
 """
 
 import argparse
-import base64
-import contextlib
-import http.client
 import itertools
 import json
-import math
 import os
-import platform
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = ROOT / "bench" / "results"
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    HEADERS,
+    Load,
+    Request,
+    Server,
+    add_load_arguments,
+    compare,
+    database_version,
+    failed,
+    fetch,
+    install_signal_handlers,
+    machine,
+    ratio,
+    refuse_foreign_database,
+    server_env,
+    summary_line,
+    target_line,
+    write_bare_answers,
+    write_results,
+)
+
 SEARCH_PATH = "/api/v1/procedures/"
-HOST = "127.0.0.1"  # loopback only
 DEFAULT_PROCEDURES = 423
 
 # What residents type into the finder: with and without diacritics, narrow and broad.
@@ -438,7 +450,7 @@ def prepare_database(target: int) -> dict:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connections
 
     from procedures.demo import seed_catalogue, seed_units
     from procedures.models import ProcedureVersion
@@ -459,300 +471,18 @@ def prepare_database(target: int) -> dict:
         )
         added = procedures_import(records=records).created
     total = procedure_catalogue().count()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-    else:
-        import sqlite3
-
-        version = sqlite3.sqlite_version
+    vendor, version = database_version()
     connections.close_all()
     return {
-        "vendor": connection.vendor,
+        "vendor": vendor,
         "version": version,
         "procedures": total,
         "synthetic_added": added,
     }
 
 
-# --- Servers ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process, from /proc; 0 if it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-class Server:
-    """One gunicorn (master and workers in their own process group), ours to stop."""
-
-    def __init__(self, name: str, app: str, env: dict, workers: int, logdir: Path):
-        self.name = name
-        self.app = app
-        self.env = env
-        self.workers = workers
-        self.log = logdir / f"gunicorn-{name.replace(' ', '-')}.log"
-        self.process: subprocess.Popen | None = None
-        self.port = 0
-
-    def start(self, ready_path: str, timeout: float = 60.0) -> None:
-        for _attempt in range(3):
-            self.port = free_port()
-            command = [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--bind",
-                f"{HOST}:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--worker-class",
-                "sync",
-                "--chdir",
-                str(ROOT),
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "5",
-                self.app,
-            ]
-            with self.log.open("ab") as log:
-                self.process = subprocess.Popen(
-                    command,
-                    env=self.env,
-                    cwd=ROOT,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-            if self._wait_ready(ready_path, timeout):
-                return
-            self.stop()
-        raise RuntimeError(f"{self.name}: gunicorn did not start; log:\n{self.log_tail()}")
-
-    def _wait_ready(self, ready_path: str, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return False
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                status, _headers, _body = fetch(self.port, ready_path)
-                if status == 200:
-                    return True
-            time.sleep(0.2)
-        return False
-
-    def cpu_seconds(self) -> float:
-        """CPU of the master and its live workers."""
-        if self.process is None:
-            return 0.0
-        pids = [self.process.pid]
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError, IndexError):
-                    stat = (entry / "stat").read_text().rpartition(")")[2].split()
-                    if int(stat[1]) == self.process.pid:
-                        pids.append(int(entry.name))
-        return sum(_cpu_seconds(pid) for pid in pids)
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
-        # Workers left behind by a killed master share its process group.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-
-
-HEADERS = {"Accept": "application/json", "User-Agent": "motcua-bench/1"}
-
-
-def fetch(port: int, path: str, timeout: float = 10.0) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        connection.request("GET", path, headers=HEADERS)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 def search_path(query: str) -> str:
     return f"{SEARCH_PATH}?search={quote(query)}"
-
-
-# --- Load ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Phase:
-    target: str
-    requests: int = 0
-    ok: int = 0
-    errors: int = 0
-    wrong_body: int = 0
-    seconds: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    client_cpu: float = 0.0
-    server_cpu: float = 0.0
-    stopped_early: bool = False
-    first_error: str = ""
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
-
-
-def run_load(
-    server: Server,
-    queries: list[str],
-    expected: dict[str, bytes],
-    *,
-    total: int,
-    concurrency: int,
-    max_seconds: float,
-    timeout: float,
-) -> Phase:
-    """`total` requests from `concurrency` threads, each with its own connection."""
-    phase = Phase(server.name)
-    paths = [(query, search_path(query)) for query in queries]
-    counter = itertools.count()
-    lock = threading.Lock()
-    stop = threading.Event()
-    start_gate = threading.Barrier(concurrency + 1)
-    per_thread: list[list[float]] = [[] for _ in range(concurrency)]
-    deadline = [math.inf]
-
-    def client(slot: int) -> None:
-        connection = http.client.HTTPConnection(HOST, server.port, timeout=timeout)
-        latencies = per_thread[slot]
-        try:
-            start_gate.wait()
-            while not stop.is_set():
-                number = next(counter)
-                if number >= total or time.monotonic() > deadline[0]:
-                    break
-                query, path = paths[number % len(paths)]
-                began = time.perf_counter()
-                try:
-                    connection.request("GET", path, headers=HEADERS)
-                    response = connection.getresponse()
-                    body = response.read()
-                except (OSError, http.client.HTTPException) as exc:
-                    connection.close()
-                    with lock:
-                        phase.errors += 1
-                        phase.first_error = phase.first_error or repr(exc)
-                    continue
-                elapsed = time.perf_counter() - began
-                if response.status != 200:
-                    with lock:
-                        phase.errors += 1
-                        phase.first_error = phase.first_error or f"HTTP {response.status}"
-                    continue
-                if body != expected[query]:
-                    with lock:
-                        phase.wrong_body += 1
-                latencies.append(elapsed)
-        except threading.BrokenBarrierError:
-            return
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=client, args=(slot,), daemon=True) for slot in range(concurrency)
-    ]
-    for thread in threads:
-        thread.start()
-    cpu_before, server_before = time.process_time(), server.cpu_seconds()
-    deadline[0] = time.monotonic() + max_seconds
-    try:
-        start_gate.wait()
-        began = time.perf_counter()
-        for thread in threads:
-            thread.join()
-        phase.seconds = time.perf_counter() - began
-    finally:
-        stop.set()
-        start_gate.abort()
-    phase.client_cpu = time.process_time() - cpu_before
-    phase.server_cpu = server.cpu_seconds() - server_before
-    phase.latencies = [value for values in per_thread for value in values]
-    phase.ok = len(phase.latencies)
-    phase.requests = phase.ok + phase.errors
-    phase.stopped_early = phase.requests < total
-    return phase
-
-
-def merge(name: str, parts: list[Phase]) -> Phase:
-    merged = Phase(name)
-    for part in parts:
-        merged.requests += part.requests
-        merged.ok += part.ok
-        merged.errors += part.errors
-        merged.wrong_body += part.wrong_body
-        merged.seconds += part.seconds
-        merged.latencies.extend(part.latencies)
-        merged.client_cpu += part.client_cpu
-        merged.server_cpu += part.server_cpu
-        merged.stopped_early = merged.stopped_early or part.stopped_early
-        merged.first_error = merged.first_error or part.first_error
-    return merged
-
-
-def summary(phase: Phase) -> dict:
-    rps = phase.ok / phase.seconds if phase.seconds else 0.0
-    return {
-        "requests": phase.requests,
-        "ok": phase.ok,
-        "errors": phase.errors,
-        "first_error": phase.first_error,
-        "wrong_body": phase.wrong_body,
-        "stopped_early": phase.stopped_early,
-        "seconds": round(phase.seconds, 3),
-        "requests_per_second": round(rps, 1),
-        "p50_ms": round(percentile(phase.latencies, 50) * 1000, 2),
-        "p95_ms": round(percentile(phase.latencies, 95) * 1000, 2),
-        "p99_ms": round(percentile(phase.latencies, 99) * 1000, 2),
-        "max_ms": round(max(phase.latencies, default=math.nan) * 1000, 2),
-        "server_cpu_ms_per_request": round(phase.server_cpu / phase.ok * 1000, 3)
-        if phase.ok
-        else None,
-        "client_cpu_share": round(phase.client_cpu / phase.seconds, 2) if phase.seconds else None,
-    }
 
 
 # --- Main ---------------------------------------------------------------------------------------
@@ -761,66 +491,16 @@ def summary(phase: Phase) -> dict:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--procedures", type=int, default=DEFAULT_PROCEDURES)
-    parser.add_argument("--requests", type=int, default=2000, help="measured, per target")
-    parser.add_argument("--warmup", type=int, default=200, help="per target, not measured")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
-    parser.add_argument(
-        "--rounds", type=int, default=4, help="measured requests split in alternating rounds"
-    )
-    parser.add_argument(
-        "--max-seconds", type=float, default=60.0, help="cap per target and round (and warm-up)"
-    )
-    parser.add_argument("--timeout", type=float, default=10.0, help="per request")
-    parser.add_argument(
-        "--allow-any-database",
-        action="store_true",
-        help="seed DATABASE_URL even if its name does not contain 'bench'",
-    )
+    add_load_arguments(parser, requests=2000, warmup=200)
     return parser.parse_args(argv)
-
-
-def server_env(var_dir: Path, settings: str, extra: dict | None = None) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": settings,
-            "MOTCUA_VAR_DIR": str(var_dir),
-            "DEBUG": "false",
-            "SECURE_SSL_REDIRECT": "false",
-            "ALLOWED_HOSTS": HOST,
-            "LOG_LEVEL": "WARNING",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    env.update(extra or {})
-    return env
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    database_url = os.environ.get("DATABASE_URL", "")
-    if database_url and not args.allow_any_database:
-        import dj_database_url
-
-        name = str(dj_database_url.parse(database_url).get("NAME") or "")
-        if "bench" not in name.lower():
-            print(
-                f"DATABASE_URL names the database {name!r}: the benchmark adds synthetic "
-                "procedures to it. Point it at a database for benchmarks (its name containing "
-                "'bench', e.g. motcua_bench) or pass --allow-any-database.",
-                file=sys.stderr,
-            )
-            return 2
-
-    def on_term(signum, frame):
-        print("\nterminated: stopping the servers", file=sys.stderr)
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, on_term)
-    # Ctrl-C stops everything, even where the shell started us with SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.path.insert(0, str(ROOT))
+    refused = refuse_foreign_database(args.allow_any_database, "synthetic procedures")
+    if refused:
+        return refused
+    install_signal_handlers()
     servers: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
         var_dir = Path(tmp) / "var"
@@ -858,25 +538,21 @@ def _run(args: argparse.Namespace, tmp: Path, var_dir: Path, servers: list[Serve
 
     # The bare view answers what the real endpoint answered, byte for byte.
     expected: dict[str, bytes] = {}
-    content_type = "application/json"
+    answers = {}
     matches = {}
     for query in QUERIES:
         status, headers, body = fetch(search.port, search_path(query))
         if status != 200:
             raise RuntimeError(f"search {query!r}: HTTP {status}: {body[:300]!r}")
         expected[query] = body
-        content_type = headers.get("Content-Type", content_type)
+        answers[f"GET {search_path(query)}"] = (
+            200,
+            headers.get("Content-Type", "application/json"),
+            body,
+        )
         matches[query] = json.loads(body)["count"]
     bodies_file = tmp / "bodies.json"
-    bodies_file.write_text(
-        json.dumps(
-            {
-                "content_type": content_type,
-                "bodies": {q: base64.b64encode(b).decode() for q, b in expected.items()},
-            }
-        ),
-        encoding="utf-8",
-    )
+    write_bare_answers(bodies_file, answers)
     bare = Server(
         "bare view",
         "portal.wsgi:application",
@@ -904,57 +580,33 @@ def _run(args: argparse.Namespace, tmp: Path, var_dir: Path, servers: list[Serve
         flush=True,
     )
 
-    load = {
-        "queries": QUERIES,
-        "expected": expected,
-        "concurrency": args.concurrency,
-        "max_seconds": args.max_seconds,
-        "timeout": args.timeout,
-    }
-    for server in (search, bare):
-        run_load(server, total=args.warmup, **load)
-    # Rounds alternate the targets, so that whatever else the machine does weighs on both.
-    rounds = max(1, min(args.rounds, args.requests))
-    parts: dict[str, list[Phase]] = {search.name: [], bare.name: []}
-    for number in range(rounds):
-        count = args.requests // rounds + (1 if number < args.requests % rounds else 0)
-        for server in (search, bare):
-            parts[server.name].append(run_load(server, total=count, **load))
-    results = {}
-    for name, phases in parts.items():
-        results[name] = summary(merge(name, phases))
-        results[name]["rounds_requests_per_second"] = [
-            round(phase.ok / phase.seconds, 1) if phase.seconds else 0.0 for phase in phases
-        ]
+    requests = [Request("GET", search_path(query), HEADERS, key=query) for query in QUERIES]
 
-    for name, r in results.items():
-        print(
-            f"{name:>9}: {r['requests_per_second']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, "
-            f"p95 {r['p95_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms "
-            f"({r['ok']} ok, {r['errors']} errors, {r['wrong_body']} wrong bodies, "
-            f"{r['seconds']:.2f} s; gunicorn CPU {r['server_cpu_ms_per_request']} ms/request, "
-            f"client threads {r['client_cpu_share']} CPU)",
-            flush=True,
-        )
-    s, b = results["search"], results["bare view"]
-    ratio = {
-        "throughput": round(s["requests_per_second"] / b["requests_per_second"], 3),
-        "p50": round(s["p50_ms"] / b["p50_ms"], 2),
-        "p95": round(s["p95_ms"] / b["p95_ms"], 2),
-        "server_cpu_per_request": round(
-            s["server_cpu_ms_per_request"] / b["server_cpu_ms_per_request"], 2
-        ),
-    }
-    line = (
-        f"search: {s['requests_per_second']:.0f} req/s, p95 {s['p95_ms']:.1f} ms | "
-        f"bare view: {b['requests_per_second']:.0f} req/s, p95 {b['p95_ms']:.1f} ms | "
-        f"ratio: {ratio['throughput']:.2f}x throughput, {ratio['p95']:.1f}x p95"
+    def request(number: int, slot: int) -> Request:
+        return requests[number % len(requests)]
+
+    def body_ok(request: Request, body: bytes) -> bool:
+        return body == expected[request.key]
+
+    results = compare(
+        [Load(search, request, body_ok), Load(bare, request, body_ok)],
+        warmup=args.warmup,
+        requests=args.requests,
+        rounds=args.rounds,
+        concurrency=args.concurrency,
+        max_seconds=args.max_seconds,
+        timeout=args.timeout,
     )
+    for name, r in results.items():
+        print(target_line(name, r), flush=True)
+    s, b = results["search"], results["bare view"]
+    ratios = ratio(s, b)
+    line = summary_line("search", s, b)
     print(line, flush=True)
     print(
         f"gunicorn CPU per request: search {s['server_cpu_ms_per_request']:.2f} ms, "
         f"bare view {b['server_cpu_ms_per_request']:.2f} ms "
-        f"({ratio['server_cpu_per_request']:.1f}x; less sensitive to other load on the machine)",
+        f"({ratios['server_cpu_per_request']:.1f}x; less sensitive to other load on the machine)",
         flush=True,
     )
 
@@ -962,12 +614,7 @@ def _run(args: argparse.Namespace, tmp: Path, var_dir: Path, servers: list[Serve
         "benchmark": "search",
         "summary": line,
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "load_average_after": round(os.getloadavg()[0], 2),
-            "platform": platform.platform(),
-            "python": platform.python_version(),
-        },
+        "machine": machine(),
         "database": database,
         "config": {
             "endpoint": f"{SEARCH_PATH}?search=...",
@@ -983,15 +630,10 @@ def _run(args: argparse.Namespace, tmp: Path, var_dir: Path, servers: list[Serve
             {"search": q, "matches": matches[q], "bytes": len(expected[q])} for q in QUERIES
         ],
         "targets": results,
-        "ratio": ratio,
+        "ratio": ratios,
     }
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-    for filename in ("search.json", f"search-{database['vendor']}.json"):
-        (RESULTS_DIR / filename).write_text(text, encoding="utf-8")
-    print(f"written: {RESULTS_DIR.relative_to(ROOT)}/search.json", flush=True)
-    failed = any(r["errors"] or r["wrong_body"] or r["stopped_early"] for r in results.values())
-    return 1 if failed else 0
+    write_results(report, ["search.json", f"search-{database['vendor']}.json"])
+    return 1 if failed(results) else 0
 
 
 if __name__ == "__main__":

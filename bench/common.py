@@ -1,0 +1,515 @@
+"""What the benchmarks share: gunicorn servers on 127.0.0.1, the bare-view server, thread clients
+with `http.client`, bounded runs in alternating rounds, figures and their JSON.
+
+Each benchmark script (`bench/search.py`, `bench/dossiers.py`) prepares its data, starts a real
+server and a bare one (`bench.bare_settings`, answering precomputed bytes, see
+`bench/bare_urls.py`), measures both the same way and prints the ratio.
+"""
+
+import base64
+import contextlib
+import http.client
+import itertools
+import json
+import math
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+HOST = "127.0.0.1"  # loopback only
+HEADERS = {"Accept": "application/json", "User-Agent": "motcua-bench/1"}
+BODIES_ENV = "MOTCUA_BENCH_BODIES"
+
+
+# --- Safety and environment ---------------------------------------------------------------------
+
+
+def refuse_foreign_database(allow_any: bool, what: str) -> int | None:
+    """Exit status 2 when `DATABASE_URL` names a database not meant for benchmarks."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url or allow_any:
+        return None
+    import dj_database_url
+
+    name = str(dj_database_url.parse(database_url).get("NAME") or "")
+    if "bench" in name.lower():
+        return None
+    print(
+        f"DATABASE_URL names the database {name!r}: the benchmark adds {what} to it. Point it "
+        "at a database for benchmarks (its name containing 'bench', e.g. motcua_bench) or pass "
+        "--allow-any-database.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def install_signal_handlers() -> None:
+    def on_term(signum, frame):
+        print("\nterminated: stopping the servers", file=sys.stderr)
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+    # Ctrl-C stops everything, even where the shell started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def server_env(var_dir: Path, settings: str, extra: dict | None = None) -> dict:
+    """Production-like settings on loopback: DEBUG off, no TLS redirect, 127.0.0.1 allowed."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": settings,
+            "MOTCUA_VAR_DIR": str(var_dir),
+            "DEBUG": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": HOST,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(ROOT), os.environ.get("MOTCUA_BENCH_PYTHONPATH", "")])
+            ),
+        }
+    )
+    env.update(extra or {})
+    return env
+
+
+def database_version() -> tuple[str, str]:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return connection.vendor, cursor.fetchone()[0]
+    import sqlite3
+
+    return connection.vendor, sqlite3.sqlite_version
+
+
+def add_load_arguments(parser, *, requests: int, warmup: int, concurrency: int = 8) -> None:
+    parser.add_argument("--requests", type=int, default=requests, help="measured, per target")
+    parser.add_argument("--warmup", type=int, default=warmup, help="per target, not measured")
+    parser.add_argument("--concurrency", type=int, default=concurrency)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="measured requests split in alternating rounds"
+    )
+    parser.add_argument(
+        "--max-seconds", type=float, default=60.0, help="cap per target and round (and warm-up)"
+    )
+    parser.add_argument("--timeout", type=float, default=10.0, help="per request")
+    parser.add_argument(
+        "--allow-any-database",
+        action="store_true",
+        help="write into DATABASE_URL even if its name does not contain 'bench'",
+    )
+
+
+# --- Servers ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process, from /proc; 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Server:
+    """One gunicorn (master and workers in their own process group), ours to stop."""
+
+    def __init__(self, name: str, app: str, env: dict, workers: int, logdir: Path):
+        self.name = name
+        self.app = app
+        self.env = env
+        self.workers = workers
+        self.log = logdir / f"gunicorn-{name.replace(' ', '-')}.log"
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+
+    def start(self, ready_path: str, timeout: float = 60.0) -> None:
+        for _attempt in range(3):
+            self.port = free_port()
+            command = [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "sync",
+                "--chdir",
+                str(ROOT),
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "30",
+                "--graceful-timeout",
+                "5",
+                self.app,
+            ]
+            with self.log.open("ab") as log:
+                self.process = subprocess.Popen(
+                    command,
+                    env=self.env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            if self._wait_ready(ready_path, timeout):
+                return
+            self.stop()
+        raise RuntimeError(f"{self.name}: gunicorn did not start; log:\n{self.log_tail()}")
+
+    def _wait_ready(self, ready_path: str, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                status, _headers, _body = fetch(self.port, ready_path)
+                if status == 200:
+                    return True
+            time.sleep(0.2)
+        return False
+
+    def cpu_seconds(self) -> float:
+        """CPU of the master and its live workers."""
+        if self.process is None:
+            return 0.0
+        pids = [self.process.pid]
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError, IndexError):
+                    stat = (entry / "stat").read_text().rpartition(")")[2].split()
+                    if int(stat[1]) == self.process.pid:
+                        pids.append(int(entry.name))
+        return sum(_cpu_seconds(pid) for pid in pids)
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        # Workers left behind by a killed master share its process group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def fetch(
+    port: int,
+    path: str,
+    timeout: float = 10.0,
+    *,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict | None = None,
+) -> tuple[int, dict, bytes]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or HEADERS)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def write_bare_answers(filename: Path, answers: dict[str, tuple[int, str, bytes]]) -> None:
+    """The bare view's answers: "METHOD /path?query" -> (status, content type, bytes)."""
+    filename.write_text(
+        json.dumps(
+            {
+                key: {
+                    "status": status,
+                    "content_type": content_type,
+                    "body": base64.b64encode(body).decode(),
+                }
+                for key, (status, content_type, body) in answers.items()
+            }
+        ),
+        encoding="utf-8",
+    )
+
+
+# --- Load ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    headers: dict
+    body: bytes | None = None
+    status: int = 200  # expected
+    key: object = None  # what the body check needs to know
+
+
+@dataclass
+class Phase:
+    target: str
+    requests: int = 0
+    ok: int = 0
+    errors: int = 0
+    wrong_body: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    client_cpu: float = 0.0
+    server_cpu: float = 0.0
+    stopped_early: bool = False
+    first_error: str = ""
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class Load:
+    """What one target is sent: request number and client slot -> request, and the body check."""
+
+    server: Server
+    request: Callable[[int, int], Request]
+    body_ok: Callable[[Request, bytes], bool]
+
+
+def run_load(
+    load: Load, *, total: int, concurrency: int, max_seconds: float, timeout: float
+) -> Phase:
+    """`total` requests from `concurrency` threads, each with its own connection."""
+    server = load.server
+    phase = Phase(server.name)
+    counter = itertools.count()
+    lock = threading.Lock()
+    stop = threading.Event()
+    start_gate = threading.Barrier(concurrency + 1)
+    per_thread: list[list[float]] = [[] for _ in range(concurrency)]
+    deadline = [math.inf]
+
+    def client(slot: int) -> None:
+        connection = http.client.HTTPConnection(HOST, server.port, timeout=timeout)
+        latencies = per_thread[slot]
+        try:
+            start_gate.wait()
+            while not stop.is_set():
+                number = next(counter)
+                if number >= total or time.monotonic() > deadline[0]:
+                    break
+                request = load.request(number, slot)
+                began = time.perf_counter()
+                try:
+                    connection.request(
+                        request.method, request.path, body=request.body, headers=request.headers
+                    )
+                    response = connection.getresponse()
+                    body = response.read()
+                except (OSError, http.client.HTTPException) as exc:
+                    connection.close()
+                    with lock:
+                        phase.errors += 1
+                        phase.first_error = phase.first_error or repr(exc)
+                    continue
+                elapsed = time.perf_counter() - began
+                if response.status != request.status:
+                    with lock:
+                        phase.errors += 1
+                        phase.first_error = phase.first_error or (
+                            f"HTTP {response.status}: {body[:200]!r}"
+                        )
+                    continue
+                if not load.body_ok(request, body):
+                    with lock:
+                        phase.wrong_body += 1
+                latencies.append(elapsed)
+        except threading.BrokenBarrierError:
+            return
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=client, args=(slot,), daemon=True) for slot in range(concurrency)
+    ]
+    for thread in threads:
+        thread.start()
+    cpu_before, server_before = time.process_time(), server.cpu_seconds()
+    deadline[0] = time.monotonic() + max_seconds
+    try:
+        start_gate.wait()
+        began = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        phase.seconds = time.perf_counter() - began
+    finally:
+        stop.set()
+        start_gate.abort()
+    phase.client_cpu = time.process_time() - cpu_before
+    phase.server_cpu = server.cpu_seconds() - server_before
+    phase.latencies = [value for values in per_thread for value in values]
+    phase.ok = len(phase.latencies)
+    phase.requests = phase.ok + phase.errors
+    phase.stopped_early = phase.requests < total
+    return phase
+
+
+def merge(name: str, parts: list[Phase]) -> Phase:
+    merged = Phase(name)
+    for part in parts:
+        merged.requests += part.requests
+        merged.ok += part.ok
+        merged.errors += part.errors
+        merged.wrong_body += part.wrong_body
+        merged.seconds += part.seconds
+        merged.latencies.extend(part.latencies)
+        merged.client_cpu += part.client_cpu
+        merged.server_cpu += part.server_cpu
+        merged.stopped_early = merged.stopped_early or part.stopped_early
+        merged.first_error = merged.first_error or part.first_error
+    return merged
+
+
+def summary(phase: Phase) -> dict:
+    rps = phase.ok / phase.seconds if phase.seconds else 0.0
+    return {
+        "requests": phase.requests,
+        "ok": phase.ok,
+        "errors": phase.errors,
+        "first_error": phase.first_error,
+        "wrong_body": phase.wrong_body,
+        "stopped_early": phase.stopped_early,
+        "seconds": round(phase.seconds, 3),
+        "requests_per_second": round(rps, 1),
+        "p50_ms": round(percentile(phase.latencies, 50) * 1000, 2),
+        "p95_ms": round(percentile(phase.latencies, 95) * 1000, 2),
+        "p99_ms": round(percentile(phase.latencies, 99) * 1000, 2),
+        "max_ms": round(max(phase.latencies, default=math.nan) * 1000, 2),
+        "server_cpu_ms_per_request": round(phase.server_cpu / phase.ok * 1000, 3)
+        if phase.ok
+        else None,
+        "client_cpu_share": round(phase.client_cpu / phase.seconds, 2) if phase.seconds else None,
+    }
+
+
+def compare(
+    loads: list[Load],
+    *,
+    warmup: int,
+    requests: int,
+    rounds: int,
+    concurrency: int,
+    max_seconds: float,
+    timeout: float,
+) -> dict[str, dict]:
+    """Warm each target up, then measure them in rounds that alternate the targets, so that
+    whatever else the machine does weighs on all of them. Summary per target name."""
+    options = {"concurrency": concurrency, "max_seconds": max_seconds, "timeout": timeout}
+    for load in loads:
+        if warmup:
+            run_load(load, total=warmup, **options)
+    rounds = max(1, min(rounds, requests))
+    parts: dict[str, list[Phase]] = {load.server.name: [] for load in loads}
+    for number in range(rounds):
+        count = requests // rounds + (1 if number < requests % rounds else 0)
+        for load in loads:
+            parts[load.server.name].append(run_load(load, total=count, **options))
+    results = {}
+    for name, phases in parts.items():
+        results[name] = summary(merge(name, phases))
+        results[name]["rounds_requests_per_second"] = [
+            round(phase.ok / phase.seconds, 1) if phase.seconds else 0.0 for phase in phases
+        ]
+    return results
+
+
+def ratio(real: dict, bare: dict) -> dict:
+    """The real target against the bare view: throughput, p50, p95 and server CPU per request."""
+
+    def divide(a, b, digits):
+        return round(a / b, digits) if a is not None and b else None
+
+    return {
+        "throughput": divide(real["requests_per_second"], bare["requests_per_second"], 3),
+        "p50": divide(real["p50_ms"], bare["p50_ms"], 2),
+        "p95": divide(real["p95_ms"], bare["p95_ms"], 2),
+        "server_cpu_per_request": divide(
+            real["server_cpu_ms_per_request"], bare["server_cpu_ms_per_request"], 2
+        ),
+    }
+
+
+def target_line(name: str, r: dict, *, width: int = 9, unit: str = "req/s") -> str:
+    return (
+        f"{name:>{width}}: {r['requests_per_second']:.0f} {unit}, p50 {r['p50_ms']:.1f} ms, "
+        f"p95 {r['p95_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms "
+        f"({r['ok']} ok, {r['errors']} errors, {r['wrong_body']} wrong bodies, "
+        f"{r['seconds']:.2f} s; gunicorn CPU {r['server_cpu_ms_per_request']} ms/request, "
+        f"client threads {r['client_cpu_share']} CPU)"
+    )
+
+
+def summary_line(name: str, real: dict, bare: dict, *, unit: str = "req/s") -> str:
+    """`name: X req/s, p95 Y ms | bare view: ... | ratio: 0.15x throughput, 6.3x p95`."""
+    r = ratio(real, bare)
+    return (
+        f"{name}: {real['requests_per_second']:.0f} {unit}, p95 {real['p95_ms']:.1f} ms | "
+        f"bare view: {bare['requests_per_second']:.0f} {unit}, p95 {bare['p95_ms']:.1f} ms | "
+        f"ratio: {r['throughput']:.2f}x throughput, {r['p95']:.1f}x p95"
+    )
+
+
+def failed(results: dict[str, dict]) -> bool:
+    return any(r["errors"] or r["wrong_body"] or r["stopped_early"] for r in results.values())
+
+
+def machine() -> dict:
+    return {
+        "cpus": os.cpu_count(),
+        "load_average_after": round(os.getloadavg()[0], 2),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def write_results(report: dict, filenames: list[str]) -> None:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    for filename in filenames:
+        (RESULTS_DIR / filename).write_text(text, encoding="utf-8")
+    print(f"written: {RESULTS_DIR.relative_to(ROOT)}/{filenames[0]}", flush=True)
