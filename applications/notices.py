@@ -74,6 +74,16 @@ def _tell_citizen(dossier, *, template: str, event: str, context: dict) -> list[
     return sent
 
 
+def notify_submitted(dossier) -> list[Notification]:
+    """The online submission confirmed to the citizen: its code and what happens next."""
+    return _tell_citizen(
+        dossier,
+        template="dossier_submitted",
+        event="submitted",
+        context=dossier_context(dossier),
+    )
+
+
 def notify_received(dossier) -> list[Notification]:
     """Form 01 told to the citizen: the receipt code and the appointment."""
     return _tell_citizen(

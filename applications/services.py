@@ -297,6 +297,8 @@ def dossier_create(
         )
     elif at_desk:
         _do_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=sorted(present))
+    else:
+        notices.notify_submitted(dossier)
     return dossier
 
 

@@ -81,6 +81,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "portal.User"
+# Residents sign in with their username, phone or e-mail and password.
+AUTHENTICATION_BACKENDS = ["portal.auth.PhoneOrEmailBackend"]
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -281,6 +283,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.requeue_pending_notifications",
         "schedule": 5 * 60.0,
         "options": {"expires": 5 * 60.0},
+    },
+    # Neighbourhood reports still `new` past their pick-up target (2 working hours, 15 minutes
+    # for a fire): the ward leader is told, once.
+    "feedback-escalate": {
+        "task": "feedback.tasks.escalate_unattended",
+        "schedule": MOTCUA_SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": MOTCUA_SWEEP_INTERVAL_SECONDS},
     },
 }
 

@@ -348,3 +348,17 @@ def test_manage_py_draws_the_dossier_state_graph(db):
         "withdrawn",
     ):
         assert state in dot
+
+
+def test_an_online_submission_is_confirmed_to_the_citizen_once(api, procedure):
+    from portal.models import Notification
+
+    payload = online_payload(procedure, submission_key="confirm-1")
+    api("citizen").post("/api/v1/dossiers/", payload, format="multipart")
+    api("citizen").post(
+        "/api/v1/dossiers/",
+        online_payload(procedure, submission_key="confirm-1"),
+        format="multipart",
+    )
+    notices = Notification.objects.filter(template="dossier_submitted")
+    assert sorted(notices.values_list("channel", flat=True)) == ["email", "sms"]

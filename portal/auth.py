@@ -1,0 +1,46 @@
+"""Sign in with a username, a mobile number or an e-mail address, and the password.
+
+Replaces `ModelBackend` in AUTHENTICATION_BACKENDS (it is one, so permissions and
+`is_active` work the same). An identifier that matches more than one account signs nobody in:
+the portal never guesses whose password was typed.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+
+def _as_phone(identifier: str) -> str:
+    digits = "".join(ch for ch in identifier if ch not in " .-()")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    return digits if digits.isdigit() else ""
+
+
+class PhoneOrEmailBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        users = get_user_model()
+        if username is None:
+            username = kwargs.get(users.USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        identifier = username.strip()
+        manager = users._default_manager
+        candidates = list(manager.filter(username=identifier))
+        if not candidates:
+            condition = Q(pk__in=[])
+            if "@" in identifier:
+                condition |= Q(email__iexact=identifier)
+            phone = _as_phone(identifier)
+            if phone:
+                condition |= Q(phone=phone)
+            candidates = list(manager.filter(condition)[:2])
+        if len(candidates) != 1:
+            # Run the hasher anyway, so a wrong identifier takes as long as a wrong password
+            # (Django's ModelBackend does the same against user enumeration).
+            users().set_password(password)
+            return None
+        user = candidates[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
