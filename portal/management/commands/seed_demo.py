@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from applications.demo import seed_backlog, seed_dossiers
 from applications.demo_tickets import seed_counters
+from feedback.demo import seed_feedback
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from procedures.demo import seed_catalogue, seed_units
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_dossiers())
         self.stdout.write(seed_backlog())
         self.stdout.write(seed_counters())
+        self.stdout.write(seed_feedback())
         self.stdout.write(
             self.style.SUCCESS("Demo ready: " + ", ".join(a[0] for a in DEMO_ACCOUNTS))
         )

@@ -1,0 +1,70 @@
+"""Who may see a report on the staff pages and who may act on it.
+
+Ward staff (clerk, specialist, leader of the unit) see their unit's reports; officials see every
+report and act on none; anyone else gets 404, never a hint that the report exists. The public
+sees reports only through `selectors.public_*`, which never carry the contact details.
+"""
+
+from django.db.models import QuerySet
+
+from feedback.models import Report
+from portal.models import Role
+
+# Which roles of the report's unit may take each action (besides a superuser). Starting and
+# resolving are also limited to the assignee or a leader (`may`).
+ACTION_ROLES: dict[str, set[str]] = {
+    "assign": {Role.CLERK, Role.LEADER},
+    "start": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
+    "resolve": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
+    "reject": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
+}
+ACTIONS = tuple(ACTION_ROLES)
+ASSIGNEE_ONLY = {"start", "resolve"}
+WARD_ROLES = (Role.CLERK, Role.SPECIALIST, Role.LEADER)
+
+
+def _roles(user) -> list[tuple[int, str]]:
+    if not hasattr(user, "_feedback_roles"):
+        user._feedback_roles = list(user.staff_roles.values_list("unit_id", "role"))
+    return user._feedback_roles
+
+
+def is_feedback_staff(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(_roles(user)))
+
+
+def sees_everything(user) -> bool:
+    return user.is_superuser or any(role == Role.OFFICIAL for _, role in _roles(user))
+
+
+def visible_reports(user) -> QuerySet[Report]:
+    reports = Report.objects.all()
+    if not user.is_authenticated:
+        return reports.none()
+    if sees_everything(user):
+        return reports
+    units = {unit for unit, role in _roles(user) if role in WARD_ROLES}
+    return reports.filter(unit_id__in=units)
+
+
+def roles_on(user, report: Report) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return {role for unit, role in _roles(user) if unit == report.unit_id and role in WARD_ROLES}
+
+
+def may(user, action: str, report: Report) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    roles = roles_on(user, report)
+    if not roles & ACTION_ROLES[action]:
+        return False
+    if action in ASSIGNEE_ONLY and Role.LEADER not in roles:
+        return report.assignee_id == user.pk
+    return True
+
+
+def available_actions(user, report: Report) -> list[str]:
+    """The actions this user may take on this report now, and nothing else."""
+    allowed_now = {t.name for t in report.get_available_state_transitions()}
+    return [a for a in ACTIONS if a in allowed_now and may(user, a, report)]

@@ -1,0 +1,19 @@
+"""Errors of neighbourhood reports, in the portal's one vocabulary (portal/errors.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.errors import Conflict, DomainError
+
+
+class InvalidReport(DomainError):
+    code = "invalid"
+    default_message = _("The report could not be accepted.")
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class RatingRefused(Conflict):
+    code = "rating_refused"
+    default_message = _("This report cannot be rated now.")

@@ -1,0 +1,243 @@
+"""Reads of reports across a trust boundary.
+
+Public reads (the follow page, the map, the portal API's GET, Open311) go through
+`public_view`, which carries no contact details and blanks phone numbers and e-mail addresses a
+resident typed into the description. Staff reads are scoped by `access.visible_reports`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.selectors import mask
+from feedback import access
+from feedback.models import CLOSED_STATES, HUE_BBOX, OPEN_STATES, Report, State
+from portal.errors import NotFound
+
+# Phone numbers (9+ digits, with spaces, dots or dashes between groups) and e-mail addresses.
+_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?!\d)")
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+PUBLIC_ACTIONS = ("submit", "assign", "start", "resolve", "reject")
+
+
+def public_text(text: str) -> str:
+    """A resident's words as shown publicly: phone numbers and e-mail addresses blanked."""
+    text = _EMAIL.sub("[…]", text or "")
+    return _PHONE.sub("[…]", text)
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    action: str
+    state: str
+    at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class PublicReport:
+    """What anyone may know about a report: no contact, no reporter, no staff names, no photos."""
+
+    code: str
+    category: str
+    category_label: str
+    description: str
+    unit_code: str
+    unit_name: str
+    latitude: float | None
+    longitude: float | None
+    address: str
+    state: str
+    state_label: str
+    is_open: bool
+    created_at: datetime
+    updated_at: datetime
+    pickup_due_at: datetime
+    resolved_at: datetime | None
+    answer: str
+    rated: bool
+    rating: int | None
+    handled_same_day: bool | None
+    events: tuple[PublicEvent, ...] = ()
+
+
+def _same_day(report: Report) -> bool | None:
+    if report.resolved_at is None:
+        return None
+    return timezone.localdate(report.resolved_at) == timezone.localdate(report.created_at)
+
+
+def public_view(report: Report, *, with_events: bool = False) -> PublicReport:
+    events = ()
+    if with_events:
+        events = tuple(
+            PublicEvent(
+                action=e.action,
+                state=e.to_state,
+                at=e.at,
+                # Only the answer and the reason are public; staff notes stay inside.
+                note=e.note if e.action in ("resolve", "reject") else "",
+            )
+            for e in report.events.all()
+            if e.action in PUBLIC_ACTIONS
+        )
+    return PublicReport(
+        code=report.code,
+        category=report.category,
+        category_label=str(report.get_category_display()),
+        description=public_text(report.description),
+        unit_code=report.unit.code,
+        unit_name=report.unit.name,
+        latitude=float(report.latitude) if report.latitude is not None else None,
+        longitude=float(report.longitude) if report.longitude is not None else None,
+        address=public_text(report.address),
+        state=report.state,
+        state_label=str(report.get_state_display()),
+        is_open=report.is_open,
+        created_at=report.created_at,
+        updated_at=report.updated_at,
+        pickup_due_at=report.pickup_due_at,
+        resolved_at=report.resolved_at,
+        answer=public_text(report.answer),
+        rated=report.rating is not None,
+        rating=report.rating,
+        handled_same_day=_same_day(report),
+        events=events,
+    )
+
+
+def report_by_code(*, code: str) -> Report:
+    """The follow page and the API's GET: by code, whether public on the map or not (the code
+    is what the reporter was given); still without personal data (`public_view`)."""
+    report = Report.objects.select_related("unit").filter(code=code.strip()[:40]).first()
+    if report is None:
+        raise NotFound(_("No report has this code."))
+    return report
+
+
+def public_reports(filters: dict | None = None) -> QuerySet[Report]:
+    """Reports shown on the map and by Open311: the reporter agreed to show them."""
+    filters = filters or {}
+    reports = Report.objects.filter(is_public=True).select_related("unit")
+    if filters.get("category"):
+        reports = reports.filter(category__in=str(filters["category"]).split(","))
+    if filters.get("unit"):
+        reports = reports.filter(unit__code=filters["unit"])
+    status = filters.get("status")
+    if status == "open":
+        reports = reports.filter(state__in=OPEN_STATES)
+    elif status == "closed":
+        reports = reports.filter(state__in=CLOSED_STATES)
+    return reports
+
+
+def public_get(*, code: str) -> Report:
+    report = public_reports().filter(code=code).first()
+    if report is None:
+        raise NotFound(_("No public report has this code."))
+    return report
+
+
+@dataclass(frozen=True)
+class Point:
+    code: str
+    x: float
+    y: float
+    label: str
+    is_open: bool
+
+
+def plot(reports, *, width: int = 600, height: int = 400) -> list[Point]:
+    """Reports with coordinates as points of a plain SVG of Huế's extent (no map tiles offline:
+    the list beside it says the same in words)."""
+    span_x = HUE_BBOX["east"] - HUE_BBOX["west"]
+    span_y = HUE_BBOX["north"] - HUE_BBOX["south"]
+    points = []
+    for r in reports:
+        if r.latitude is None or r.longitude is None:
+            continue
+        x = (float(r.longitude) - HUE_BBOX["west"]) / span_x * width
+        y = (HUE_BBOX["north"] - float(r.latitude)) / span_y * height
+        label = f"{r.code} · {r.get_category_display()} · {r.get_state_display()}"
+        points.append(Point(r.code, round(x, 1), round(y, 1), label, r.is_open))
+    return points
+
+
+# --- Staff -----------------------------------------------------------------------------------
+
+
+def staff_reports(*, user, filters: dict | None = None) -> QuerySet[Report]:
+    filters = filters or {}
+    reports = access.visible_reports(user).select_related("unit", "assignee")
+    if filters.get("state") in State.values:
+        reports = reports.filter(state=filters["state"])
+    elif filters.get("state") == "open":
+        reports = reports.filter(state__in=OPEN_STATES)
+    if filters.get("category"):
+        reports = reports.filter(category=filters["category"])
+    if filters.get("unit"):
+        reports = reports.filter(unit__code=filters["unit"])
+    if filters.get("mine"):
+        reports = reports.filter(assignee=user)
+    if filters.get("late"):
+        reports = reports.filter(state=State.NEW, pickup_due_at__lt=timezone.now())
+    return reports.order_by("pickup_due_at", "id")
+
+
+def staff_report(*, user, code: str) -> Report:
+    report = (
+        access.visible_reports(user)
+        .select_related("unit", "assignee", "reporter_user")
+        .filter(code=code)
+        .first()
+    )
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def masked_phone(report: Report) -> str:
+    return mask(report.contact_phone)
+
+
+# --- Open311 ---------------------------------------------------------------------------------
+
+OPEN311_DEFAULT_WINDOW = timedelta(days=90)
+OPEN311_MAX_RESULTS = 1000
+
+
+def open311_requests(
+    *,
+    ids: list[str] | None = None,
+    service_codes: list[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    statuses: list[str] | None = None,
+    jurisdiction: str = "",
+) -> QuerySet[Report]:
+    """GeoReport v2 `GET requests`: by ids, or the last 90 days by default, at most 1000."""
+    reports = public_reports()
+    if jurisdiction:
+        reports = reports.filter(unit__code=jurisdiction)
+    if ids:
+        return reports.filter(code__in=ids).order_by("-created_at", "-id")
+    if service_codes:
+        reports = reports.filter(category__in=service_codes)
+    if start is None and end is None:
+        start = timezone.now() - OPEN311_DEFAULT_WINDOW
+    if start is not None:
+        reports = reports.filter(created_at__gte=start)
+    if end is not None:
+        reports = reports.filter(created_at__lte=end)
+    wanted = set(statuses or [])
+    if wanted == {"open"}:
+        reports = reports.filter(state__in=OPEN_STATES)
+    elif wanted == {"closed"}:
+        reports = reports.filter(state__in=CLOSED_STATES)
+    return reports.order_by("-created_at", "-id")[:OPEN311_MAX_RESULTS]

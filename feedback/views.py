@@ -1,0 +1,285 @@
+"""Report pages: residents report, follow and rate; the ward's staff pick up and answer.
+
+Thin: forms parse, services decide, selectors read within the user's scope. Every page works
+without JavaScript. Public pages never show the contact details (`selectors.public_view`).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from feedback import access, selectors, services
+from feedback.forms import ActionForm, RatingForm, ReportForm, StaffFilterForm, commune_units
+from feedback.models import Category, ReportPhoto, State
+from portal.errors import DomainError, NotFound
+
+SESSION_KEYS = "feedback_rating_keys"
+MAP_LIMIT = 500
+ACTION_LABELS = {
+    "submit": gettext_lazy("Sent"),
+    "assign": gettext_lazy("Assigned"),
+    "start": gettext_lazy("Handling started"),
+    "resolve": gettext_lazy("Resolved"),
+    "reject": gettext_lazy("Rejected"),
+    "escalate": gettext_lazy("Not picked up in time: leader told"),
+    "rate": gettext_lazy("Rated by the reporter"),
+}
+
+
+# --- Residents -------------------------------------------------------------------------------
+
+
+def report_new(request):
+    """The report form. A refused photo brings the form back with every other answer kept."""
+    form = ReportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                report = services.report_create(
+                    category=values["category"],
+                    description=values["description"],
+                    unit=values["unit"],
+                    latitude=values["latitude"],
+                    longitude=values["longitude"],
+                    address=values["address"],
+                    contact=services.Contact(
+                        name=values["contact_name"],
+                        phone=values["contact_phone"],
+                        email=values["contact_email"],
+                    ),
+                    actor=request.user,
+                    photos=form.photos(),
+                    is_public=values["is_public"],
+                    submission_key=values["submission_key"],
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                keys = request.session.get(SESSION_KEYS, {})
+                keys[report.code] = report.rating_key
+                request.session[SESSION_KEYS] = keys
+                return redirect("feedback:done", code=report.code)
+        status = 400
+    return render(
+        request,
+        "feedback/report_form.html",
+        {"form": form, "photo_attempted": bool(request.FILES)},
+        status=status,
+    )
+
+
+def report_done(request, code):
+    """The confirmation: the tracking code and the rating key, shown to the reporter once."""
+    key = request.session.get(SESSION_KEYS, {}).get(code)
+    if key is None:
+        return redirect("feedback:follow", code=code)
+    try:
+        report = selectors.report_by_code(code=code)
+    except NotFound:
+        raise Http404 from None
+    return render(
+        request,
+        "feedback/report_done.html",
+        {"report": selectors.public_view(report), "key": key},
+    )
+
+
+def follow_lookup(request):
+    code = request.GET.get("code", "").strip().upper()[:40]
+    if code:
+        return redirect("feedback:follow", code=code)
+    return redirect("feedback:new")
+
+
+def follow(request, code):
+    """Follow a report by its code (public, no personal data) and rate the answer once."""
+    try:
+        report = selectors.report_by_code(code=code)
+    except NotFound:
+        return render(request, "feedback/not_found.html", {"code": code[:40]}, status=404)
+    key = request.session.get(SESSION_KEYS, {}).get(report.code, "")
+    form = RatingForm(request.POST or None, initial={"key": key})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.report_rate(
+                    report=report,
+                    score=form.cleaned_data["score"],
+                    key=form.cleaned_data["key"] or key,
+                    actor=request.user,
+                    comment=form.cleaned_data["comment"],
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("Thank you: your rating was recorded."))
+                return redirect("feedback:follow", code=report.code)
+        status = 400
+    view = selectors.public_view(report, with_events=True)
+    return render(
+        request,
+        "feedback/follow.html",
+        {
+            "report": view,
+            "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in view.events],
+            "form": form,
+            "may_rate": not view.is_open and not view.rated,
+            "has_key": bool(key),
+        },
+        status=status,
+    )
+
+
+def public_map(request):
+    """Public reports as a plot of Huế's extent and a list by ward: no map library offline."""
+    category = request.GET.get("category", "")
+    status = request.GET.get("status", "")
+    filters = {
+        "category": category if category in Category.values else "",
+        "status": status if status in ("open", "closed") else "",
+        "unit": request.GET.get("unit", "")[:10],
+    }
+    reports = list(selectors.public_reports(filters).order_by("-created_at", "-id")[:MAP_LIMIT])
+    by_unit: dict[str, list] = {}
+    for report in sorted(reports, key=lambda r: (r.unit.name, -r.created_at.timestamp())):
+        by_unit.setdefault(report.unit.name, []).append(selectors.public_view(report))
+    return render(
+        request,
+        "feedback/map.html",
+        {
+            "points": selectors.plot(reports),
+            "by_unit": sorted(by_unit.items()),
+            "count": len(reports),
+            "limit": MAP_LIMIT,
+            "filters": filters,
+            "categories": Category.choices,
+            "units": commune_units(),
+        },
+    )
+
+
+# --- Ward staff ------------------------------------------------------------------------------
+
+
+def _staff_or_403(user):
+    if not access.is_feedback_staff(user):
+        raise PermissionDenied
+
+
+@login_required
+def staff_list(request):
+    """The reports of the user's wards (every ward for officials), the oldest target first."""
+    _staff_or_403(request.user)
+    form = StaffFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    reports = selectors.staff_reports(user=request.user, filters=filters)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        (r, selectors.masked_phone(r), r.state == State.NEW and r.pickup_due_at < now) for r in page
+    ]
+    return render(
+        request,
+        "feedback/staff_list.html",
+        {"form": form, "page": page, "rows": rows, "total": page.paginator.count},
+    )
+
+
+@login_required
+def staff_report(request, code):
+    _staff_or_403(request.user)
+    try:
+        report = selectors.staff_report(user=request.user, code=code)
+    except NotFound:
+        raise Http404 from None
+    staff = (
+        get_user_model()
+        .objects.filter(
+            staff_roles__unit=report.unit, staff_roles__role__in=["clerk", "specialist", "leader"]
+        )
+        .distinct()
+        .order_by("username")
+    )
+    events = [(e, ACTION_LABELS.get(e.action, e.action)) for e in report.events.all()]
+    return render(
+        request,
+        "feedback/staff_report.html",
+        {
+            "report": report,
+            "events": events,
+            "photos": list(report.photos.all()),
+            "actions": access.available_actions(request.user, report),
+            "staff": staff,
+            "late": report.state == State.NEW and report.pickup_due_at < timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def staff_action(request, code, action):
+    _staff_or_403(request.user)
+    try:
+        report = selectors.staff_report(user=request.user, code=code)
+    except NotFound:
+        raise Http404 from None
+    if action not in services.ACTION_SERVICES:
+        raise Http404
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the values you entered."))
+        return redirect("feedback:staff_report", code=code)
+    values = form.cleaned_data
+    try:
+        if action == "assign":
+            assignee = get_user_model().objects.filter(username=values["assignee"]).first()
+            services.report_assign(
+                report=report, actor=request.user, assignee=assignee, note=values["note"]
+            )
+        elif action == "start":
+            services.report_start(report=report, actor=request.user, note=values["note"])
+        elif action == "resolve":
+            services.report_resolve(report=report, actor=request.user, answer=values["answer"])
+        else:
+            services.report_reject(report=report, actor=request.user, reason=values["reason"])
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("feedback:staff_report", code=code)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+    return redirect("feedback:staff_report", code=code)
+
+
+@require_GET
+@login_required
+def staff_photo(request, code, pk):
+    """A report's photo, to the staff who may see the report only (faces, number plates)."""
+    _staff_or_403(request.user)
+    photo = (
+        ReportPhoto.objects.filter(
+            pk=pk,
+            report__code=code,
+            report__in=access.visible_reports(request.user).values("pk"),
+        )
+        .only("file", "original_name", "content_type")
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, filename=photo.original_name, content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
