@@ -16,4 +16,10 @@ def navigation(request):
 
         return user.is_authenticated and may_read(user)
 
-    return {"nav_desk": SimpleLazyObject(desk), "nav_dashboard": SimpleLazyObject(dashboard)}
+    from portal.oidc import enabled
+
+    return {
+        "nav_desk": SimpleLazyObject(desk),
+        "nav_dashboard": SimpleLazyObject(dashboard),
+        "oidc_enabled": enabled(),
+    }

@@ -124,3 +124,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} · {self.get_channel_display()} · {self.get_status_display()}"
+
+
+class ExternalIdentity(models.Model):
+    """A sign-in identity at an OpenID Connect provider (the national e-ID), linked to a user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.CharField(_("provider"), max_length=40)
+    subject = models.CharField(
+        _("subject"), max_length=255, help_text=_("The provider's stable `sub` claim.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "subject"], name="uniq_external_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.user_id}"

@@ -29,6 +29,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("tra-cuu/", views_public.lookup, name="lookup"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("oidc/", include("portal.oidc")),
 ]
 
 if settings.DEBUG:
