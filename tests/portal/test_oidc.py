@@ -11,7 +11,7 @@ from portal.models import ExternalIdentity, User
 
 OP = "https://id.example.vn"
 CLIENT = "motcua-test"
-SECRET = "shared-secret-for-hs256-tests"
+SECRET = "shared-secret-for-hs256-tests-at-least-32-bytes"
 
 
 @pytest.fixture
