@@ -17,6 +17,10 @@ def _filtered(dossiers: QuerySet[Dossier], filters: dict) -> QuerySet[Dossier]:
         dossiers = dossiers.filter(legacy_code=filters["legacy_code"])
     if filters.get("procedure"):
         dossiers = dossiers.filter(procedure__code=filters["procedure"])
+    if filters.get("field"):
+        dossiers = dossiers.filter(procedure__field__code=filters["field"])
+    if filters.get("channel"):
+        dossiers = dossiers.filter(channel=filters["channel"])
     if filters.get("assignee"):
         dossiers = dossiers.filter(assignee__username=filters["assignee"])
     overdue = filters.get("overdue")

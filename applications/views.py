@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 from applications import access, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.errors import InvalidDossier
-from applications.models import ReturnMethod, State
+from applications.models import Channel, ReturnMethod, State
 from portal import notifications
 from portal.errors import DomainError, NotFound
-from procedures.models import Unit
+from procedures.models import Field, Unit
 from procedures.selectors import procedure_catalogue, procedure_search
 
 STATE_LABELS = dict(State.choices)
@@ -53,15 +53,27 @@ ACTION_LABELS = {
 }
 
 
+def _without_page(request) -> str:
+    """The current filters as a query string, for the pagination links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 @login_required
 def work_queue(request):
     """Open dossiers of the user's units, overdue first, then by due moment."""
     if not access.is_staff_member(request.user):
         raise PermissionDenied
     now = timezone.now()
-    filters = {k: request.GET.get(k, "") for k in ("state", "overdue", "procedure")}
+    filters = {
+        k: request.GET.get(k, "")[:60]
+        for k in ("state", "overdue", "procedure", "field", "channel")
+    }
     if filters["state"] not in State.values:
         filters["state"] = ""
+    if filters["channel"] not in Channel.values:
+        filters["channel"] = ""
     if request.GET.get("mine"):
         filters["assignee"] = request.user.username
     dossiers = timeliness.with_timeliness(
@@ -90,6 +102,9 @@ def work_queue(request):
             "query": query,
             "mine": bool(request.GET.get("mine")),
             "unread_notices": notifications.unread_for(request.user).count(),
+            "fields": Field.objects.all(),
+            "keep": _without_page(request),
+            "channels": Channel.choices,
         },
     )
 

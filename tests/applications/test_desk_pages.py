@@ -209,3 +209,20 @@ def test_a_refusal_needs_its_reason(client, procedure):
     response = _walk_in(client, procedure, checked=[], refuse="1", refuse_reason=" ")
     assert response.status_code == 400
     assert not Dossier.objects.exists()
+
+
+def test_the_work_queue_filters_by_field_channel_and_procedure(client, demo):
+    from applications.demo import seed_dossiers
+
+    seed_dossiers()
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    open_states = ["submitted", "received", "in_review", "awaiting_supplement", "awaiting_payment"]
+    mine = Dossier.objects.filter(handling_unit__code="19774", state__in=open_states)
+    sample = mine.select_related("procedure__field").first()
+    field = sample.procedure.field.code
+    html = client.get("/desk/", {"field": field, "channel": sample.channel}).content.decode()
+    expected = mine.filter(procedure__field__code=field, channel=sample.channel).count()
+    assert f"{expected} hồ sơ" in html
+    assert sample.code in html
+    by_code = client.get("/desk/", {"procedure": sample.procedure.code}).content.decode()
+    assert f"{mine.filter(procedure=sample.procedure).count()} hồ sơ" in by_code
