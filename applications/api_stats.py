@@ -8,6 +8,64 @@ from rest_framework.views import APIView
 from applications import stats
 
 _RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
+_AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}
+
+
+class StatsCriteriaOutput(serializers.Serializer):
+    time = serializers.DecimalField(**_AVERAGE, help_text="Processing time, average 1-5.")
+    attitude = serializers.DecimalField(**_AVERAGE, help_text="Staff attitude, average 1-5.")
+    guidance = serializers.DecimalField(**_AVERAGE, help_text="Guidance, average 1-5.")
+    transparency = serializers.DecimalField(**_AVERAGE, help_text="Transparency, average 1-5.")
+
+
+class StatsSatisfactionOutput(serializers.Serializer):
+    rated = serializers.IntegerField(
+        help_text="Dossiers of the period that their applicant rated (once, after the result)."
+    )
+    average = serializers.DecimalField(
+        **_AVERAGE, help_text="Average overall score, 1-5; null when nothing is rated."
+    )
+    satisfied_rate = serializers.DecimalField(
+        **_RATE,
+        help_text="Rated 4 or 5 overall, of those rated, in per cent; null when nothing is rated.",
+    )
+    by_criterion = StatsCriteriaOutput(
+        help_text="Each criterion's average, 1-5; null when nothing is rated."
+    )
+    complaints = serializers.IntegerField(
+        help_text="Dossiers of the period with a complaint (an overall rating of 1 or 2 opens "
+        "one for the unit leader)."
+    )
+
+
+class StatsFeedbackOutput(serializers.Serializer):
+    received = serializers.IntegerField(
+        help_text="Neighbourhood reports created in the period, counted against the ward they "
+        "were routed to."
+    )
+    emergencies = serializers.IntegerField(help_text="Of those, emergencies (fire and rescue).")
+    resolved = serializers.IntegerField(help_text="Resolved (state `resolved`).")
+    rejected = serializers.IntegerField(help_text="Rejected with a reason (state `rejected`).")
+    open = serializers.IntegerField(help_text="Still `new`, `assigned` or `in_progress`.")
+    picked_up_on_time_rate = serializers.DecimalField(
+        **_RATE,
+        help_text="Picked up (first assigned, or closed unassigned) by the pick-up target (2 "
+        "working hours; 15 minutes for an emergency), of those picked up or still new past it; "
+        "per cent; null when none is judged yet.",
+    )
+    resolved_same_day_rate = serializers.DecimalField(
+        **_RATE,
+        help_text="Resolved no later than the working day reported on (Asia/Ho_Chi_Minh dates; "
+        "a report made on a day off belongs to the next working day), of those resolved; per "
+        "cent; null when none is resolved.",
+    )
+    escalated = serializers.IntegerField(
+        help_text="Not picked up in time: the ward leader was told by the sweep."
+    )
+    rated = serializers.IntegerField(help_text="Reports whose reporter rated the answer.")
+    satisfaction = serializers.DecimalField(
+        **_AVERAGE, help_text="Average rating of the answers, 1-5; null when none is rated."
+    )
 
 
 class StatsOutput(serializers.Serializer):
@@ -32,11 +90,7 @@ class StatsOutput(serializers.Serializer):
     )
     on_track = serializers.IntegerField(help_text="In progress, within time.")
     overdue = serializers.IntegerField(help_text="In progress, past the due moment.")
-    satisfaction = serializers.DecimalField(
-        **_RATE,
-        help_text="Always null for now: citizens cannot rate dossiers yet, and no figure is "
-        "invented until ratings exist.",
-    )
+    satisfaction = StatsSatisfactionOutput(help_text="The applicants' ratings of these dossiers.")
     progress_score = serializers.DecimalField(
         max_digits=4,
         decimal_places=2,
@@ -44,6 +98,21 @@ class StatsOutput(serializers.Serializer):
         allow_null=True,
         help_text="Decision 766/QĐ-TTg “progress” sub-score out of 20: 20 * (finished early or "
         "on time + in progress within time) ÷ received; null when nothing was received.",
+    )
+    satisfaction_score = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="Decision 766/QĐ-TTg “satisfaction with dossiers” sub-score out of 6: ratio = "
+        "1 - ((finished late + in progress overdue) ÷ received + dossiers complained about ÷ "
+        "received); 6 at or above 90 %, else 6 * ratio ÷ 90 %; null when nothing was received.",
+    )
+    feedback = StatsFeedbackOutput(
+        allow_null=True,
+        help_text="The same for neighbourhood reports created in the period. Null when a "
+        "`field` or `procedure` is asked for (reports have neither), and in rows grouped by "
+        "field or procedure.",
     )
 
 
@@ -64,7 +133,15 @@ class StatsView(APIView):
     read the whole province; a unit leader reads the units they lead (another unit: 404);
     anyone else: 403. Bad input: 400 `invalid_date`, `invalid_period`, `period_too_long`,
     `unknown_unit`, `unknown_field`, `unknown_procedure`, `invalid_group_by`. With `group_by`
-    the answer is a list of rows, each with `code`, `name` and the same figures."""
+    the answer is a list of rows, each with `code`, `name` and the same figures.
+
+    `satisfaction` sums up the applicants' ratings of these dossiers (count, overall average,
+    share satisfied, each criterion's average, dossiers complained about); `satisfaction_score`
+    is the Decision 766 sub-score out of 6. `feedback` gives the same period's neighbourhood
+    reports (created in the period, counted against the ward that handles them): received,
+    emergencies, resolved, rejected, open, picked-up-on-time and resolved-same-day rates,
+    escalated, ratings. Rows grouped by unit carry each unit's feedback; rows grouped by field
+    or procedure have `feedback` null."""
 
     permission_classes = [permissions.IsAuthenticated]
 

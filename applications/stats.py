@@ -9,6 +9,11 @@ whole set of figures is one aggregate query (a `Count(filter=...)` per figure).
 Finished means resolved, rejected or returned (form II.06a counts them together); in progress
 means received and not finished, the clock running or stopped for a supplement or a payment.
 Withdrawn and stopped dossiers count in `received` and nowhere else.
+
+Satisfaction is the citizens' ratings of the cohort's dossiers (one per dossier, given after the
+result: `applications.citizen.rating_submit`), joined one-to-one into the same aggregate query,
+with the dossiers a complaint was filed about. Feedback reports (`feedback` app) are a second
+aggregate query over the reports created in the period (`applications/stats_feedback.py`).
 """
 
 from dataclasses import dataclass
@@ -16,13 +21,14 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from applications import access, timeliness
-from applications.models import FINISHED, PROCESSING, Channel, Dossier
+from applications import access, stats_feedback, timeliness
+from applications.models import FINISHED, PROCESSING, Channel, Complaint, Dossier
+from feedback.models import Report
 from portal.errors import DomainError, NotFound, PermissionDenied
 from portal.models import Role
 from procedures.models import Field, Procedure, Unit
@@ -43,7 +49,19 @@ COUNTS = (
     "in_progress",
     "on_track",
     "overdue",
+    # Ratings: sums, not averages, so that groups add up to their whole (`totals`).
+    "rated",
+    "satisfied",
+    "overall_sum",
+    "time_sum",
+    "attitude_sum",
+    "guidance_sum",
+    "transparency_sum",
+    "complaints",
 )
+CRITERIA = ("time", "attitude", "guidance", "transparency")
+# "Satisfied" is 4 or 5 out of 5; 1 and 2 open a complaint (applications.citizen), 3 is neither.
+SATISFIED_AT_LEAST = 4
 KEYS = (
     "received",
     "online",
@@ -58,6 +76,8 @@ KEYS = (
     "overdue",
     "satisfaction",
     "progress_score",
+    "satisfaction_score",
+    "feedback",
 )
 
 
@@ -190,6 +210,25 @@ def cohort(*, user, query: StatsQuery) -> QuerySet[Dossier]:
     return dossiers
 
 
+def report_cohort(*, user, query: StatsQuery) -> QuerySet[Report] | None:
+    """The feedback reports created in the period that the user may count, against the unit
+    that handles them (the ward the report was routed to); the same scope and 404 as `cohort`.
+    None when a field or procedure is asked for: reports have neither, so no figure applies."""
+    if query.field is not None or query.procedure is not None:
+        return None
+    scope = scope_units(user)
+    start = datetime.combine(query.start, time.min, tzinfo=TZ)
+    end = datetime.combine(query.end + timedelta(days=1), time.min, tzinfo=TZ)
+    reports = Report.objects.filter(created_at__gte=start, created_at__lt=end)
+    if query.unit is not None:
+        if scope is not None and query.unit.pk not in scope:
+            raise NotFound()
+        return reports.filter(unit=query.unit)
+    if scope is not None:
+        return reports.filter(unit_id__in=scope)
+    return reports
+
+
 def _aggregates() -> dict:
     finished = Q(state__in=FINISHED)
     processing = Q(state__in=PROCESSING)
@@ -203,6 +242,16 @@ def _aggregates() -> dict:
         "in_progress": Count("id", filter=processing),
         "on_track": Count("id", filter=processing & Q(timeliness=timeliness.ON_TRACK)),
         "overdue": Count("id", filter=processing & Q(timeliness=timeliness.OVERDUE)),
+        # Dossier -> rating is one-to-one: the join adds no rows, the counts above stay true.
+        "rated": Count("rating"),
+        "satisfied": Count("rating", filter=Q(rating__overall__gte=SATISFIED_AT_LEAST)),
+        "overall_sum": Sum("rating__overall"),
+        **{f"{name}_sum": Sum(f"rating__{name}") for name in CRITERIA},
+        # Dossiers complained about, not complaints: a subquery, so that a dossier with two
+        # complaints neither counts twice nor doubles the other figures.
+        "complaints": Count(
+            "id", filter=Q(Exists(Complaint.objects.filter(dossier=OuterRef("pk"))))
+        ),
     }
 
 
@@ -223,8 +272,52 @@ def progress_score(counts: dict) -> Decimal | None:
     )
 
 
-def figures(counts: dict) -> dict:
-    """The counts with the rates derived from them (rates in per cent, one decimal)."""
+def _average(total: int, count: int) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def satisfaction(counts: dict) -> dict:
+    """The cohort's ratings: how many, the overall average (1-5, two decimals), the share
+    satisfied (overall 4 or 5), each criterion's average, and the dossiers complained about.
+    Averages and the share are null when nothing is rated."""
+    rated = counts["rated"]
+    return {
+        "rated": rated,
+        "average": _average(counts["overall_sum"], rated),
+        "satisfied_rate": _percent(counts["satisfied"], rated),
+        "by_criterion": {name: _average(counts[f"{name}_sum"], rated) for name in CRITERIA},
+        "complaints": counts["complaints"],
+    }
+
+
+# Decision 766/QĐ-TTg, "satisfaction" group: 6 points for satisfaction with dossiers, full at 90%.
+SATISFACTION_POINTS = 6
+SATISFACTION_THRESHOLD = Decimal("0.9")
+
+
+def satisfaction_score(counts: dict) -> Decimal | None:
+    """Decision 766/QĐ-TTg (LEGAL.md), satisfaction with dossiers: ratio = 100% - (overdue share
+    + complaint share); at or above the 90% threshold the full 6 points, below it
+    6 * ratio ÷ 90%. Overdue share: finished late or still open past the due moment, of all
+    received (the progress score's judgement); complaint share: dossiers complained about, of
+    all received. Both from the same counts, so it costs no query."""
+    received = counts["received"]
+    if not received:
+        return None
+    bad = counts["resolved_late"] + counts["overdue"] + counts["complaints"]
+    ratio = max(Decimal(received - bad) / received, Decimal(0))
+    if ratio >= SATISFACTION_THRESHOLD:
+        return Decimal(SATISFACTION_POINTS).quantize(Decimal("0.01"))
+    return (SATISFACTION_POINTS * ratio / SATISFACTION_THRESHOLD).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def figures(counts: dict, feedback: dict | None = None) -> dict:
+    """The counts with the rates derived from them (rates in per cent, one decimal), and the
+    feedback figures when they apply (`stats_feedback.figures`)."""
     counts = {key: counts.get(key) or 0 for key in COUNTS}
     return {
         "received": counts["received"],
@@ -240,21 +333,33 @@ def figures(counts: dict) -> dict:
         "in_progress": counts["in_progress"],
         "on_track": counts["on_track"],
         "overdue": counts["overdue"],
-        # Citizens cannot rate dossiers yet: no figure rather than a made-up one.
-        "satisfaction": None,
+        "satisfaction": satisfaction(counts),
         "progress_score": progress_score(counts),
+        "satisfaction_score": satisfaction_score(counts),
+        "feedback": stats_feedback.figures(feedback) if feedback is not None else None,
     }
 
 
 def totals(rows: list[dict]) -> dict:
-    """The figures of a whole from its groups' counts (each dossier is in exactly one group)."""
-    return figures({key: sum(row[key] for row in rows) for key in COUNTS})
+    """The figures of a whole from its groups' raw counts (`counts`, `feedback_counts` of
+    `dossier_stats_by`'s rows): each dossier and each report is in exactly one group."""
+    counts = {key: sum(row["counts"][key] for row in rows) for key in COUNTS}
+    feedback = None
+    if rows and all(row["feedback_counts"] is not None for row in rows):
+        feedback = {
+            key: sum(row["feedback_counts"][key] for row in rows) for key in stats_feedback.COUNTS
+        }
+    return figures(counts, feedback)
 
 
 def dossier_stats(*, user, query: StatsQuery, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     dossiers = timeliness.with_timeliness(cohort(user=user, query=query), now)
-    return figures(dossiers.aggregate(**_aggregates()))
+    reports = report_cohort(user=user, query=query)
+    feedback = None
+    if reports is not None:
+        feedback = stats_feedback.counts(reports, start=query.start, end=query.end, now=now)
+    return figures(dossiers.aggregate(**_aggregates()), feedback)
 
 
 _GROUP_COLUMNS = {
@@ -279,7 +384,11 @@ def dossier_stats_by(
 ) -> list[dict]:
     """One row per unit, field or procedure: `code`, `name` and the figures. Units list every
     ward and commune in the user's scope, with zeros where nothing was received, so a silent
-    ward shows; fields and procedures list those that received dossiers."""
+    ward shows; fields and procedures list those that received dossiers.
+
+    Rows by unit carry the unit's feedback figures too (one more grouped query); reports have
+    no field or procedure, so rows by field or procedure have `feedback` null. Each row also
+    keeps its raw `counts` and `feedback_counts` for `totals` (not serialised)."""
     now = now or timezone.now()
     code_col, vi_col, en_col = _GROUP_COLUMNS[group_by]
     dossiers = timeliness.with_timeliness(cohort(user=user, query=query), now)
@@ -288,11 +397,31 @@ def dossier_stats_by(
         row[code_col]: {"code": row[code_col], "name": _name(row[vi_col], row[en_col]), **row}
         for row in grouped
     }
+    feedback = None
     if group_by == "unit":
         units = units_for(user) if query.unit is None else Unit.objects.filter(pk=query.unit.pk)
         for unit in units:
             rows.setdefault(unit.code, {"code": unit.code, "name": unit.name})
-    result = [{"code": row["code"], "name": row["name"], **figures(row)} for row in rows.values()]
+        reports = report_cohort(user=user, query=query)
+        if reports is not None:
+            feedback = stats_feedback.counts_by_unit(
+                reports, start=query.start, end=query.end, now=now
+            )
+    result = []
+    for row in rows.values():
+        counts = {key: row.get(key) or 0 for key in COUNTS}
+        feedback_counts = None
+        if feedback is not None:
+            feedback_counts = feedback.get(row["code"], stats_feedback.ZERO)
+        result.append(
+            {
+                "code": row["code"],
+                "name": row["name"],
+                **figures(counts, feedback_counts),
+                "counts": counts,
+                "feedback_counts": feedback_counts,
+            }
+        )
     return sorted(result, key=lambda row: row["code"] if group_by != "field" else row["name"])
 
 

@@ -2,7 +2,8 @@
 
 The same figures and the same access as `GET /api/v1/stats/` (applications/stats.py): provincial
 officials and superusers see the whole city, a unit leader their own unit (another unit: 404),
-anyone else 403.
+anyone else 403. The headline blocks (dossiers, satisfaction, neighbourhood reports) are the sums
+of the per-ward rows, so the page costs one grouped query per part.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,7 @@ SORTABLE = {
     "in_progress": "desc",
     "overdue": "desc",
     "progress_score": "desc",
+    "avg_rating": "desc",
 }
 OVERDUE_LIST_LIMIT = 200
 
@@ -83,6 +85,8 @@ def dashboard(request):
         direction = SORTABLE[sort]
     units = list(stats.units_for(request.user))
     totals = stats.totals(by_unit)
+    for row in by_unit:
+        row["avg_rating"] = row["satisfaction"]["average"]
     for dossier in overdue:
         dossier.days_overdue = max((now - dossier.due_at).days, 0)
     return render(

@@ -3,7 +3,15 @@
 The March 2026 cohort below is built through the services under frozen time, so every outcome is
 known: Kim Long (19774) receives six dossiers in March (one early, one on time, one late, one on
 track, one overdue, one withdrawn), Thuận Hóa (19789) one finished early; one Kim Long dossier
-received in February and one online submission never received stay out of the figures.
+received in February and one online submission never received stay out of the figures. The
+on-time dossier's applicant rates it (4 overall).
+
+Neighbourhood reports in March, through `feedback.services`: Kim Long gets six (picked up on
+time and resolved the same day; picked up late after the leader was told and resolved the next
+day; made on a Saturday evening and resolved on the Monday; a fire rejected before its 15
+minutes ran out; one never picked up, the leader told; one made this morning, not yet due),
+Thuận Hóa one picked up on time and still being handled; one Kim Long report of February stays
+out.
 """
 
 import re
@@ -17,9 +25,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
-from applications import services, timeliness
+from applications import citizen, services, timeliness
 from applications.generation import generate_dossiers
-from applications.models import Dossier
+from applications.models import Complaint, Dossier
+from feedback import services as feedback
 from portal.models import Role, StaffRole, User
 from procedures.models import Procedure, Unit
 from tests.applications.conftest import pdf, required_docs
@@ -50,20 +59,68 @@ def desk(procedure, unit_code, clerk, when):
         )
 
 
-def online(procedure, submitted, received=None):
+def online(procedure, submitted, received=None, *, unit=KIM_LONG, by="citizen"):
     with freeze_time(submitted):
         dossier = services.dossier_create(
             procedure=procedure,
-            unit=Unit.objects.get(code=KIM_LONG),
+            unit=Unit.objects.get(code=unit),
             applicant=services.Applicant(name="Nguyễn Thị Lan", phone="0905123456"),
             channel="online",
-            actor=user("citizen"),
+            actor=user(by),
             files={doc: pdf(f"doc{doc}.pdf") for doc in required_docs(procedure)},
         )
     if received:
+        clerk = "clerk.kimlong" if unit == KIM_LONG else "clerk.thuanhoa"
         with freeze_time(received):
-            dossier = services.dossier_receive(dossier=dossier, actor=user("clerk.kimlong"))
+            dossier = services.dossier_receive(dossier=dossier, actor=user(clerk))
     return dossier
+
+
+def rate(dossier, when, overall, time, attitude, guidance, transparency, comment=""):
+    scores = {
+        "overall": overall,
+        "time": time,
+        "attitude": attitude,
+        "guidance": guidance,
+        "transparency": transparency,
+    }
+    with freeze_time(when):
+        return citizen.rating_submit(
+            dossier=dossier, user=dossier.applicant_user, scores=scores, comment=comment
+        )
+
+
+def report(unit, category, when):
+    with freeze_time(when):
+        return feedback.report_create(
+            category=category,
+            description="Rác tồn đọng trước cổng chợ",
+            unit=Unit.objects.get(code=unit),
+            address="Kiệt 65 Kim Long",
+            contact=feedback.Contact(name="Nguyễn Văn Tư", phone="0905777888"),
+        )
+
+
+def pick_up(item, when, clerk="clerk.kimlong", assignee="specialist.kimlong"):
+    with freeze_time(when):
+        return feedback.report_assign(report=item, actor=user(clerk), assignee=user(assignee))
+
+
+def handle(item, started, resolved, by="specialist.kimlong"):
+    with freeze_time(started):
+        item = feedback.report_start(report=item, actor=user(by))
+    with freeze_time(resolved):
+        return feedback.report_resolve(report=item, actor=user(by), answer="Đã thu gom")
+
+
+def rate_report(item, when, score):
+    with freeze_time(when):
+        return feedback.report_rate(report=item, score=score, key=item.rating_key)
+
+
+def sweep(when):
+    with freeze_time(when):
+        return feedback.escalate_unattended()
 
 
 def review(dossier, specialist, when):
@@ -101,7 +158,7 @@ def business(demo):
 
 
 @pytest.fixture
-def march(civil, business):
+def march(civil, business, march_reports):
     thuanhoa_specialist = User.objects.create_user("specialist.thuanhoa", password="x")
     StaffRole.objects.create(
         user=thuanhoa_specialist, unit=Unit.objects.get(code=THUAN_HOA), role=Role.SPECIALIST
@@ -147,6 +204,8 @@ def march(civil, business):
     # Outside the cohort: received in February; submitted online and never received.
     made["february"] = desk(civil, KIM_LONG, "clerk.kimlong", at(27, 9, month=2))
     made["unreceived"] = online(civil, at(10, 8))
+    # The on-time dossier's applicant rates it once it is resolved.
+    rate(made["on_time"], at(9, 10), overall=4, time=5, attitude=4, guidance=3, transparency=4)
     for key, word in [
         ("early", "early"),
         ("on_time", "on_time"),
@@ -158,11 +217,100 @@ def march(civil, business):
     return made
 
 
+@pytest.fixture
+def march_reports(demo):
+    made = {}
+    made["february"] = report(KIM_LONG, "rubbish", at(27, 9, month=2))
+    # Tue 10/3 09:00, due to be picked up at 11:00: picked up at 10:00, resolved at 15:00.
+    made["same_day"] = handle(
+        pick_up(report(KIM_LONG, "rubbish", at(10, 9)), at(10, 10)), at(10, 11), at(10, 15)
+    )
+    # Tue 10/3 16:30, due Wed 08:30: the sweep tells the leader at 08:45, picked up at 09:00,
+    # resolved the next day.
+    late = report(KIM_LONG, "pavement", at(10, 16, 30))
+    assert sweep(at(11, 8, 45)) == 2  # this one and February's, never picked up
+    made["next_day"] = handle(pick_up(late, at(11, 9)), at(11, 9, 30), at(11, 10))
+    # Saturday 14/3 evening: due Monday 09:00, picked up at 08:00 and resolved Monday morning,
+    # the working day it belongs to.
+    weekend = report(KIM_LONG, "rubbish", at(14, 20))
+    made["weekend"] = handle(pick_up(weekend, at(16, 8)), at(16, 8, 30), at(16, 11))
+    # A fire on Wed 18/3 14:00 (15 minutes to pick up), rejected as a duplicate at 14:05.
+    fire = report(KIM_LONG, "fire", at(18, 14))
+    with freeze_time(at(18, 14, 5)):
+        made["fire"] = feedback.report_reject(
+            report=fire, actor=user("clerk.kimlong"), reason="Trùng phản ánh PA trước"
+        )
+    # Thu 19/3 09:00, never picked up: the leader is told at 11:30.
+    made["unattended"] = report(KIM_LONG, "roads", at(19, 9))
+    assert sweep(at(19, 11, 30)) == 1
+    # This morning, 09:30: due at 11:30, not judged yet at 10:00.
+    made["fresh"] = report(KIM_LONG, "rubbish", at(20, 9, 30))
+    # Thuận Hóa: Mon 16/3 08:00, picked up at 08:30, still open.
+    made["thuanhoa"] = pick_up(
+        report(THUAN_HOA, "flooding", at(16, 8)),
+        at(16, 8, 30),
+        clerk="clerk.thuanhoa",
+        assignee="clerk.thuanhoa",
+    )
+    rate_report(made["same_day"], at(10, 18), 5)
+    rate_report(made["next_day"], at(11, 18), 3)
+    rate_report(made["weekend"], at(16, 18), 4)
+    rate_report(made["fire"], at(18, 18), 1)
+    return made
+
+
 def get_stats(api, username, **params):
     with freeze_time(NOW):
         return api(username).get("/api/v1/stats/", params)
 
 
+NOT_RATED = {
+    "rated": 0,
+    "average": None,
+    "satisfied_rate": None,
+    "by_criterion": {"time": None, "attitude": None, "guidance": None, "transparency": None},
+    "complaints": 0,
+}
+ONE_RATING = {
+    "rated": 1,
+    "average": 4.0,
+    "satisfied_rate": 100.0,
+    "by_criterion": {"time": 5.0, "attitude": 4.0, "guidance": 3.0, "transparency": 4.0},
+    "complaints": 0,
+}
+NO_FEEDBACK = {
+    "received": 0,
+    "emergencies": 0,
+    "resolved": 0,
+    "rejected": 0,
+    "open": 0,
+    "picked_up_on_time_rate": None,
+    "resolved_same_day_rate": None,
+    "escalated": 0,
+    "rated": 0,
+    "satisfaction": None,
+}
+KIM_LONG_FEEDBACK = {
+    "received": 6,
+    "emergencies": 1,
+    "resolved": 3,
+    "rejected": 1,
+    "open": 2,
+    # On time: same day, weekend, fire; late: next day, unattended; the fresh one not judged.
+    "picked_up_on_time_rate": 60.0,
+    # Same day, and the weekend one on the Monday; not the next-day one.
+    "resolved_same_day_rate": 66.7,
+    "escalated": 2,
+    "rated": 4,
+    "satisfaction": 3.25,
+}
+CITY_FEEDBACK = {
+    **KIM_LONG_FEEDBACK,
+    "received": 7,
+    "open": 3,
+    "picked_up_on_time_rate": 66.7,
+}
+THUAN_HOA_FEEDBACK = {**NO_FEEDBACK, "received": 1, "open": 1, "picked_up_on_time_rate": 100.0}
 KIM_LONG_MARCH = {
     "received": 6,
     "online": 2,
@@ -175,8 +323,11 @@ KIM_LONG_MARCH = {
     "in_progress": 2,
     "on_track": 1,
     "overdue": 1,
-    "satisfaction": None,
+    "satisfaction": ONE_RATING,
     "progress_score": 10.0,
+    # 766: 1 - (late 1 + overdue 1) ÷ 6 = 66.7 %, below 90 %: 6 * 0.667 ÷ 0.9.
+    "satisfaction_score": 4.44,
+    "feedback": KIM_LONG_FEEDBACK,
 }
 CITY_MARCH = {
     "received": 7,
@@ -190,8 +341,11 @@ CITY_MARCH = {
     "in_progress": 2,
     "on_track": 1,
     "overdue": 1,
-    "satisfaction": None,
+    "satisfaction": ONE_RATING,
     "progress_score": 11.43,
+    # 1 - 2 ÷ 7 = 71.4 %: 6 * 0.714 ÷ 0.9.
+    "satisfaction_score": 4.76,
+    "feedback": CITY_FEEDBACK,
 }
 ZERO = {
     "received": 0,
@@ -205,8 +359,10 @@ ZERO = {
     "in_progress": 0,
     "on_track": 0,
     "overdue": 0,
-    "satisfaction": None,
+    "satisfaction": NOT_RATED,
     "progress_score": None,
+    "satisfaction_score": None,
+    "feedback": NO_FEEDBACK,
 }
 
 
@@ -227,6 +383,9 @@ def test_a_unit_filter_counts_the_dossiers_its_unit_handles(api, march):
     assert thuan_hoa["resolved_early"] == 1
     assert thuan_hoa["on_time_rate"] == 100.0
     assert thuan_hoa["progress_score"] == 20.0
+    assert thuan_hoa["satisfaction"] == NOT_RATED
+    assert thuan_hoa["satisfaction_score"] == 6.0
+    assert thuan_hoa["feedback"] == THUAN_HOA_FEEDBACK
 
 
 def test_without_dates_the_period_is_the_current_month_up_to_today(api, march):
@@ -240,15 +399,27 @@ def test_the_period_is_counted_by_receipt_date_in_vietnam_both_ends_included(api
     second = get_stats(api, "official.hue", **{"from": "2026-03-02", "to": "2026-03-02"}).json()
     # Received on 2/3: the early, the on-time and the overdue dossier.
     assert (second["received"], second["resolved"], second["overdue"]) == (3, 2, 1)
+    assert second["feedback"] == NO_FEEDBACK
     february = get_stats(api, "official.hue", **{"from": "2026-02-01", "to": "2026-02-28"}).json()
     assert february["received"] == 1
     assert february["overdue"] == 1
+    # The February report, never picked up: late, and the leader was told.
+    assert february["feedback"] == {
+        **NO_FEEDBACK,
+        "received": 1,
+        "open": 1,
+        "picked_up_on_time_rate": 0.0,
+        "escalated": 1,
+    }
 
 
 def test_field_and_procedure_filters_narrow_the_cohort(api, march, business):
     civil = get_stats(api, "official.hue", field="civil-status-registration", **MARCH).json()
     assert (civil["received"], civil["resolved"], civil["resolved_late"]) == (6, 3, 0)
     assert civil["on_time_rate"] == 100.0
+    assert civil["satisfaction"] == ONE_RATING
+    # Reports have no field or procedure: no feedback figure rather than the whole ward's.
+    assert civil["feedback"] is None
     one = get_stats(api, "official.hue", procedure=business.code, **MARCH).json()
     assert one == {
         **ZERO,
@@ -258,6 +429,8 @@ def test_field_and_procedure_filters_narrow_the_cohort(api, march, business):
         "resolved_late": 1,
         "on_time_rate": 0.0,
         "progress_score": 0.0,
+        "satisfaction_score": 0.0,
+        "feedback": None,
     }
 
 
@@ -270,8 +443,10 @@ def test_grouped_by_unit_every_ward_has_a_row_and_the_rows_add_up(api, march):
     assert kim_long.pop("code") == KIM_LONG
     assert kim_long == KIM_LONG_MARCH
     assert by_code[THUAN_HOA]["received"] == 1
+    assert by_code[THUAN_HOA]["feedback"] == THUAN_HOA_FEEDBACK
     assert {k: v for k, v in by_code["19777"].items() if k not in ("code", "name")} == ZERO
     assert sum(row["received"] for row in rows) == CITY_MARCH["received"]
+    assert sum(row["feedback"]["received"] for row in rows) == CITY_FEEDBACK["received"]
 
 
 def test_grouped_by_field_and_by_procedure(api, march, civil, business):
@@ -285,14 +460,27 @@ def test_grouped_by_field_and_by_procedure(api, march, civil, business):
     assert by_code[civil.code]["received"] == 6
     assert by_code[civil.code]["name"] == civil.current_version.name_vi
     assert by_code[business.code]["resolved_late"] == 1
+    assert by_code[civil.code]["satisfaction"] == ONE_RATING
+    # Rows by field or procedure leave feedback out.
+    assert all(row["feedback"] is None for row in fields + procedures)
 
 
-def test_the_figures_are_one_aggregate_query(api, march):
-    for params in ({}, {"group_by": "unit"}, {"group_by": "field"}):
-        with CaptureQueriesContext(connection) as queries:
+def test_the_figures_are_one_aggregate_query_per_part(api, march, django_assert_max_num_queries):
+    # Dossiers with their ratings and complaints: one query; reports: one more (rows by field
+    # have no feedback). The rest is the user's roles, the unit looked up and the calendar.
+    for params, reports in (({}, 1), ({"group_by": "unit"}, 1), ({"group_by": "field"}, 0)):
+        with (
+            django_assert_max_num_queries(6),
+            CaptureQueriesContext(connection) as queries,
+        ):
             assert get_stats(api, "official.hue", **MARCH, **params).status_code == 200
         counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
-        assert len(counting) == 1, params
+        on_dossiers = [sql for sql in counting if 'FROM "applications_dossier"' in sql]
+        on_reports = [sql for sql in counting if 'FROM "feedback_report"' in sql]
+        assert len(on_dossiers) == 1, params
+        assert "applications_rating" in on_dossiers[0]
+        assert len(on_reports) == reports, params
+        assert len(counting) == 1 + reports, params
 
 
 def test_the_figures_match_the_timeliness_rule_on_generated_dossiers(api, demo):
@@ -401,11 +589,11 @@ def test_a_whole_leap_year_is_one_period(api, demo):
 # --- Dashboard --------------------------------------------------------------------------------
 
 
-def dashboard(client, username, **params):
+def dashboard(client, username, lang="vi", **params):
     if username:
         client.force_login(user(username))
     with freeze_time(NOW):
-        return client.get("/dashboard/", params)
+        return client.get("/dashboard/", params, HTTP_ACCEPT_LANGUAGE=lang)
 
 
 def row(html, code):
@@ -421,9 +609,11 @@ def test_the_dashboard_shows_kim_longs_row_with_vietnamese_numbers(client, march
     response = dashboard(client, "official.hue", **MARCH)
     assert response.status_code == 200
     html = response.content.decode()
-    assert row(html, KIM_LONG) == ["Phường Kim Long", "6", "33,3%", "3", "66,7%", "2", "1", "10,0"]
+    assert row(html, KIM_LONG) == [
+        "Phường Kim Long", "6", "33,3%", "3", "66,7%", "2", "1", "10,0", "4,00"
+    ]  # fmt: skip
     none = "\u2013"  # the dash shown where there is no figure
-    assert row(html, "19777")[1:] == ["0", none, "0", none, "0", "0", none]
+    assert row(html, "19777")[1:] == ["0", none, "0", none, "0", "0", none, none]
     # Headline figures for the whole city: online 28,6 %, on time 75,0 %, progress 11,4 / 20.
     assert "28,6%" in html
     assert "75,0%" in html
@@ -438,6 +628,9 @@ def test_the_ward_table_sorts_by_the_column_links(client, march):
     codes = re.findall(r'<tr data-unit="(\d+)">', html)
     assert codes[:2] == [KIM_LONG, THUAN_HOA]
     assert "sort=received&amp;dir=asc" in html
+    html = dashboard(client, "official.hue", sort="avg_rating", **MARCH).content.decode()
+    # Only Kim Long has a rating; wards without one go last.
+    assert re.findall(r'<tr data-unit="(\d+)">', html)[0] == KIM_LONG
     html = dashboard(client, "official.hue", sort="received", dir="asc", **MARCH).content.decode()
     assert re.findall(r'<tr data-unit="(\d+)">', html)[-1] == KIM_LONG
 
@@ -466,3 +659,161 @@ def test_the_dashboard_unit_filter_narrows_everything(client, march):
     assert re.findall(r'<tr data-unit="(\d+)">', html) == [THUAN_HOA]
     assert march["overdue"].code not in html
     assert date(2026, 3, 1).strftime("%d/%m/%Y") in html
+
+
+def block(html, section):
+    """The headline figures of a dashboard block: {label: value}."""
+    match = re.search(rf'<dl class="figures" aria-labelledby="{section}">(.*?)</dl>', html, re.S)
+    assert match, section
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", match.group(1), re.S)
+    return {label: re.sub(r"<[^>]+>", "", value).strip() for label, value in pairs}
+
+
+def test_the_dashboard_shows_satisfaction_and_neighbourhood_reports(client, march):
+    # In English: labels as written here, figures as 4.00 and 66.7%.
+    html = dashboard(client, "official.hue", lang="en", **MARCH).content.decode()
+    assert block(html, "satisfaction") == {
+        "Dossiers rated": "1",
+        "Average rating": "4.00",
+        "Satisfied (4 or 5)": "100.0%",
+        "Dossiers with a complaint": "0",
+        "Satisfaction score (766 index)": "4.8/6",
+    }
+    assert re.search(r'data-criterion="guidance">.*?<td>3.00</td>', html, re.S)
+    assert block(html, "feedback") == {
+        "Received": "7",
+        "Emergencies": "1",
+        "Resolved": "3",
+        "Rejected": "1",
+        "Open": "3",
+        "Picked up on time": "66.7%",
+        "Resolved the same day": "66.7%",
+        "Leader told (not picked up in time)": "2",
+        "Average rating": "3.25",
+    }
+
+
+def test_a_leaders_dashboard_counts_only_their_wards_reports(client, march):
+    html = dashboard(client, "leader.kimlong", lang="en", **MARCH).content.decode()
+    assert block(html, "feedback")["Open"] == "2"
+    html = dashboard(client, "official.hue", lang="en", unit=THUAN_HOA, **MARCH).content.decode()
+    assert block(html, "feedback")["Received"] == "1"
+    assert block(html, "satisfaction")["Average rating"] == "\u2013"
+
+
+# --- Satisfaction -----------------------------------------------------------------------------
+
+JANUARY = {"from": "2026-01-01", "to": "2026-01-31"}
+
+
+@pytest.fixture
+def january(civil):
+    """Online dossiers of Mon 5/1/2026, received at 09:00, resolved Wed 7/1 (early) and rated
+    on Thu 8/1 by their applicants: three in Kim Long (one rated 2, which opens a complaint),
+    a fourth never rated, one in Thuận Hóa."""
+    specialist, _ = User.objects.get_or_create(username="specialist.thuanhoa")
+    StaffRole.objects.get_or_create(
+        user=specialist, unit=Unit.objects.get(code=THUAN_HOA), role=Role.SPECIALIST
+    )
+    rated = {}
+    for name, by, unit, scores in [
+        ("best", "citizen", KIM_LONG, (5, 5, 5, 5, 5)),
+        ("good", "citizen", KIM_LONG, (4, 3, 4, 4, 5)),
+        ("poor", "citizen2", KIM_LONG, (2, 1, 2, 3, 2)),
+        ("silent", "citizen2", KIM_LONG, None),
+        ("thuanhoa", "citizen", THUAN_HOA, (3, 3, 3, 3, 3)),
+    ]:
+        dossier = online(civil, at(5, 8, month=1), at(5, 9, month=1), unit=unit, by=by)
+        specialist = "specialist.kimlong" if unit == KIM_LONG else "specialist.thuanhoa"
+        dossier = review(dossier, specialist, at(5, 10, month=1))
+        dossier = resolve(dossier, specialist, at(7, 10, month=1))
+        if scores:
+            rate(dossier, at(8, 9, month=1), *scores, comment="Chờ lâu" if scores[0] < 3 else "")
+        rated[name] = dossier
+    return rated
+
+
+def test_satisfaction_sums_up_the_ratings_of_the_dossiers_received_in_the_period(api, january):
+    kim_long = get_stats(api, "official.hue", unit=KIM_LONG, **JANUARY).json()
+    assert kim_long["received"] == 4
+    assert kim_long["satisfaction"] == {
+        "rated": 3,
+        "average": 3.67,  # (5 + 4 + 2) ÷ 3
+        "satisfied_rate": 66.7,  # 5 and 4, not 2
+        "by_criterion": {"time": 3.0, "attitude": 3.67, "guidance": 4.0, "transparency": 4.0},
+        "complaints": 1,
+    }
+    # 766: 1 - (0 late + 0 overdue + 1 complained about) ÷ 4 = 75 %: 6 * 0.75 ÷ 0.9 = 5.
+    assert kim_long["satisfaction_score"] == 5.0
+    city = get_stats(api, "official.hue", **JANUARY).json()
+    assert city["satisfaction"] == {
+        "rated": 4,
+        "average": 3.5,
+        "satisfied_rate": 50.0,  # a 3 is neither satisfied nor a complaint
+        "by_criterion": {"time": 3.0, "attitude": 3.5, "guidance": 3.75, "transparency": 3.75},
+        "complaints": 1,
+    }
+    assert city["satisfaction_score"] == 5.33
+    thuan_hoa = get_stats(api, "official.hue", unit=THUAN_HOA, **JANUARY).json()
+    assert thuan_hoa["satisfaction"]["average"] == 3.0
+    assert thuan_hoa["satisfaction"]["satisfied_rate"] == 0.0
+    # At or above 90 %, the full 6 points.
+    assert thuan_hoa["satisfaction_score"] == 6.0
+    assert Complaint.objects.get().dossier == january["poor"]
+
+
+def test_satisfaction_by_unit_adds_up_and_follows_the_leaders_scope(api, january):
+    rows = get_stats(api, "official.hue", group_by="unit", **JANUARY).json()
+    by_code = {row["code"]: row["satisfaction"] for row in rows}
+    assert (by_code[KIM_LONG]["rated"], by_code[KIM_LONG]["average"]) == (3, 3.67)
+    assert (by_code[THUAN_HOA]["rated"], by_code[THUAN_HOA]["average"]) == (1, 3.0)
+    assert sum(s["rated"] for s in by_code.values()) == 4
+    mine = get_stats(api, "leader.kimlong", **JANUARY).json()
+    assert mine["satisfaction"]["rated"] == 3
+    assert get_stats(api, "leader.kimlong", unit=THUAN_HOA, **JANUARY).status_code == 404
+
+
+def test_a_rating_given_after_the_period_counts_for_the_dossier_received_in_it(api, january):
+    # The cohort is by receipt: a dossier of January rated in February still counts in January.
+    rate(january["silent"], at(2, 9, month=2), 5, 5, 5, 5, 5)
+    kim_long = get_stats(api, "official.hue", unit=KIM_LONG, **JANUARY).json()
+    assert (kim_long["satisfaction"]["rated"], kim_long["satisfaction"]["average"]) == (4, 4.0)
+    february = {"from": "2026-02-01", "to": "2026-02-28"}
+    assert get_stats(api, "official.hue", **february).json()["satisfaction"] == NOT_RATED
+
+
+# --- Neighbourhood reports --------------------------------------------------------------------
+
+
+def test_the_feedback_figures_of_the_period_for_the_city_and_each_ward(api, march_reports):
+    assert get_stats(api, "official.hue", **MARCH).json()["feedback"] == CITY_FEEDBACK
+    kim_long = get_stats(api, "official.hue", unit=KIM_LONG, **MARCH).json()
+    assert kim_long["feedback"] == KIM_LONG_FEEDBACK
+    assert get_stats(api, "leader.kimlong", **MARCH).json()["feedback"] == KIM_LONG_FEEDBACK
+    thuan_hoa = get_stats(api, "official.hue", unit=THUAN_HOA, **MARCH).json()
+    assert thuan_hoa["feedback"] == THUAN_HOA_FEEDBACK
+
+
+def test_a_report_not_yet_due_is_judged_once_its_pick_up_target_passes(api, march_reports):
+    # 11:31: the report of 09:30 is still new, past its 11:30 target.
+    with freeze_time(at(20, 11, 31)):
+        body = api("official.hue").get("/api/v1/stats/", {"unit": KIM_LONG, **MARCH}).json()
+    assert body["feedback"]["picked_up_on_time_rate"] == 50.0  # 3 of 6
+
+
+def test_a_report_made_on_a_day_off_is_resolved_the_same_day_on_the_next_working_day(api, demo):
+    # Hùng Kings' day falls on Sunday 26/4/2026 and is made up on Monday 27/4: a report of the
+    # Sunday belongs to Tuesday 28/4. One of Tuesday afternoon resolved on Wednesday does not.
+    holiday = report(KIM_LONG, "rubbish", at(26, 10, month=4))
+    handle(pick_up(holiday, at(28, 7, 30, month=4)), at(28, 8, month=4), at(28, 16, month=4))
+    tuesday = report(KIM_LONG, "rubbish", at(28, 15, month=4))
+    handle(pick_up(tuesday, at(28, 15, 30, month=4)), at(28, 16, month=4), at(29, 8, month=4))
+    with freeze_time(at(29, 12, month=4)):
+        body = (
+            api("official.hue")
+            .get("/api/v1/stats/", {"from": "2026-04-01", "to": "2026-04-30"})
+            .json()
+        )
+    assert body["feedback"]["resolved"] == 2
+    assert body["feedback"]["resolved_same_day_rate"] == 50.0
+    assert body["feedback"]["picked_up_on_time_rate"] == 100.0
