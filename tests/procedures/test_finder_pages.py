@@ -38,3 +38,16 @@ def test_english_is_one_click_away(pages):
         "/i18n/setlang/", {"language": "en", "next": "/thu-tuc/1.001193/"}, follow=True
     )
     assert "Birth registration" in response.content.decode()
+
+
+def test_every_procedure_page_answers(pages):
+    from procedures.models import Procedure
+
+    for code in Procedure.objects.values_list("code", flat=True):
+        response = pages.get(f"/thu-tuc/{code}/")
+        assert response.status_code == 200, code
+
+
+def test_a_working_days_procedure_says_how_many_days(pages):
+    html = pages.get("/thu-tuc/1.000419/").content.decode()
+    assert "ngày làm việc" in html
