@@ -20,7 +20,10 @@ CLOCK_POLICIES = {"resume", "restart"}
 DOCUMENT_KINDS = {"original", "certified_copy", "copy", "form"}
 PROCESSING_UNITS = {unit.value for unit in ProcessingUnit}
 # Documents asked for only in some cases are not required at reception (e.g. "if by proxy").
-_CONDITIONAL_MARKERS = ("(nếu", "nếu có", "trường hợp", "chỉ khi", "(đối với")
+# A paper only shown at the desk ("xuất trình") is checked there, not handed in or uploaded.
+_CONDITIONAL_MARKERS = (
+    "(nếu", "nếu có", "trường hợp", "chỉ khi", "(đối với", "(trẻ sinh ra do", "xuất trình",
+)  # fmt: skip
 CSV_COLUMNS = [
     "code",
     "name_vi",
