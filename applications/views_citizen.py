@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -482,10 +482,7 @@ def _dossier_or_404(request, code):
 
 
 def payment_url(code: str) -> str:
-    try:
-        return reverse("payments:start", args=[code])
-    except NoReverseMatch:
-        return f"/thanh-toan/{code}/"
+    return reverse("payments:pay", args=[code])
 
 
 @login_required
