@@ -29,6 +29,7 @@ from applications.models import (
     State,
 )
 from portal.errors import PermissionDenied
+from portal.sequences import next_number
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.services import working_calendar
 
@@ -135,13 +136,7 @@ def _require(value: str, message: str) -> str:
 def allocate_code(*, unit: Unit, day) -> str:
     """`<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
     transaction, so a rolled-back dossier gives its number back and no two get the same one."""
-    CodeCounter.objects.bulk_create(
-        [CodeCounter(unit=unit, day=day, last=0)], ignore_conflicts=True
-    )
-    counter = CodeCounter.objects.select_for_update().get(unit=unit, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{unit.code}-{day:%y%m%d}-{counter.last:04d}"
+    return f"{unit.code}-{day:%y%m%d}-{next_number(CodeCounter, unit=unit, day=day):04d}"
 
 
 # --- Creation --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from applications.models import (
 )
 from portal.errors import Conflict, DomainError, NotFound, PermissionDenied
 from portal.models import Role
+from portal.sequences import next_number
 from procedures.models import Field, Unit
 
 # Who works a counter: the desk of the unit, and its leader (who may do everything of the unit).
@@ -101,13 +102,7 @@ def kiosk_fields(unit: Unit) -> tuple[list[Field], bool]:
 
 def _next_number(*, unit: Unit, day) -> int:
     """Locked inside the caller's transaction: a rolled-back ticket gives its number back."""
-    TicketCounter.objects.bulk_create(
-        [TicketCounter(unit=unit, day=day, last=0)], ignore_conflicts=True
-    )
-    counter = TicketCounter.objects.select_for_update().get(unit=unit, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    return next_number(TicketCounter, unit=unit, day=day)
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from feedback.models import (
 )
 from portal.errors import PermissionDenied
 from portal.models import Role
+from portal.sequences import next_number
 from procedures.models import Unit
 from procedures.services import working_calendar
 
@@ -128,13 +129,7 @@ def _require(value: str, message: str) -> str:
 def allocate_code(*, unit: Unit, day) -> str:
     """`PA-<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
     transaction, so a rolled-back report gives its number back and no two get the same one."""
-    ReportCounter.objects.bulk_create(
-        [ReportCounter(unit=unit, day=day, last=0)], ignore_conflicts=True
-    )
-    counter = ReportCounter.objects.select_for_update().get(unit=unit, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"PA-{unit.code}-{day:%y%m%d}-{counter.last:04d}"
+    return f"PA-{unit.code}-{day:%y%m%d}-{next_number(ReportCounter, unit=unit, day=day):04d}"
 
 
 # --- Creation --------------------------------------------------------------------------------
