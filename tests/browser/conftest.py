@@ -19,9 +19,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+HERE = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(config, items):
+    # pytest hands every conftest the whole session's items: only this folder's are browser tests.
     missing = not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists()
     for item in items:
+        if HERE not in Path(str(item.path)).resolve().parents:
+            continue
         item.add_marker(pytest.mark.browser)
         if missing:
             item.add_marker(
