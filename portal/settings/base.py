@@ -355,7 +355,10 @@ LOGGING = {
 
 # --- Fee payments -----------------------------------------------------------------------------
 # "sandbox" ships for the demo and tests and behaves like a Vietnamese gateway (HMAC-signed
-# return and server-to-server confirmation). Set a real secret in production.
+# return and server-to-server confirmation); "none" turns online payment off. Production
+# defaults to "none" and allows the sandbox only with PAYMENT_SANDBOX_ALLOWED and a strong secret.
 PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "sandbox")
-# An empty value is no secret: it falls back to the demo's (refused in production).
-PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or "motcua-sandbox-dev-secret"
+# The demo's secret is published here: production refuses it (portal/settings/production.py).
+# An empty value is no secret: it falls back to the demo's.
+_DEV_PAYMENT_SECRET = "motcua-sandbox-dev-secret"  # noqa: S105
+PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or _DEV_PAYMENT_SECRET

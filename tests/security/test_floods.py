@@ -24,21 +24,12 @@ from applications.models import QueueTicket
 from portal.clientip import client_ip, throttle_ident
 from portal.models import User
 from portal.throttling import PREFIX
-from procedures.models import Field, Procedure, Unit
+from procedures.models import Field, Unit
 from tests.applications.conftest import pdf, required_docs
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MORNING = datetime(2026, 3, 10, 9, 0, 5, tzinfo=VN)  # a Tuesday, early in a minute
 RIGHT = "3456"  # the applicant's phone is 0905123456
-
-
-@pytest.fixture
-def procedure(demo):
-    return (
-        Procedure.objects.filter(current_version__processing_unit="working_days")
-        .order_by("code")
-        .first()
-    )
 
 
 @pytest.fixture
