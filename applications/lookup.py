@@ -8,6 +8,7 @@ come back, and nothing is compared, so the flood learns nothing. Wrong codes are
 right ones: the answer never tells whether a code exists.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from applications import selectors
 from applications.models import Dossier
 from portal.errors import DomainError, NotFound
 from portal.throttling import Cooldown, parse_tiers
+
+logger = logging.getLogger("motcua.lookup")
 
 
 class LookupCooling(DomainError):
@@ -62,4 +65,7 @@ def dossier_lookup_guarded(*, code: str, phone_last4: str) -> Dossier:
             return selectors.dossier_lookup(code=code, phone_last4=digits)
         except NotFound:
             attempt.failed()
+            if attempt.wait_now():
+                # For the operators: a code under a guessing attack (a code is no personal data).
+                logger.warning("look-up of dossier code %r cooling down after wrong digits", code)
             raise

@@ -126,6 +126,14 @@ class Attempt:
     def failed(self) -> None:
         self._cooldown._record_failure(self._ident)
 
+    def wait_now(self) -> int:
+        """Seconds the ident must now wait, this attempt counted."""
+        try:
+            return self._cooldown.wait_for(self._ident)
+        except Exception:
+            logger.exception("cool-down %s: the cache did not answer", self._cooldown.scope)
+            return 0
+
 
 class Cooldown:
     def __init__(self, scope: str, tiers: Sequence[Tier]):
@@ -190,6 +198,9 @@ class _Unguarded:
 
     def failed(self) -> None:
         pass
+
+    def wait_now(self) -> int:
+        return 0
 
 
 def check_shared_cache(app_configs=None, **kwargs):

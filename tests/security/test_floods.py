@@ -121,7 +121,9 @@ def test_a_lookup_flood_from_rotating_spoofed_forwarded_addresses_is_still_throt
         assert "Thử lại sau" in blocked.json()["detail"]
         assert int(blocked["Retry-After"]) <= 60
         # The page and the API share one budget per address.
-        assert page("19774-000000-0100", "1234", HTTP_X_FORWARDED_FOR="10.2.2.2").status_code == 429
+        blocked_page = page("19774-000000-0100", "1234", HTTP_X_FORWARDED_FOR="10.2.2.2")
+        assert blocked_page.status_code == 429
+        assert "Quá nhiều lượt tra cứu từ kết nối này. Thử lại sau" in blocked_page.content.decode()
         # Someone else is not affected.
         assert api("19774-000000-0101", "1234", address="198.51.100.2").status_code == 404
 
@@ -163,7 +165,7 @@ def test_the_address_budget_comes_back_in_the_next_minute(demo, lookup_rate):
 # --- Per dossier code -----------------------------------------------------------------------
 
 
-def test_wrong_digits_from_many_addresses_cool_down_that_code_and_not_others(procedure):
+def test_wrong_digits_from_many_addresses_cool_down_that_code_and_not_others(procedure, caplog):
     target, other = make_dossier(procedure), make_dossier(procedure)
     with freeze_time(MORNING) as clock:
         # A botnet: every guess from its own address, through page and API alike.
@@ -186,6 +188,7 @@ def test_wrong_digits_from_many_addresses_cool_down_that_code_and_not_others(pro
         assert "tạm dừng" in cooled_page.content.decode()
         assert target.applicant_name not in cooled_page.content.decode()
 
+        assert f"{target.code!r} cooling down" in caplog.text
         # Another dossier is not affected.
         assert api(other.code, RIGHT, address="10.0.0.1").status_code == 200
 
