@@ -196,9 +196,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # How many reverse proxies of ours stand in front of the portal, each appending to
 # X-Forwarded-For: the client address is the entry that many from the right
 # (portal.clientip.client_ip). 0: reached directly, only REMOTE_ADDR counts.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
+if not _proxies.isdigit():
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {_proxies!r}")
+TRUSTED_PROXY_COUNT = int(_proxies)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
