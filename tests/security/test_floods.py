@@ -285,3 +285,19 @@ def test_with_redis_the_counts_are_in_redis_and_another_process_sees_the_cool_do
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     assert 0 < int(out.stdout.strip().splitlines()[-1]) <= 180
+
+
+def test_a_cache_outage_lets_look_ups_and_tickets_through_rather_than_failing(procedure, settings):
+    target = make_dossier(procedure)
+    seed_counters()
+    field = Field.objects.get(name_vi="Hộ tịch")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    with freeze_time(MORNING):
+        assert page(target.code, "0000").status_code == 404
+        assert api(target.code, RIGHT).status_code == 200
+        assert Client().post("/desk/kiosk/19774/", {"field": field.pk}).status_code == 302
