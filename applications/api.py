@@ -1,20 +1,18 @@
 """Dossier API (DESIGN.md names). Thin: parse input, call a service or selector, serialise."""
 
-import time
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from applications import access, selectors, services, timeliness
+from applications import access, lookup, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
 from portal.errors import NotFound
+from portal.throttling import DRFCacheThrottle
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
 
@@ -243,23 +241,38 @@ class LookupOutput(serializers.Serializer):
         return timeliness.of(obj, timezone.now())
 
 
-class LookupThrottle(ScopedRateThrottle):
-    def timer(self):
-        # Read the clock at call time (DRF binds `time.time` once, at import).
-        return time.time()
+class LookupThrottle(DRFCacheThrottle):
+    """Per client address, counted in the shared cache; the same budget as the look-up page."""
 
 
 class Lookup(APIView):
-    """Public look-up by code and the last 4 digits of the phone; no personal data; throttled."""
+    """Public look-up by code and the last 4 digits of the phone; no personal data; throttled
+    per address and, for wrong digits, per code (applications/lookup.py)."""
 
     throttle_classes = [LookupThrottle]
     throttle_scope = "lookup"
+
+    def throttled(self, request, wait):
+        error = exceptions.Throttled(
+            detail=_("Too many look-ups from this connection. Try again in %(seconds)s seconds.")
+            % {"seconds": int(wait or 60)}
+        )
+        error.wait = wait
+        raise error
 
     @extend_schema(
         parameters=[OpenApiParameter("phone", str, required=True)], responses=LookupOutput
     )
     def get(self, request, code):
-        dossier = selectors.dossier_lookup(
-            code=code, phone_last4=request.query_params.get("phone", "")
-        )
+        try:
+            dossier = lookup.dossier_lookup_guarded(
+                code=code, phone_last4=request.query_params.get("phone", "")
+            )
+        except lookup.LookupCooling as cooling:
+            response = Response(
+                {"code": cooling.code, "detail": str(cooling.message), **cooling.extra},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+            response["Retry-After"] = str(cooling.wait)
+            return response
         return Response(LookupOutput(dossier).data)

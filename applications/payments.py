@@ -9,7 +9,14 @@ replay). Every callback, good or bad, is kept in `PaymentCallback`.
 
 The sandbox gateway ships for the demo and the tests and signs exactly as VNPay does
 (HMAC-SHA512 over the sorted, URL-encoded parameters except the hash), so replacing it by a real
-gateway is a matter of another `PaymentGateway` class.
+gateway is a matter of another `PaymentGateway` class. Its "bank" pays at the press of a button:
+production settings refuse it unless a staging site opts in (`PAYMENT_SANDBOX_ALLOWED`) with a
+strong `PAYMENT_SANDBOX_SECRET`, never the demo's published one. `PAYMENT_GATEWAY=none` turns
+online payment off (the desk confirms payments); that is production's default.
+
+The gateway calls back only the configured site (`SITE_URL`): the return and IPN addresses are
+never taken from a request, so the sandbox cannot be made to POST to, or send a browser to, an
+address of a caller's choosing.
 """
 
 import hashlib
@@ -24,6 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +69,14 @@ class PaymentNotDue(Conflict):
 class PaymentUnavailable(DomainError):
     code = "payment_unavailable"
     default_message = gettext_lazy("No fee is set for this dossier; ask the desk.")
+
+
+class OnlinePaymentOff(DomainError):
+    code = "online_payment_off"
+    status = 404
+    default_message = gettext_lazy(
+        "Online payment is not available on this portal: pay the fee at the one-stop desk."
+    )
 
 
 # --- Gateway interface --------------------------------------------------------------------------
@@ -120,6 +136,9 @@ class SandboxGateway:
 
     def __init__(self, secret: str | None = None):
         self.secret = secret or getattr(settings, "PAYMENT_SANDBOX_SECRET", DEV_SANDBOX_SECRET)
+        if not self.secret:
+            # An HMAC with an empty key is a signature anyone can make.
+            raise ImproperlyConfigured("PAYMENT_SANDBOX_SECRET must not be empty")
 
     def sign(self, params: dict) -> dict:
         """The parameters with their signature added."""
@@ -189,20 +208,41 @@ class SandboxGateway:
 
 
 GATEWAYS = {"sandbox": SandboxGateway}
+# No online payment: the pay page sends the citizen to the desk; callbacks answer 404.
+NO_GATEWAY = "none"
+
+
+def gateway_name() -> str:
+    return getattr(settings, "PAYMENT_GATEWAY", "sandbox") or NO_GATEWAY
+
+
+def online_payment_enabled() -> bool:
+    return gateway_name() in GATEWAYS
 
 
 def get_gateway() -> PaymentGateway:
-    name = getattr(settings, "PAYMENT_GATEWAY", "sandbox")
-    try:
-        return GATEWAYS[name]()
-    except KeyError:
-        raise LookupError(f"Unknown PAYMENT_GATEWAY {name!r}") from None
+    name = gateway_name()
+    if name not in GATEWAYS:
+        if name != NO_GATEWAY:
+            logger.error("PAYMENT_GATEWAY %r is not a known gateway: online payment is off", name)
+        raise OnlinePaymentOff()
+    return GATEWAYS[name]()
 
 
 def sandbox_enabled() -> bool:
     """The sandbox bank page exists only where the sandbox is the configured gateway: a test
     bank that pays at the press of a button has no place on a portal taking real money."""
-    return getattr(settings, "PAYMENT_GATEWAY", "sandbox") == SandboxGateway.name
+    return gateway_name() == SandboxGateway.name
+
+
+def return_url() -> str:
+    """Where the gateway sends the browser back: the configured site, never the request's."""
+    return settings.SITE_URL + reverse("payments:return")
+
+
+def ipn_url() -> str:
+    """Where the gateway's server confirms a payment: the configured site only."""
+    return settings.SITE_URL + reverse("payments:ipn")
 
 
 # --- Sandbox transport: the "bank" calling the portal back, server to server ------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from math import ceil
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -33,6 +34,7 @@ from applications.models import (
 from portal.errors import Conflict, DomainError, NotFound, PermissionDenied
 from portal.models import Role
 from portal.sequences import next_number
+from portal.throttling import hit
 from procedures.models import Field, Unit
 
 # Who works a counter: the desk of the unit, and its leader (who may do everything of the unit).
@@ -95,6 +97,27 @@ def kiosk_fields(unit: Unit) -> tuple[list[Field], bool]:
         fields = fields.filter(service_counters__in=counters)
     fields = fields.filter(procedures__isnull=False).annotate(n=Count("procedures", distinct=True))
     return sorted(fields, key=lambda f: (-f.n, f.name_vi)), general
+
+
+class KioskBusy(DomainError):
+    code = "kiosk_busy"
+    status = 429
+
+
+def kiosk_check_rate(unit: Unit) -> None:
+    """The kiosk page is public: a script could print tickets without end and bury the real
+    queue. Each unit's kiosk issues at most `KIOSK_TICKETS_PER_MINUTE` a minute, counted in the
+    shared cache whatever the address; far above what a queue of residents takes."""
+    wait = hit("kiosk", unit.code, limit=settings.KIOSK_TICKETS_PER_MINUTE, window=60)
+    if wait:
+        raise KioskBusy(
+            _(
+                "Too many numbers were taken at this kiosk in the last minute. "
+                "Please wait %(seconds)s seconds and press again."
+            )
+            % {"seconds": wait},
+            extra={"retry_after": wait},
+        )
 
 
 # --- Writes ----------------------------------------------------------------------------------

@@ -7,14 +7,12 @@ The IPN and the return are untrusted input handled by `payment_handle_callback`;
 
 import urllib.parse
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -45,8 +43,8 @@ def pay(request, code: str):
     """The fee of a dossier waiting for payment, and the button that goes to the gateway."""
     dossier = _dossier_for(request, code)
     if request.method == "POST":
-        gateway = payments.get_gateway()
         try:
+            gateway = payments.get_gateway()
             payment = payments.payment_start(dossier=dossier, actor=request.user, gateway=gateway)
         except errors.PermissionDenied as error:
             raise PermissionDenied from error
@@ -54,29 +52,39 @@ def pay(request, code: str):
             messages.error(request, error.message)
             return redirect("payments:pay", code=dossier.code)
         url = gateway.payment_url(
-            payment,
-            return_url=request.build_absolute_uri(reverse("payments:return")),
-            ipn_url=settings.SITE_URL + reverse("payments:ipn"),
+            payment, return_url=payments.return_url(), ipn_url=payments.ipn_url()
         )
         return redirect(url)
     attempts = dossier.payments.order_by("-created_at")
+    online = payments.online_payment_enabled()
     return render(
         request,
         "payments/pay.html",
         {
             "dossier": dossier,
-            "payable": dossier.state == State.AWAITING_PAYMENT and bool(dossier.fee_vnd),
+            "online": online,
+            "payable": online and dossier.state == State.AWAITING_PAYMENT and bool(dossier.fee_vnd),
             "paid": attempts.filter(status=Payment.Status.PAID).first(),
             "attempts": attempts,
         },
     )
 
 
+def _gateway_or_404():
+    try:
+        return payments.get_gateway()
+    except payments.OnlinePaymentOff as error:
+        raise Http404 from error
+
+
 @require_http_methods(["GET"])
 def payment_return(request):
     """Where the gateway sends the browser back. Signed like the IPN and handled the same way,
     so a citizen whose IPN was delayed still sees the truth; an unsigned return moves nothing."""
-    outcome = payments.payment_handle_callback(params=request.GET.dict(), kind="return")
+    gateway = _gateway_or_404()
+    outcome = payments.payment_handle_callback(
+        params=request.GET.dict(), kind="return", gateway=gateway
+    )
     payment = outcome.payment
     return render(
         request,
@@ -96,27 +104,44 @@ def payment_return(request):
 @require_http_methods(["GET", "POST"])
 def ipn(request):
     """The gateway's server-to-server confirmation; answers in VNPay's JSON vocabulary."""
+    gateway = _gateway_or_404()
     params = request.POST.dict() if request.method == "POST" else {}
     params = params or request.GET.dict()
-    outcome = payments.payment_handle_callback(params=params, kind="ipn")
+    outcome = payments.payment_handle_callback(params=params, kind="ipn", gateway=gateway)
     code = outcome.rsp_code
     return JsonResponse({"RspCode": code, "Message": IPN_MESSAGES.get(code, "")})
+
+
+def _invalid_order(request):
+    return HttpResponseBadRequest(
+        render_to_string("payments/sandbox_invalid.html", request=request)
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def sandbox(request, reference: str):
     """The sandbox gateway's "bank": it trusts only the signed order, as a real one would, and
-    answers with a signed IPN to the portal, then a signed return through the browser."""
+    answers with a signed IPN to the portal, then a signed return through the browser.
+
+    It calls back and redirects to the configured site only (`SITE_URL`): an order naming any
+    other return or IPN address is refused, even when signed, so the sandbox is neither a
+    request forger (SSRF) nor an open redirect."""
     if not payments.sandbox_enabled():
         raise Http404
     gateway = payments.SandboxGateway()
     source = request.POST if request.method == "POST" else request.GET
     order = {key: value for key, value in source.items() if key.startswith(gateway.prefix)}
     if not gateway.verify(order) or order.get("sandbox_TxnRef") != reference:
-        return HttpResponseBadRequest(
-            render_to_string("payments/sandbox_invalid.html", request=request)
-        )
-    amount = int(order["sandbox_Amount"]) // 100 if order["sandbox_Amount"].isdigit() else 0
+        return _invalid_order(request)
+    back, ipn_to = payments.return_url(), payments.ipn_url()
+    if (
+        order.get("sandbox_ReturnUrl", back) != back
+        or order.get("sandbox_IpnUrl", ipn_to) != ipn_to
+    ):
+        payments.logger.warning("sandbox order %r names a foreign callback address", reference)
+        return _invalid_order(request)
+    amount_raw = order.get("sandbox_Amount", "")
+    amount = int(amount_raw) // 100 if amount_raw.isdigit() else 0
     if request.method == "GET":
         return render(
             request,
@@ -124,5 +149,5 @@ def sandbox(request, reference: str):
             {"order": order, "reference": reference, "amount": amount},
         )
     answer = gateway.callback_params(order, paid=request.POST.get("choice") == "pay")
-    payments.sandbox_transport()(order["sandbox_IpnUrl"], answer)
-    return redirect(f"{order['sandbox_ReturnUrl']}?{urllib.parse.urlencode(answer)}")
+    payments.sandbox_transport()(ipn_to, answer)
+    return redirect(f"{back}?{urllib.parse.urlencode(answer)}")

@@ -1,27 +1,30 @@
-"""The public look-up (`/tra-cuu/`): the receipt's QR code opens it. No login, no personal data."""
+"""The public look-up (`/tra-cuu/`): the receipt's QR code opens it. No login, no personal data.
 
-from django.conf import settings
-from django.core.cache import cache
+Throttled per client address (the same budget as the API look-up, in the shared cache) and per
+dossier code for wrong digits (applications/lookup.py).
+"""
+
 from django.shortcuts import render
 from django.utils import timezone
+from rest_framework.settings import api_settings
 
-from applications import selectors, timeliness
+from applications import lookup as guarded
+from applications import timeliness
+from portal.clientip import throttle_ident
 from portal.errors import NotFound
+from portal.throttling import hit, parse_rate
 
-LOOKUP_LIMIT_PER_MINUTE = getattr(settings, "MOTCUA_LOOKUP_PER_MINUTE", 30)
+
+def _throttle_wait(request) -> int:
+    """Seconds to wait when this address used up the look-up budget, else 0."""
+    limit, window = parse_rate(api_settings.DEFAULT_THROTTLE_RATES["lookup"])
+    return hit("lookup", throttle_ident(request), limit=limit, window=window)
 
 
-def _throttled(request) -> bool:
-    """A fixed window per client address: guessing codes and digits gets slow quickly."""
-    key = (
-        f"lookup-page:{request.META.get('REMOTE_ADDR', '')}:{int(timezone.now().timestamp() // 60)}"
-    )
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > LOOKUP_LIMIT_PER_MINUTE
+def _too_many(request, context, *, wait: int, **extra):
+    response = render(request, "portal/lookup.html", {**context, **extra}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def lookup(request):
@@ -30,10 +33,13 @@ def lookup(request):
     context = {"code": code, "phone": "", "dossier": None, "not_found": False}
     status = 200
     if code and phone:
-        if _throttled(request):
-            return render(request, "portal/lookup.html", {**context, "throttled": True}, status=429)
+        wait = _throttle_wait(request)
+        if wait:
+            return _too_many(request, context, wait=wait, throttled=True, retry_seconds=wait)
         try:
-            dossier = selectors.dossier_lookup(code=code, phone_last4=phone)
+            dossier = guarded.dossier_lookup_guarded(code=code, phone_last4=phone)
+        except guarded.LookupCooling as cooling:
+            return _too_many(request, context, wait=cooling.wait, cooling=cooling.message)
         except NotFound:
             context["not_found"] = True
             status = 404

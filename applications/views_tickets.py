@@ -58,6 +58,18 @@ def kiosk(request, unit_code: str):
                 messages.error(request, errors.NotFound.default_message)
                 return redirect("desk:kiosk", unit_code=unit.code)
         try:
+            tickets.kiosk_check_rate(unit)
+        except tickets.KioskBusy as busy:
+            fields, general = tickets.kiosk_fields(unit)
+            response = render(
+                request,
+                "tickets/kiosk.html",
+                {"unit": unit, "fields": fields, "general": general, "busy": busy.message},
+                status=429,
+            )
+            response["Retry-After"] = str(busy.extra["retry_after"])
+            return response
+        try:
             ticket = tickets.ticket_issue(unit=unit, field=field)
         except errors.DomainError as error:
             messages.error(request, error.message)

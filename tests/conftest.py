@@ -24,6 +24,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _seed()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counts live in the shared cache (Redis with REDIS_URL), which outlives a test
+    and a run: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The demo province. Reloaded if a transactional (browser) test flushed it."""

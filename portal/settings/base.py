@@ -193,6 +193,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Security -------------------------------------------------------------------------------
+# How many reverse proxies of ours stand in front of the portal, each appending to
+# X-Forwarded-For: the client address is the entry that many from the right
+# (portal.clientip.client_ip). 0: reached directly, only REMOTE_ADDR counts.
+_proxies = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
+if not _proxies.isdigit():
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {_proxies!r}")
+TRUSTED_PROXY_COUNT = int(_proxies)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SECURE_SSL_REDIRECT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -215,7 +222,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"lookup": os.environ.get("LOOKUP_THROTTLE", "30/min")},
+    # DRF reads X-Forwarded-For only as far as our own proxies (portal/clientip.py).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+
+# Throttles count in the default cache (Redis with REDIS_URL): portal/throttling.py.
+# The look-up per dossier code, whatever the address: "burst:seconds" tiers. "5:180,30:3600":
+# 5 wrong digit attempts at once, then one per 3 minutes; and 30 at once, then one per hour.
+LOOKUP_CODE_LIMITS = os.environ.get("LOOKUP_CODE_LIMITS", "5:180,30:3600")
+# Kiosk queue tickets per unit and minute (the kiosk page is public).
+KIOSK_TICKETS_PER_MINUTE = int(os.environ.get("KIOSK_TICKETS_PER_MINUTE", "10"))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "MotCua API",
     "DESCRIPTION": "Procedures, dossiers and the working-day calendar of one-stop desks.",
@@ -339,6 +356,10 @@ LOGGING = {
 
 # --- Fee payments -----------------------------------------------------------------------------
 # "sandbox" ships for the demo and tests and behaves like a Vietnamese gateway (HMAC-signed
-# return and server-to-server confirmation). Set a real secret in production.
+# return and server-to-server confirmation); "none" turns online payment off. Production
+# defaults to "none" and allows the sandbox only with PAYMENT_SANDBOX_ALLOWED and a strong secret.
 PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "sandbox")
-PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET", "motcua-sandbox-dev-secret")
+# The demo's secret is published here: production refuses it (portal/settings/production.py).
+# An empty value is no secret: it falls back to the demo's.
+_DEV_PAYMENT_SECRET = "motcua-sandbox-dev-secret"  # noqa: S105
+PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or _DEV_PAYMENT_SECRET

@@ -1,0 +1,220 @@
+"""Throttles that hold: every count lives in the shared Django cache.
+
+With `REDIS_URL` set the default cache is Redis, so every gunicorn worker and every web
+container counts together; the local-memory cache (no `REDIS_URL`) counts per process and is
+for development only (production warns, `check --deploy`). Clients are told apart by
+`portal.clientip.throttle_ident`, never by a header they write themselves.
+
+Two shapes:
+
+- `hit`: a fixed window per client, counted with the cache's atomic increment (the look-up per
+  address, kiosk tickets per unit).
+- `Cooldown`: a per-object budget of failures that refills slowly (the generic cell rate
+  algorithm, one tier or several), for the look-up's wrong digits per dossier code. A burst of
+  failures is allowed, then one more per interval; while cooled down nothing is even tried, so a
+  flood from any number of addresses learns nothing, and the right answer gets through again one
+  interval after the flood stops.
+
+A cache that does not answer fails open (logged): a Redis outage must not close the portal.
+"""
+
+import hashlib
+import logging
+import math
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+from portal.clientip import throttle_ident
+
+logger = logging.getLogger("motcua.throttling")
+
+PREFIX = "motcua:throttle"
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def now() -> float:
+    # Read at call time, so frozen clocks in tests move the windows.
+    return time.time()
+
+
+def key_for(scope: str, ident: str) -> str:
+    # Hashed: idents come from the request (codes, addresses) and may hold anything.
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:32]
+    return f"{PREFIX}:{scope}:{digest}"
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """`"30/min"` -> (30, 60), as DRF writes rates."""
+    count, _, period = rate.partition("/")
+    return int(count), PERIODS[period.strip()[0]]
+
+
+def hit(scope: str, ident: str, *, limit: int, window: int) -> int:
+    """Count one request of `ident` in `scope`. 0 if it is within `limit` per `window` seconds,
+    else the seconds until the window ends."""
+    moment = now()
+    bucket = int(moment // window)
+    key = f"{key_for(scope, ident)}:{bucket}"
+    try:
+        cache.add(key, 0, timeout=window + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window + 5)
+            count = 1
+    except Exception:
+        logger.exception("throttle %s: the cache did not answer; request allowed", scope)
+        return 0
+    if count <= limit:
+        return 0
+    return max(1, math.ceil((bucket + 1) * window - moment))
+
+
+class DRFCacheThrottle(BaseThrottle):
+    """DRF throttle on `hit`: the view's `throttle_scope` names its rate in
+    `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` (read at call time)."""
+
+    def allow_request(self, request, view) -> bool:
+        scope = getattr(view, "throttle_scope", None)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope) if scope else None
+        if not rate:
+            return True
+        limit, window = parse_rate(rate)
+        self._wait = hit(scope, throttle_ident(request), limit=limit, window=window)
+        return self._wait == 0
+
+    def wait(self) -> float | None:
+        return getattr(self, "_wait", None)
+
+    def get_ident(self, request) -> str:
+        return throttle_ident(request)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """`burst` failures at once, then one more every `interval` seconds."""
+
+    burst: int
+    interval: int
+
+
+def parse_tiers(value: str) -> list[Tier]:
+    """`"5:180,30:3600"` -> two tiers: 5 at once then 1 per 3 min; 30 at once then 1 per hour."""
+    tiers = []
+    for part in value.split(","):
+        if part.strip():
+            burst, _, interval = part.partition(":")
+            tiers.append(Tier(int(burst), int(interval)))
+    return tiers
+
+
+class Attempt:
+    """One guarded attempt: `wait` > 0 means cooled down (do not try); call `failed()` when
+    the attempt was wrong."""
+
+    def __init__(self, cooldown: "Cooldown", ident: str, wait: int):
+        self._cooldown = cooldown
+        self._ident = ident
+        self.wait = wait
+
+    def failed(self) -> None:
+        self._cooldown._record_failure(self._ident)
+
+    def wait_now(self) -> int:
+        """Seconds the ident must now wait, this attempt counted."""
+        try:
+            return self._cooldown.wait_for(self._ident)
+        except Exception:
+            logger.exception("cool-down %s: the cache did not answer", self._cooldown.scope)
+            return 0
+
+
+class Cooldown:
+    def __init__(self, scope: str, tiers: Sequence[Tier]):
+        self.scope = scope
+        self.tiers = list(tiers)
+
+    def _tier_key(self, ident: str, index: int) -> str:
+        return f"{key_for(self.scope, ident)}:tat{index}"
+
+    def wait_for(self, ident: str) -> int:
+        """Seconds until `ident` may be tried again (0: now)."""
+        moment = now()
+        waits = [0.0]
+        for index, tier in enumerate(self.tiers):
+            tat = cache.get(self._tier_key(ident, index))
+            if tat is not None:
+                waits.append(tat - moment - (tier.burst - 1) * tier.interval)
+        longest = max(waits)
+        return math.ceil(longest) if longest > 0 else 0
+
+    def _record_failure(self, ident: str) -> None:
+        moment = now()
+        try:
+            for index, tier in enumerate(self.tiers):
+                key = self._tier_key(ident, index)
+                tat = max(cache.get(key) or moment, moment) + tier.interval
+                cache.set(key, tat, timeout=math.ceil(tat - moment) + 60)
+        except Exception:
+            logger.exception(
+                "cool-down %s: the cache did not answer; failure not counted", self.scope
+            )
+
+    @contextmanager
+    def attempt(self, ident: str) -> Iterator[Attempt]:
+        """Attempts on one ident run one at a time (a parallel one is told to wait a second),
+        so concurrent wrong guesses cannot slip past the count."""
+        busy = f"{key_for(self.scope, ident)}:busy"
+        try:
+            acquired = self._acquire(busy)
+            wait = self.wait_for(ident) if acquired else 1
+        except Exception:
+            logger.exception("cool-down %s: the cache did not answer; attempt allowed", self.scope)
+            yield _Unguarded()
+            return
+        try:
+            yield Attempt(self, ident, wait)
+        finally:
+            if acquired:
+                cache.delete(busy)
+
+    @staticmethod
+    def _acquire(busy: str) -> bool:
+        for _ in range(20):
+            if cache.add(busy, 1, timeout=10):
+                return True
+            time.sleep(0.05)
+        return False
+
+
+class _Unguarded:
+    wait = 0
+
+    def failed(self) -> None:
+        pass
+
+    def wait_now(self) -> int:
+        return 0
+
+
+def check_shared_cache(app_configs=None, **kwargs):
+    """`check --deploy`: throttles counted per process hold only per process."""
+    from django.conf import settings
+    from django.core.checks import Warning
+
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Warning(
+                "Throttles and the look-up lockout count in a per-process cache.",
+                hint="Set REDIS_URL so that every worker counts in the same Redis.",
+                id="motcua.W001",
+            )
+        ]
+    return []
