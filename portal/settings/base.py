@@ -129,6 +129,12 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # A database that does not answer fails a request in seconds (a 503), not after the
+        # operating system's TCP timeout of minutes.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -202,6 +208,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # /healthz answers over plain HTTP for the load balancer and the container health check.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Each check of /healthz (broker connection, worker ping) gives up after this many seconds.
+MOTCUA_HEALTHZ_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_HEALTHZ_TIMEOUT", "2"))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
