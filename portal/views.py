@@ -1,8 +1,12 @@
+import sys
+
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health
+from portal.middleware import is_database_outage, service_unavailable
 
 
 @never_cache
@@ -12,3 +16,11 @@ def healthz(request):
     Celery worker (load balancers and compose use the plain probe, monitoring the deep one)."""
     body, healthy = health.report(deep="deep" in request.GET)
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: a database outage met outside a view (a middleware saving the session) is a
+    503 like the one `DatabaseUnavailableMiddleware` gives; anything else is Django's 500."""
+    if is_database_outage(sys.exc_info()[1]):
+        return service_unavailable(request)
+    return defaults.server_error(request, template_name)
