@@ -216,8 +216,10 @@ def test_postgres_stopped_under_submissions_gives_503s_saves_nothing_half_and_re
     base = f"http://127.0.0.1:{port}"
     web_log = (tmp_path / "gunicorn.log").open("w")
     web = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "portal.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "30"],
+        [
+            *(str(Path(sys.executable).with_name("gunicorn")), "portal.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "30"),
+        ],
         cwd=ROOT,
         env=env,
         stdout=web_log,
@@ -275,10 +277,11 @@ def test_postgres_stopped_under_submissions_gives_503s_saves_nothing_half_and_re
     recovered = min(
         a.started + a.elapsed for a in answers if a.status == 201 and a.started >= restarted_at
     )
-    print(
+    # The figures of the run (shown with `pytest -s`).
+    sys.stdout.write(
         f"\n{len(answers)} submissions: {dict(statuses)}; database down from {stopped_at:.1f} s "
         f"to {restarted_at:.1f} s; first 201 {recovered - restarted_at:.2f} s after the restart; "
-        f"slowest answer {max(a.elapsed for a in answers):.2f} s"
+        f"slowest answer {max(a.elapsed for a in answers):.2f} s\n"
     )
     # During the outage: clear 503s, never a 500, never a hang.
     assert set(statuses) <= {201, 503}, (
