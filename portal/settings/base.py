@@ -242,9 +242,11 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if CELERY_BROKER_URL:
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
-    # Redis redelivers a task not acknowledged within this many seconds (acks late), which is how
-    # a task whose worker was killed runs again. Every task here finishes in seconds and never
-    # waits for a countdown longer than this (retries back off to at most 30 min).
+    # Redis redelivers a task not acknowledged within this many seconds (acks late): the
+    # backstop for a task whose worker was killed. Notices do not wait for it: the requeue sweep
+    # sends them again within two minutes (docs/adr/0004). It stays long because a retry waiting
+    # for its countdown (back-off up to 30 min) is held unacknowledged and would be redelivered,
+    # and copied, every time it ran out.
     _visibility = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": _visibility,
@@ -284,6 +286,13 @@ CELERY_TASK_IGNORE_RESULT = True
 # per-dossier countdown or ETA task (Redis would redeliver long countdowns again and again).
 # MOTCUA_SWEEP_INTERVAL_SECONDS exists for the end-to-end test, which cannot wait a minute.
 MOTCUA_SWEEP_INTERVAL_SECONDS = float(os.environ.get("MOTCUA_SWEEP_INTERVAL_SECONDS", "60"))
+# Redelivery of notices after a worker crash (docs/adr/0004-redelivery-after-crash.md): every
+# MOTCUA_REQUEUE_INTERVAL_SECONDS, e-mail and SMS notices still pending and untouched for
+# MOTCUA_REDELIVER_AFTER_SECONDS (and not waiting for a retry) are queued again, unless more
+# than MOTCUA_REQUEUE_MAX_WAITING messages already wait in the broker.
+MOTCUA_REQUEUE_INTERVAL_SECONDS = float(os.environ.get("MOTCUA_REQUEUE_INTERVAL_SECONDS", "60"))
+MOTCUA_REDELIVER_AFTER_SECONDS = float(os.environ.get("MOTCUA_REDELIVER_AFTER_SECONDS", "60"))
+MOTCUA_REQUEUE_MAX_WAITING = int(os.environ.get("MOTCUA_REQUEUE_MAX_WAITING", "1000"))
 CELERY_BEAT_SCHEDULE = {
     "flag-overdue": {
         "task": "applications.tasks.flag_overdue_sweep",
@@ -303,11 +312,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 6 * 3600.0},
     },
-    # A notice whose queuing failed (broker down at commit) is sent by this sweep.
+    # A notice left pending (its worker killed mid-send, its queuing failed with the broker
+    # down, a retry lost) is queued again by this sweep: sent within about two minutes of a
+    # crash, not after the visibility timeout (docs/adr/0004-redelivery-after-crash.md).
     "requeue-notifications": {
         "task": "portal.tasks.requeue_pending_notifications",
-        "schedule": 5 * 60.0,
-        "options": {"expires": 5 * 60.0},
+        "schedule": MOTCUA_REQUEUE_INTERVAL_SECONDS,
+        "options": {"expires": MOTCUA_REQUEUE_INTERVAL_SECONDS},
     },
     # Neighbourhood reports still `new` past their pick-up target (2 working hours, 15 minutes
     # for a fire): the ward leader is told, once.
