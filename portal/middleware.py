@@ -1,4 +1,4 @@
-"""A database that does not answer is an outage, not a bug: 503 with a clear message.
+"""A database (or cache) that does not answer is an outage, not a bug: 503 with a clear message.
 
 `django.db.OperationalError` / `InterfaceError` (PostgreSQL stopped, restarting, unreachable,
 its connection cut) raised by a view, the API included, become a 503: `{"code":
@@ -6,13 +6,14 @@ its connection cut) raised by a view, the API included, become a 503: `{"code":
 with `Retry-After`. Raised by a middleware (the session saved after the view), the same answer
 comes from `handler500` (`portal.views.server_error`). The transaction the request was writing
 is rolled back by PostgreSQL, so nothing half-saved stays behind; the next request reconnects by
-itself (`CONN_HEALTH_CHECKS`).
+itself (`CONN_HEALTH_CHECKS`). The Redis cache (`REDIS_URL`: throttles) down is answered alike.
 """
 
 from __future__ import annotations
 
 import logging
 
+import redis
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+CACHE_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 RETRY_AFTER_SECONDS = 30
 JSON_PREFIXES = ("/api/", "/open311/", "/healthz")
 
@@ -32,11 +34,14 @@ def wants_json(request) -> bool:
     )
 
 
-def service_unavailable(request) -> HttpResponse:
-    detail = _(
-        "The service is briefly unavailable: its database does not answer. Nothing was saved "
-        "by this request. Please try again in a few minutes."
-    )
+def service_unavailable(request, exc: BaseException | None = None) -> HttpResponse:
+    if isinstance(exc, CACHE_ERRORS):
+        detail = _("The service is briefly unavailable. Please try again in a few minutes.")
+    else:
+        detail = _(
+            "The service is briefly unavailable: its database does not answer. Nothing was "
+            "saved by this request. Please try again in a few minutes."
+        )
     if wants_json(request):
         response = JsonResponse({"code": "service_unavailable", "detail": detail}, status=503)
     else:
@@ -50,7 +55,7 @@ def service_unavailable(request) -> HttpResponse:
 
 
 def is_database_outage(exc: BaseException | None) -> bool:
-    return isinstance(exc, DATABASE_ERRORS)
+    return isinstance(exc, DATABASE_ERRORS + CACHE_ERRORS)
 
 
 class DatabaseUnavailableMiddleware:
@@ -64,9 +69,9 @@ class DatabaseUnavailableMiddleware:
         if not is_database_outage(exception):
             return None
         logger.warning(
-            "database unavailable (%s) on %s %s: answered 503",
+            "database or cache unavailable (%s) on %s %s: answered 503",
             type(exception).__name__,
             request.method,
             request.path,
         )
-        return service_unavailable(request)
+        return service_unavailable(request, exception)

@@ -21,6 +21,7 @@ def healthz(request):
 def server_error(request, template_name="500.html"):
     """handler500: a database outage met outside a view (a middleware saving the session) is a
     503 like the one `DatabaseUnavailableMiddleware` gives; anything else is Django's 500."""
-    if is_database_outage(sys.exc_info()[1]):
-        return service_unavailable(request)
+    exc = sys.exc_info()[1]
+    if is_database_outage(exc):
+        return service_unavailable(request, exc)
     return defaults.server_error(request, template_name)

@@ -1,5 +1,6 @@
 """A database that does not answer gives a clear 503, never a 500 (portal/middleware.py)."""
 
+import socket
 from unittest import mock
 
 import pytest
@@ -69,3 +70,25 @@ def test_any_other_error_outside_a_view_stays_a_500():
     except ValueError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+def test_the_cache_down_is_a_503_too_not_a_500(demo, settings):
+    """The look-up is throttled through the cache (Redis in production): Redis down, 503."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = Client(raise_request_exception=False).get(
+        "/api/v1/lookup/19774-260101-0001/?phone=1234"
+    )
+    assert response.status_code == 503
+    assert response.json() == {
+        "code": "service_unavailable",
+        "detail": "Hệ thống tạm thời gián đoạn. Vui lòng thử lại sau ít phút.",
+    }
