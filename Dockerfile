@@ -73,7 +73,7 @@ USER motcua
 
 EXPOSE 8000
 
-# /healthz answers 200 when the database does, 503 otherwise, and is exempt from the HTTPS
+# /healthz answers 200 when the database and the broker do, 503 otherwise, and is exempt from the HTTPS
 # redirect. The Host header is the first ALLOWED_HOSTS entry, so Django does not answer 400.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["python", "-c", "import os, sys, urllib.request as u; h = [x.strip() for x in os.environ.get('ALLOWED_HOSTS', '').split(',') if x.strip()]; h = (h[0] if h else 'localhost').lstrip('.'); h = 'localhost' if h == '*' else h; r = u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': h}), timeout=4); sys.exit(0 if r.status == 200 else 1)"]

@@ -339,21 +339,73 @@ def deliver(notification_id: int) -> Outcome:
         return Outcome("sent", notification.attempts)
 
 
-def requeue_pending(*, older_than_seconds: int = 15 * 60) -> int:
-    """Queue again the e-mail and SMS notices left pending (queuing failed, or retries lost)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        Notification.objects.filter(
-            status=Notification.Status.PENDING,
-            channel__in=QUEUED_CHANNELS,
-            updated_at__lt=cutoff,
-        ).values_list("pk", flat=True)[:5000]
-    )
+def latest_retry_seconds(attempts: int) -> int:
+    """The longest `backoff(attempts)` can be, jitter included: a notice that failed this often
+    and stayed untouched longer than this lost its retry."""
+    if attempts <= 0:
+        return 0
+    seconds = min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_CAP_SECONDS)
+    return seconds + max(seconds // 10, 1)
+
+
+def _waiting_in_broker() -> int | None:
+    """Messages waiting in the default queue, or None when the transport cannot say."""
+    from portal.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            queue = app.conf.task_default_queue or "celery"
+            return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+    except Exception:  # a transport without passive declare, or the broker down: do not guess
+        return None
+
+
+def requeue_pending(*, older_than_seconds: float | None = None, limit: int = 5000) -> int:
+    """Queue again the e-mail and SMS notices left pending: the worker sending them was killed
+    (its task is stuck unacknowledged in the broker until the visibility timeout, an hour), the
+    queuing after commit failed (broker down), or a retry was lost. Runs every minute (beat), so
+    after a worker crash the notice goes out within about two minutes (docs/adr/0005).
+
+    Skipped: notices being sent right now (their row is locked by the sending worker), notices
+    waiting for a retry's back-off, and the whole round while the broker still holds a backlog
+    (those notices are queued, just not sent yet). A requeued notice's `updated_at` is set to
+    now, so it is queued again at most once per `older_than_seconds`. A copy that turns out to
+    be needless costs one locked read: `deliver` skips a notice already sent.
+    """
     from portal.tasks import send_notification
 
-    for pk in ids:
+    after = (
+        settings.MOTCUA_REDELIVER_AFTER_SECONDS
+        if older_than_seconds is None
+        else older_than_seconds
+    )
+    now = timezone.now()
+    waiting = _waiting_in_broker()
+    if waiting is not None and waiting > settings.MOTCUA_REQUEUE_MAX_WAITING:
+        logger.info("requeue: %s messages already wait in the broker, nothing requeued", waiting)
+        return 0
+    with transaction.atomic():
+        candidates = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=Notification.Status.PENDING,
+                channel__in=QUEUED_CHANNELS,
+                updated_at__lt=now - timedelta(seconds=after),
+            )
+            .order_by("updated_at")
+            .values_list("pk", "attempts", "updated_at")[:limit]
+        )
+        due = [
+            pk
+            for pk, attempts, updated_at in candidates
+            if updated_at < now - timedelta(seconds=after + latest_retry_seconds(attempts))
+        ]
+        Notification.objects.filter(pk__in=due).update(updated_at=now)
+    for pk in due:
         send_notification.delay(pk)
-    return len(ids)
+    if due:
+        logger.info("requeue: %s pending notices queued again", len(due))
+    return len(due)
 
 
 # --- In-app notices for staff ----------------------------------------------------------------

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from applications import views_public
 from portal import views
 
+handler500 = "portal.views.server_error"
+
 api_v1 = [
     path("", include("procedures.urls_api")),
     path("", include("applications.urls_api")),

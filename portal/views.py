@@ -1,23 +1,27 @@
-import logging
+import sys
 
-from django.db import connection
-from django.db.utils import DatabaseError
 from django.http import JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-logger = logging.getLogger(__name__)
+from portal import health
+from portal.middleware import is_database_outage, service_unavailable
 
 
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database answers, 503 when it does not (load balancers, compose)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        logger.warning("healthz: the database does not answer")
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+    """200 when the database and the broker answer, 503 naming what is down; `?deep` also pings a
+    Celery worker (load balancers and compose use the plain probe, monitoring the deep one)."""
+    body, healthy = health.report(deep="deep" in request.GET)
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: a database outage met outside a view (a middleware saving the session) is a
+    503 like the one `DatabaseUnavailableMiddleware` gives; anything else is Django's 500."""
+    exc = sys.exc_info()[1]
+    if is_database_outage(exc):
+        return service_unavailable(request, exc)
+    return defaults.server_error(request, template_name)

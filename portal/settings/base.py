@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's exception first: a database outage becomes a 503, not a 500.
+    "portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -129,6 +131,12 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # A database that does not answer fails a request in seconds (a 503), not after the
+        # operating system's TCP timeout of minutes.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -145,7 +153,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A cache that does not answer fails the request in seconds (a 503), never hangs it.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -209,6 +222,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # /healthz answers over plain HTTP for the load balancer and the container health check.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Each check of /healthz (broker connection, worker ping) gives up after this many seconds.
+MOTCUA_HEALTHZ_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_HEALTHZ_TIMEOUT", "2"))
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -249,9 +264,11 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if CELERY_BROKER_URL:
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
-    # Redis redelivers a task not acknowledged within this many seconds (acks late), which is how
-    # a task whose worker was killed runs again. Every task here finishes in seconds and never
-    # waits for a countdown longer than this (retries back off to at most 30 min).
+    # Redis redelivers a task not acknowledged within this many seconds (acks late): the
+    # backstop for a task whose worker was killed. Notices do not wait for it: the requeue sweep
+    # sends them again within two minutes (docs/adr/0005). It stays long because a retry waiting
+    # for its countdown (back-off up to 30 min) is held unacknowledged and would be redelivered,
+    # and copied, every time it ran out.
     _visibility = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": _visibility,
@@ -291,6 +308,13 @@ CELERY_TASK_IGNORE_RESULT = True
 # per-dossier countdown or ETA task (Redis would redeliver long countdowns again and again).
 # MOTCUA_SWEEP_INTERVAL_SECONDS exists for the end-to-end test, which cannot wait a minute.
 MOTCUA_SWEEP_INTERVAL_SECONDS = float(os.environ.get("MOTCUA_SWEEP_INTERVAL_SECONDS", "60"))
+# Redelivery of notices after a worker crash (docs/adr/0005-redelivery-after-crash.md): every
+# MOTCUA_REQUEUE_INTERVAL_SECONDS, e-mail and SMS notices still pending and untouched for
+# MOTCUA_REDELIVER_AFTER_SECONDS (and not waiting for a retry) are queued again, unless more
+# than MOTCUA_REQUEUE_MAX_WAITING messages already wait in the broker.
+MOTCUA_REQUEUE_INTERVAL_SECONDS = float(os.environ.get("MOTCUA_REQUEUE_INTERVAL_SECONDS", "60"))
+MOTCUA_REDELIVER_AFTER_SECONDS = float(os.environ.get("MOTCUA_REDELIVER_AFTER_SECONDS", "60"))
+MOTCUA_REQUEUE_MAX_WAITING = int(os.environ.get("MOTCUA_REQUEUE_MAX_WAITING", "1000"))
 CELERY_BEAT_SCHEDULE = {
     "flag-overdue": {
         "task": "applications.tasks.flag_overdue_sweep",
@@ -310,11 +334,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"expires": 6 * 3600.0},
     },
-    # A notice whose queuing failed (broker down at commit) is sent by this sweep.
+    # A notice left pending (its worker killed mid-send, its queuing failed with the broker
+    # down, a retry lost) is queued again by this sweep: sent within about two minutes of a
+    # crash, not after the visibility timeout (docs/adr/0005-redelivery-after-crash.md).
     "requeue-notifications": {
         "task": "portal.tasks.requeue_pending_notifications",
-        "schedule": 5 * 60.0,
-        "options": {"expires": 5 * 60.0},
+        "schedule": MOTCUA_REQUEUE_INTERVAL_SECONDS,
+        "options": {"expires": MOTCUA_REQUEUE_INTERVAL_SECONDS},
     },
     # Neighbourhood reports still `new` past their pick-up target (2 working hours, 15 minutes
     # for a fire): the ward leader is told, once.

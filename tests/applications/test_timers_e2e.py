@@ -211,3 +211,51 @@ def test_a_worker_killed_while_sending_leaves_the_notice_to_another_and_it_is_se
     [line] = real_celery.sms_lines(sms.dedupe_key)
     assert line["to"] == "0905111222"
     assert dossier.code in line["text"]
+
+
+def _unacked_sends(broker, notice: Notification) -> int:
+    """How many `send_notification(notice)` tasks the broker holds unacknowledged."""
+    count = 0
+    for raw in broker.hvals("unacked"):
+        headers = json.loads(raw)[0].get("headers", {})
+        if (
+            headers.get("task") == "portal.tasks.send_notification"
+            and headers.get("argsrepr") == f"({notice.pk},)"
+        ):
+            count += 1
+    return count
+
+
+def test_after_a_worker_is_killed_mid_send_the_requeue_sweep_sends_the_notice_once_not_the_broker(
+    real_celery, api, procedure
+):
+    """The broker keeps the killed worker's task for its visibility timeout (the production
+    hour here): the notice goes out because beat's requeue sweep queued it again, once."""
+    redelivery = {
+        "CELERY_VISIBILITY_TIMEOUT": "3600",
+        "MOTCUA_REQUEUE_INTERVAL_SECONDS": "1",
+        "MOTCUA_REDELIVER_AFTER_SECONDS": "3",
+    }
+    broker = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    dossier = receive_at_desk(api, procedure)
+    sms = Notification.objects.get(dossier=dossier, template="dossier_received", channel="sms")
+    slow = real_celery.start("worker", "e2e-slow", MOTCUA_SMS_FILE_DELAY="30", **redelivery)
+    real_celery.start("beat", "e2e-beat", **redelivery)
+    try:
+        wait_for(lambda: _locked_by_a_worker(sms), "the slow worker to start sending")
+        time.sleep(4)  # several sweeps run while it sends: none may queue a copy of a locked row
+        real_celery.kill(slow)  # kill -9, pool included, in the middle of the send
+        assert status_of(sms) == "pending"
+        assert _unacked_sends(broker, sms) == 1  # the broker holds the task for the next hour
+        real_celery.start("worker", "e2e-second", **redelivery)
+        wait_for(lambda: status_of(sms) == "sent", "the requeue sweep and the second worker")
+        time.sleep(4)  # more sweeps: a sent notice is never queued again
+    except AssertionError:
+        raise AssertionError(real_celery.logs()) from None
+    sent = Notification.objects.get(pk=sms.pk)
+    assert sent.status == "sent"
+    assert sent.attempts == 1
+    assert len(real_celery.sms_lines(sms.dedupe_key)) == 1
+    assert _unacked_sends(broker, sms) == 1  # still there: the broker did not redeliver it
+    second_log = Path(real_celery.processes[-1].log_path).read_text()
+    assert "requeue_pending_notifications" in second_log

@@ -10,13 +10,14 @@ from procedures.models import Procedure, ProcedureVersion, Unit
 def test_healthz_is_200_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] == "up"
+    assert response.json()["database"] == "ok"
 
 
 def test_healthz_is_503_when_the_database_does_not(client, db):
-    with mock.patch("portal.views.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch("portal.health.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json()["database"] == "down"
 
 
 def test_seed_demo_loads_hue_and_running_it_twice_changes_nothing(demo):
