@@ -88,6 +88,13 @@ class ReportCreateInput(serializers.Serializer):
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     is_public = serializers.BooleanField(required=False, default=True)
     submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    rating_key = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text="Without an account, a repeated submission_key returns the first report only "
+        "with that report's rating key (otherwise 409 duplicate_submission, without data).",
+    )
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, max_length=services.MAX_PHOTOS
     )
@@ -130,6 +137,7 @@ class Reports(APIView):
             is_public=values.get("is_public", True),
             submission_key=values.get("submission_key", "")
             or request.headers.get("Idempotency-Key", ""),
+            rating_key=values.get("rating_key", ""),
         )
         body = _output(
             report,

@@ -37,11 +37,21 @@ ACTION_LABELS = {
 # --- Residents -------------------------------------------------------------------------------
 
 
+def _browser_secret(request) -> str:
+    """What only this browser holds: its CSRF secret (the cookie every form POST carries). An
+    anonymous resident's submission key is bound to it, so a double click returns their report
+    and someone else's copy of the key returns nothing (feedback.services.submission_sender)."""
+    if request.user.is_authenticated:
+        return ""
+    return request.META.get("CSRF_COOKIE", "")
+
+
 def report_new(request):
     """The report form. A refused photo brings the form back with every other answer kept."""
     form = ReportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             values = form.cleaned_data
             try:
@@ -61,15 +71,16 @@ def report_new(request):
                     photos=form.photos(),
                     is_public=values["is_public"],
                     submission_key=values["submission_key"],
+                    client_secret=_browser_secret(request),
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
+                status = exc.status
             else:
                 keys = request.session.get(SESSION_KEYS, {})
                 keys[report.code] = report.rating_key
                 request.session[SESSION_KEYS] = keys
                 return redirect("feedback:done", code=report.code)
-        status = 400
     return render(
         request,
         "feedback/report_form.html",
