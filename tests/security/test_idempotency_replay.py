@@ -169,6 +169,7 @@ def test_a_sender_who_can_no_longer_see_the_dossier_gets_a_conflict_without_data
     )
     assert replay.status_code == 409
     assert replay.json()["code"] == "duplicate_submission"
+    assert "đã được tiếp nhận" in replay.json()["detail"]
     assert kim_long.json()["code"] not in replay.content.decode()
     assert "046090001234" not in replay.content.decode()
 
@@ -250,6 +251,7 @@ def test_anonymous_replaying_a_report_key_gets_409_without_data(demo):
     replay = post_report(as_user(), submission_key="r-1", description="Ai đó khác")
     assert replay.status_code == 409
     assert replay.json()["code"] == "duplicate_submission"
+    assert "mã đánh giá" in replay.json()["detail"]  # Vietnamese first
     assert set(replay.json()) == {"code", "detail"}
     assert report_data_in(replay, report) == []
     assert Report.objects.count() == 1
