@@ -241,3 +241,16 @@ def test_citizen_ids_and_phones_are_masked_in_staff_lists_below_leader_level(dem
             assert "0905111222" not in html
             assert "0905777888" not in html
         assert "888" in reports
+
+
+def test_the_follow_up_form_opens_a_private_report_for_nobody_without_its_key(private_report):
+    report, _ = private_report
+    citizen2 = Client()
+    citizen2.force_login(User.objects.get(username="citizen2"))
+    other_ward = Client()
+    other_ward.force_login(User.objects.get(username="clerk.thuanhoa"))
+    for client in (Client(), citizen2, other_ward):
+        for data in ({"code": report.code}, {"code": report.code, "key": "WRONGKEY22"}):
+            response = client.post("/phan-anh/theo-doi/", data, follow=True)
+            assert response.status_code == 404
+            assert "đánh bạc" not in response.content.decode()
