@@ -161,7 +161,16 @@ class Dossier(models.Model):
     submission_key = models.CharField(
         max_length=64,
         blank=True,
-        help_text="Client token: a double-clicked submit makes one dossier.",
+        help_text="Client token: a double-clicked submit makes one dossier. Unique per sender.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sent it (the citizen online, the clerk at the desk): a repeated "
+        "submission key returns the dossier to this user only.",
     )
     version = models.PositiveIntegerField(
         default=1, help_text="Bumped by every change; guards stale forms."
@@ -202,10 +211,12 @@ class Dossier(models.Model):
                 condition=~models.Q(legacy_code=""),
                 name="uniq_legacy_code",
             ),
+            # A submission key is the sender's own: another user's identical key is another
+            # submission, never a way to read this dossier (issue 8).
             models.UniqueConstraint(
-                fields=["submission_key"],
+                fields=["submitted_by", "submission_key"],
                 condition=~models.Q(submission_key=""),
-                name="uniq_submission_key",
+                name="uniq_submission_key_per_sender",
             ),
         ]
 

@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from applications import access, notices
-from applications.errors import InvalidDossier, InvalidTransition, MissingDocuments, StaleDossier
+from applications.errors import (
+    DuplicateSubmission,
+    InvalidDossier,
+    InvalidTransition,
+    MissingDocuments,
+    StaleDossier,
+)
 from applications.files import check_upload
 from applications.models import (
     Attachment,
@@ -29,6 +35,7 @@ from applications.models import (
     State,
 )
 from portal.errors import PermissionDenied
+from portal.locks import xact_lock
 from portal.sequences import next_number
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.services import working_calendar
@@ -203,6 +210,22 @@ def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | Non
     return due_at
 
 
+def _sent_before(actor, submission_key: str) -> Dossier | None:
+    """The dossier this same user already sent with this key (a double click, a retried
+    request), or None. A key is its sender's own: anyone else's identical key is a new
+    submission and never reads this one (issue 8: replayed demo keys returned other people's
+    dossiers). A sender who can no longer see the dossier (a clerk after it was transferred
+    away) gets a conflict without its data."""
+    existing = Dossier.objects.filter(submitted_by=actor, submission_key=submission_key).first()
+    if existing is None:
+        return None
+    if not access.visible_dossiers(actor).filter(pk=existing.pk).exists():
+        raise DuplicateSubmission(
+            _("This submission was already received; it cannot be shown to you here.")
+        )
+    return existing
+
+
 @transaction.atomic
 def dossier_create(
     *,
@@ -227,7 +250,9 @@ def dossier_create(
     """
     files = files or {}
     if submission_key:
-        existing = Dossier.objects.filter(submission_key=submission_key).first()
+        # A double click waits here for the first submit to commit, then gets its dossier.
+        xact_lock("dossier-submission", str(actor.pk), submission_key)
+        existing = _sent_before(actor, submission_key)
         if existing is not None:
             return existing
     if channel not in Channel.values:
@@ -269,6 +294,7 @@ def dossier_create(
         fee_vnd=version.fee_vnd,
         submitted_at=now,
         submission_key=submission_key,
+        submitted_by=actor,
         updated_by=actor,
     )
     dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
@@ -276,9 +302,10 @@ def dossier_create(
         with transaction.atomic():
             dossier.save()
     except IntegrityError:
-        if submission_key:
-            return Dossier.objects.get(submission_key=submission_key)
-        raise
+        existing = _sent_before(actor, submission_key) if submission_key else None
+        if existing is None:
+            raise
+        return existing
     _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
     _record(dossier, action="submit", from_state="", actor=actor, note=note, at=now)
     if refuse_reason:

@@ -28,8 +28,12 @@ def _too_many(request, context, *, wait: int, **extra):
 
 
 def lookup(request):
-    code = request.GET.get("code", "").strip()[:40]
-    phone = request.GET.get("phone", "").strip()[:4]
+    """The receipt's QR code opens `/tra-cuu/?code=...` (GET, the code only); the form sends the
+    phone digits by POST, so they stay out of the address bar, the history and the access log.
+    An old link with `phone` in the query string still answers."""
+    data = request.POST if request.method == "POST" else request.GET
+    code = data.get("code", "").strip()[:40]
+    phone = data.get("phone", "").strip()[:4]
     context = {"code": code, "phone": "", "dossier": None, "not_found": False}
     status = 200
     if code and phone:

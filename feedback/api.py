@@ -6,7 +6,7 @@ Public outputs never carry the contact details (`selectors.public_view`)."""
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -88,6 +88,13 @@ class ReportCreateInput(serializers.Serializer):
     contact_email = serializers.EmailField(required=False, allow_blank=True)
     is_public = serializers.BooleanField(required=False, default=True)
     submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    rating_key = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text="Without an account, a repeated submission_key returns the first report only "
+        "with that report's rating key (otherwise 409 duplicate_submission, without data).",
+    )
     photos = serializers.ListField(
         child=serializers.FileField(), required=False, max_length=services.MAX_PHOTOS
     )
@@ -130,6 +137,7 @@ class Reports(APIView):
             is_public=values.get("is_public", True),
             submission_key=values.get("submission_key", "")
             or request.headers.get("Idempotency-Key", ""),
+            rating_key=values.get("rating_key", ""),
         )
         body = _output(
             report,
@@ -140,12 +148,23 @@ class Reports(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class ReportDetail(APIView):
-    """`GET /api/v1/feedback/reports/{code}/`: the public view, with its history."""
+RATING_KEY_HEADER = "X-Rating-Key"
 
-    @extend_schema(responses=ReportOutput)
+
+class ReportDetail(APIView):
+    """`GET /api/v1/feedback/reports/{code}/`: the public view, with its history. A report kept
+    off the public map answers its reporter (signed in, or sending its rating key in the
+    `X-Rating-Key` header: never in the URL) and the ward's staff; anyone else gets 404."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter(RATING_KEY_HEADER, str, OpenApiParameter.HEADER)],
+        responses=ReportOutput,
+    )
     def get(self, request, code):
-        return Response(_output(selectors.report_by_code(code=code)))
+        report = selectors.report_by_code(
+            code=code, user=request.user, key=request.headers.get(RATING_KEY_HEADER, "")
+        )
+        return Response(_output(report))
 
 
 class ReportRatingInput(serializers.Serializer):
@@ -162,7 +181,9 @@ class ReportRating(APIView):
         data = ReportRatingInput(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_rate(
-            report=selectors.report_by_code(code=code),
+            report=selectors.report_by_code(
+                code=code, user=request.user, key=data.validated_data.get("key", "")
+            ),
             score=data.validated_data["score"],
             key=data.validated_data.get("key", ""),
             actor=request.user,

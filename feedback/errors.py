@@ -17,3 +17,9 @@ class InvalidTransition(Conflict):
 class RatingRefused(Conflict):
     code = "rating_refused"
     default_message = _("This report cannot be rated now.")
+
+
+class DuplicateSubmission(Conflict):
+    """A submission key used again by someone who may not see the report it made."""
+
+    code = "duplicate_submission"

@@ -159,7 +159,14 @@ class Report(models.Model):
     submission_key = models.CharField(
         max_length=64,
         blank=True,
-        help_text="Client token: a double-clicked submit makes one report.",
+        help_text="Client token: a double-clicked submit makes one report. Unique per sender.",
+    )
+    submission_sender = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Whose submission key it is: `user:<id>` (signed in), `client:<digest>` (an "
+        "anonymous browser, bound to its CSRF secret) or `anonymous` (the key alone proves "
+        "nothing: a repeat must also give the rating key). See feedback/services.py.",
     )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("reported"))
@@ -175,10 +182,12 @@ class Report(models.Model):
             models.Index(fields=["is_public", "created_at"], name="feedback_public"),
         ]
         constraints = [
+            # A submission key is its sender's own (issue 8: replayed keys handed anonymous
+            # callers other people's reports and rating keys).
             models.UniqueConstraint(
-                fields=["submission_key"],
+                fields=["submission_sender", "submission_key"],
                 condition=~models.Q(submission_key=""),
-                name="uniq_feedback_submission_key",
+                name="uniq_feedback_submission_key_per_sender",
             ),
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),

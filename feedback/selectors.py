@@ -7,29 +7,27 @@ resident typed into the description. Staff reads are scoped by `access.visible_r
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from applications.selectors import mask
 from feedback import access
 from feedback.models import CLOSED_STATES, HUE_BBOX, OPEN_STATES, Report, State
 from portal.errors import NotFound
+from portal.privacy import redact
 
-# Phone numbers (9+ digits, with spaces, dots or dashes between groups) and e-mail addresses.
-_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){8,10}(?!\d)")
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 PUBLIC_ACTIONS = ("submit", "assign", "start", "resolve", "reject")
 
 
 def public_text(text: str) -> str:
-    """A resident's words as shown publicly: phone numbers and e-mail addresses blanked."""
-    text = _EMAIL.sub("[…]", text or "")
-    return _PHONE.sub("[…]", text)
+    """A resident's words as shown publicly: phone numbers, citizen ID numbers and e-mail
+    addresses blanked (portal/privacy.py)."""
+    return redact(text)
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def public_view(report: Report, *, with_events: bool = False) -> PublicReport:
                 state=e.to_state,
                 at=e.at,
                 # Only the answer and the reason are public; staff notes stay inside.
-                note=e.note if e.action in ("resolve", "reject") else "",
+                note=public_text(e.note) if e.action in ("resolve", "reject") else "",
             )
             for e in report.events.all()
             if e.action in PUBLIC_ACTIONS
@@ -112,11 +110,25 @@ def public_view(report: Report, *, with_events: bool = False) -> PublicReport:
     )
 
 
-def report_by_code(*, code: str) -> Report:
-    """The follow page and the API's GET: by code, whether public on the map or not (the code
-    is what the reporter was given); still without personal data (`public_view`)."""
+def may_follow(report: Report, *, user=None, key: str = "") -> bool:
+    """A report shown publicly: anyone. One the reporter kept off the map: its reporter (signed
+    in, or giving the rating key they were handed) and the staff who may see it. Its code is
+    sequential (PA-<unit>-<day>-<n>), so it alone opens nothing (issue 8)."""
+    if report.is_public:
+        return True
+    if user is not None and user.is_authenticated:
+        if report.reporter_user_id == user.pk:
+            return True
+        if access.visible_reports(user).filter(pk=report.pk).exists():
+            return True
+    return bool(key) and constant_time_compare(key.strip().upper(), report.rating_key)
+
+
+def report_by_code(*, code: str, user=None, key: str = "") -> Report:
+    """The follow page and the API's GET: by code, within `may_follow`; without personal data
+    (`public_view`). A report the asker may not follow is 404 like an unknown code."""
     report = Report.objects.select_related("unit").filter(code=code.strip()[:40]).first()
-    if report is None:
+    if report is None or not may_follow(report, user=user, key=key):
         raise NotFound(_("No report has this code."))
     return report
 

@@ -16,14 +16,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, get_random_string
+from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from applications.errors import BadAttachment
 from applications.files import check_upload
 from feedback import access, notices
-from feedback.errors import InvalidReport, InvalidTransition, RatingRefused
+from feedback.errors import DuplicateSubmission, InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import (
     HUE_BBOX,
     Category,
@@ -36,6 +36,7 @@ from feedback.models import (
     State,
 )
 from portal.errors import PermissionDenied
+from portal.locks import xact_lock
 from portal.models import Role
 from portal.sequences import next_number
 from procedures.models import Unit
@@ -182,6 +183,43 @@ def _check_place(latitude, longitude, address: str) -> None:
         raise InvalidReport(_("The point is outside Huế."), code="outside_area")
 
 
+ANONYMOUS_SENDER = "anonymous"
+
+
+def submission_sender(*, actor=None, client_secret: str = "") -> str:
+    """Whose submission key this is. A signed-in user's; an anonymous browser's, bound to a
+    secret only that browser holds (its CSRF cookie), stored as a keyed digest; or nobody's in
+    particular (`anonymous`: API and Open311 clients without an account)."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return f"user:{actor.pk}"
+    if client_secret:
+        return "client:" + salted_hmac("feedback-submission-sender", client_secret).hexdigest()[:40]
+    return ANONYMOUS_SENDER
+
+
+def _sent_before(sender: str, submission_key: str, rating_key: str) -> Report | None:
+    """The report this same sender already sent with this key, or None.
+
+    Issue 8: the key alone used to return whoever's report it was, with its rating key. Now a
+    key is its sender's own; where the sender is not known (`anonymous`), the repeat must also
+    give the report's rating key, and without it gets a conflict carrying no data."""
+    existing = (
+        Report.objects.select_related("unit")
+        .filter(submission_sender=sender, submission_key=submission_key)
+        .first()
+    )
+    if existing is None or sender != ANONYMOUS_SENDER:
+        return existing
+    if constant_time_compare((rating_key or "").strip().upper(), existing.rating_key):
+        return existing
+    raise DuplicateSubmission(
+        _(
+            "A report was already sent with this submission key. Send it again with its rating "
+            "key, or use a new submission key."
+        )
+    )
+
+
 @transaction.atomic
 def report_create(
     *,
@@ -197,12 +235,21 @@ def report_create(
     photos=None,
     is_public: bool = True,
     submission_key: str = "",
+    client_secret: str = "",
+    rating_key: str = "",
     open311_key: Open311Key | None = None,
 ) -> Report:
     """A new report, routed to `unit` (the ward the reporter chose: no polygons to match the
-    point against). Emergencies tell the ward leader at once."""
+    point against). Emergencies tell the ward leader at once.
+
+    `submission_key` makes a repeated submit (double click, retried request) return the first
+    report, to its sender only (`submission_sender`): `client_secret` is what binds an
+    anonymous browser's key to it; `rating_key` is the proof an anonymous API client gives."""
+    sender = submission_sender(actor=actor, client_secret=client_secret)
     if submission_key:
-        existing = Report.objects.filter(submission_key=submission_key).first()
+        # A double click waits here for the first submit to commit, then gets its report.
+        xact_lock("report-submission", sender, submission_key)
+        existing = _sent_before(sender, submission_key, rating_key)
         if existing is not None:
             return existing
     if category not in Category.values:
@@ -234,6 +281,7 @@ def report_create(
         pickup_due_at=pickup_due(unit=unit, category=category, at=now),
         rating_key=get_random_string(10, RATING_KEY_CHARS),
         submission_key=submission_key,
+        submission_sender=sender if submission_key else "",
         created_at=now,
     )
     report.code = allocate_code(unit=unit, day=timezone.localdate(now))
@@ -241,9 +289,10 @@ def report_create(
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        if submission_key:
-            return Report.objects.get(submission_key=submission_key)
-        raise
+        existing = _sent_before(sender, submission_key, rating_key) if submission_key else None
+        if existing is None:
+            raise
+        return existing
     for upload, mime, digest in checked:
         ReportPhoto.objects.create(
             report=report,

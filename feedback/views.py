@@ -37,11 +37,21 @@ ACTION_LABELS = {
 # --- Residents -------------------------------------------------------------------------------
 
 
+def _browser_secret(request) -> str:
+    """What only this browser holds: its CSRF secret (the cookie every form POST carries). An
+    anonymous resident's submission key is bound to it, so a double click returns their report
+    and someone else's copy of the key returns nothing (feedback.services.submission_sender)."""
+    if request.user.is_authenticated:
+        return ""
+    return request.META.get("CSRF_COOKIE", "")
+
+
 def report_new(request):
     """The report form. A refused photo brings the form back with every other answer kept."""
     form = ReportForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
             values = form.cleaned_data
             try:
@@ -61,15 +71,14 @@ def report_new(request):
                     photos=form.photos(),
                     is_public=values["is_public"],
                     submission_key=values["submission_key"],
+                    client_secret=_browser_secret(request),
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
+                status = exc.status
             else:
-                keys = request.session.get(SESSION_KEYS, {})
-                keys[report.code] = report.rating_key
-                request.session[SESSION_KEYS] = keys
+                _remember_key(request, report.code, report.rating_key)
                 return redirect("feedback:done", code=report.code)
-        status = 400
     return render(
         request,
         "feedback/report_form.html",
@@ -84,7 +93,7 @@ def report_done(request, code):
     if key is None:
         return redirect("feedback:follow", code=code)
     try:
-        report = selectors.report_by_code(code=code)
+        report = selectors.report_by_code(code=code, user=request.user, key=key)
     except NotFound:
         raise Http404 from None
     return render(
@@ -94,17 +103,37 @@ def report_done(request, code):
     )
 
 
+def _remember_key(request, code: str, key: str) -> None:
+    keys = request.session.get(SESSION_KEYS, {})
+    keys[code] = key
+    request.session[SESSION_KEYS] = keys
+
+
 def follow_lookup(request):
-    code = request.GET.get("code", "").strip().upper()[:40]
-    if code:
-        return redirect("feedback:follow", code=code)
-    return redirect("feedback:new")
+    """Follow by code (GET, for a public report); a report kept off the map also needs its
+    rating key, sent by POST so that it never sits in a URL or an access log."""
+    data = request.POST if request.method == "POST" else request.GET
+    code = data.get("code", "").strip().upper()[:40]
+    if not code:
+        return redirect("feedback:new")
+    key = data.get("key", "").strip().upper()[:16] if request.method == "POST" else ""
+    if key:
+        try:
+            report = selectors.report_by_code(code=code, user=request.user, key=key)
+        except NotFound:
+            return render(request, "feedback/not_found.html", {"code": code}, status=404)
+        _remember_key(request, report.code, report.rating_key)
+    return redirect("feedback:follow", code=code)
 
 
 def follow(request, code):
-    """Follow a report by its code (public, no personal data) and rate the answer once."""
+    """Follow a report by its code (public, no personal data) and rate the answer once. A report
+    kept off the map opens for its reporter (signed in, or with its rating key) and staff."""
+    key = request.session.get(SESSION_KEYS, {}).get(code, "")
+    if request.method == "POST":
+        key = request.POST.get("key", "").strip()[:16] or key
     try:
-        report = selectors.report_by_code(code=code)
+        report = selectors.report_by_code(code=code, user=request.user, key=key)
     except NotFound:
         return render(request, "feedback/not_found.html", {"code": code[:40]}, status=404)
     key = request.session.get(SESSION_KEYS, {}).get(report.code, "")

@@ -367,7 +367,11 @@ SMS_FILE_DELAY_SECONDS = float(os.environ.get("MOTCUA_SMS_FILE_DELAY", "0"))
 MOTCUA_SUPPLEMENT_LIMIT_WORKING_DAYS = int(os.environ.get("MOTCUA_SUPPLEMENT_LIMIT_DAYS", "15"))
 
 # --- E-mail ---------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# By default each e-mail is a file under var/mail/ (Django's file backend), never the console:
+# the worker's log would otherwise hold every address and notice it sends (issue 8). Production
+# sets EMAIL_BACKEND to SMTP.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MotCua <no-reply@motcua.local>")
 
 # --- Logging: no personal data (citizen IDs, phones) is ever logged -------------------------

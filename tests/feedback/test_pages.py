@@ -108,8 +108,11 @@ def test_the_map_lists_public_reports_by_ward_only(en, demo):
     filtered = en.get("/phan-anh/ban-do/", {"unit": "19789"}).content.decode()
     assert other.code in filtered
     assert shown.code not in filtered
-    # The reporter still follows a report kept off the map, by its code.
-    assert en.get(f"/phan-anh/{hidden.code}/").status_code == 200
+    # Kept off the map: its sequential code alone opens nothing; the reporter opens it with the
+    # rating key they were given (issue 8).
+    assert en.get(f"/phan-anh/{hidden.code}/").status_code == 404
+    opened = en.post("/phan-anh/theo-doi/", {"code": hidden.code, "key": hidden.rating_key})
+    assert en.get(opened.url).status_code == 200
 
 
 def test_an_unknown_code_is_404(en, demo):

@@ -187,8 +187,8 @@ def test_history_is_append_only(demo):
 
 
 def test_a_double_submit_makes_one_report(demo):
-    first = new_report(submission_key="k-1")
-    again = new_report(submission_key="k-1")
+    first = new_report(submission_key="k-1", actor=user("citizen"))
+    again = new_report(submission_key="k-1", actor=user("citizen"))
     assert first.pk == again.pk
     assert Report.objects.count() == 1
 
