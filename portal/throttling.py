@@ -15,7 +15,10 @@ Two shapes:
   flood from any number of addresses learns nothing, and the right answer gets through again one
   interval after the flood stops.
 
-A cache that does not answer fails open (logged): a Redis outage must not close the portal.
+A cache that does not answer: the look-up's guards fail closed (the request gets the portal's
+503, `portal.middleware`), since a look-up unguarded would let four phone digits be guessed
+while Redis is down; every other throttle fails open (logged), so an outage of the cache never
+stops the desk's kiosk.
 """
 
 import hashlib
@@ -36,6 +39,8 @@ logger = logging.getLogger("motcua.throttling")
 
 PREFIX = "motcua:throttle"
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Scopes whose guard protects personal data: with the cache down they refuse, not allow.
+FAIL_CLOSED = frozenset({"lookup", "lookup-code"})
 
 
 def now() -> float:
@@ -69,6 +74,8 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> int:
             cache.add(key, 1, timeout=window + 5)
             count = 1
     except Exception:
+        if scope in FAIL_CLOSED:
+            raise
         logger.exception("throttle %s: the cache did not answer; request allowed", scope)
         return 0
     if count <= limit:
@@ -131,6 +138,8 @@ class Attempt:
         try:
             return self._cooldown.wait_for(self._ident)
         except Exception:
+            if self._cooldown.scope in FAIL_CLOSED:
+                raise
             logger.exception("cool-down %s: the cache did not answer", self._cooldown.scope)
             return 0
 
@@ -162,6 +171,8 @@ class Cooldown:
                 tat = max(cache.get(key) or moment, moment) + tier.interval
                 cache.set(key, tat, timeout=math.ceil(tat - moment) + 60)
         except Exception:
+            if self.scope in FAIL_CLOSED:
+                raise
             logger.exception(
                 "cool-down %s: the cache did not answer; failure not counted", self.scope
             )
@@ -175,6 +186,8 @@ class Cooldown:
             acquired = self._acquire(busy)
             wait = self.wait_for(ident) if acquired else 1
         except Exception:
+            if self.scope in FAIL_CLOSED:
+                raise
             logger.exception("cool-down %s: the cache did not answer; attempt allowed", self.scope)
             yield _Unguarded()
             return
