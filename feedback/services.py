@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from applications.errors import BadAttachment
-from applications.files import check_upload
+from applications.files import check_upload, discarding_orphans, save_tracked
 from feedback import access, notices
 from feedback.errors import InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import (
@@ -182,6 +182,7 @@ def _check_place(latitude, longitude, address: str) -> None:
         raise InvalidReport(_("The point is outside Huế."), code="outside_area")
 
 
+@discarding_orphans
 @transaction.atomic
 def report_create(
     *,
@@ -245,7 +246,7 @@ def report_create(
             return Report.objects.get(submission_key=submission_key)
         raise
     for upload, mime, digest in checked:
-        ReportPhoto.objects.create(
+        photo = ReportPhoto(
             report=report,
             file=upload,
             original_name=(upload.name or "photo")[:255],
@@ -253,6 +254,7 @@ def report_create(
             size=upload.size,
             sha256=digest,
         )
+        save_tracked(photo, force_insert=True)
     _record(
         report,
         action="submit",
