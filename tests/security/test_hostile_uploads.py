@@ -436,7 +436,10 @@ def no_published_time(demo_transactional):
     """A procedure whose appointment the desk must set: receiving it without one fails after
     its documents were stored."""
     procedure = (
-        Procedure.objects.filter(current_version__processing_amount__isnull=True)
+        Procedure.objects.filter(
+            current_version__processing_amount__isnull=True,
+            current_version__documents__isnull=False,
+        )
         .order_by("code")
         .first()
     )
@@ -454,6 +457,7 @@ def test_a_walk_in_that_fails_after_its_scans_were_stored_leaves_no_file(
         f"document_{doc.pk}": SimpleUploadedFile(f"scan-{doc.pk}.pdf", hostile.clean_pdf())
         for doc in procedure.current_version.documents.all()
     }
+    assert files
     response = walk_in(client, procedure, files)
     assert response.status_code == 400
     assert "give the appointment date" in response.content.decode()
