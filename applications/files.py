@@ -39,8 +39,11 @@ PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
 EDGE_BYTES = 64 * 1024 + 22
 POLYGLOT_MARKERS = (b"<script", b"<html", b"<!doctype html", b"<?php", b"<svg", b"<iframe")
 ZIP_END_RECORD = b"PK\x05\x06"
-# A PDF with more objects than this is not a scanned document; it is refused, not walked.
-MAX_PDF_OBJECTS = 200_000
+# A PDF with more objects than this is not a scanned document (a 100-page scan has a few
+# hundred); it is refused, not walked: walking costs about a second per 5,000 objects.
+MAX_PDF_OBJECTS = 20_000
+# And no more values than this are looked at in all (a huge array of numbers is not a form).
+MAX_PDF_VALUES = 500_000
 
 # Names (after pypdf decodes `#xx` escapes) that make a PDF run code or carry other files.
 PDF_SCRIPT_KEYS = {"/JS", "/JavaScript", "/AA", "/XFA"}
@@ -55,8 +58,10 @@ PDF_ACTION_TYPES = {
 }
 
 
-def check_upload(upload) -> tuple[str, str]:
-    """(content type, sha256) of a valid upload; BadAttachment with a clear message otherwise."""
+def check_upload(upload, *, photos_only: bool = False) -> tuple[str, str]:
+    """(content type, sha256) of a valid upload; BadAttachment with a clear message otherwise.
+
+    `photos_only` (neighbourhood reports, open to anyone) refuses a PDF before parsing it."""
     limit = settings.MOTCUA_MAX_UPLOAD_BYTES
     name = getattr(upload, "name", "") or "file"
     if upload.size > limit:
@@ -75,6 +80,10 @@ def check_upload(upload) -> tuple[str, str]:
             % {"name": name}
         )
     mime = kind.mime
+    if photos_only and not mime.startswith("image/"):
+        raise BadAttachment(
+            _("“%(name)s” is not a JPEG or PNG photo (checked by its content).") % {"name": name}
+        )
     _check_name(name, mime)
     upload.seek(max(upload.size - EDGE_BYTES, 0))
     tail = upload.read(EDGE_BYTES)
@@ -214,6 +223,9 @@ def _pdf_problem(reader) -> str | None:
     cross-reference tables list, object streams included (pypdf decompresses them)."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+    indirect = sum(len(numbers) for numbers in reader.xref.values()) + len(reader.xref_objStm)
+    if indirect > MAX_PDF_OBJECTS:
+        return "complex"
     seen: set[tuple[int, int]] = set()
     stack: list = [reader.trailer]
     for generation, numbers in reader.xref.items():
@@ -229,7 +241,7 @@ def _pdf_problem(reader) -> str | None:
             seen.add(key)
             item = item.get_object()
         visited += 1
-        if visited > MAX_PDF_OBJECTS:
+        if visited > MAX_PDF_VALUES:
             return "complex"
         if isinstance(item, DictionaryObject):
             keys = {str(k) for k in item}

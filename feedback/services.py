@@ -144,7 +144,7 @@ def check_photos(photos) -> list[tuple[object, str, str]]:
         raise BadAttachment(_("At most %(n)s photos.") % {"n": MAX_PHOTOS})
     checked = []
     for upload in photos:
-        mime, digest = check_upload(upload)
+        mime, digest = check_upload(upload, photos_only=True)
         if mime not in PHOTO_TYPES:
             raise BadAttachment(
                 _("“%(name)s” is not a JPEG or PNG photo (checked by its content).")

@@ -37,9 +37,10 @@ def _pdf(writer: PdfWriter) -> bytes:
     return buffer.getvalue()
 
 
-def clean_pdf() -> bytes:
+def clean_pdf(pages: int = 1) -> bytes:
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
     return _pdf(writer)
 
 

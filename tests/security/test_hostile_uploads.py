@@ -328,9 +328,7 @@ def test_the_desk_refuses_a_hostile_result_document(client, procedure, media, ca
 
 # --- Neighbourhood reports ----------------------------------------------------------------------
 
-IMAGE_CASES = pytest.mark.parametrize(
-    "case", [c for c in HOSTILE if "PNG" in c or c == "PDF named .html"]
-)
+IMAGE_CASES = pytest.mark.parametrize("case", [c for c in HOSTILE if "PNG" in c])
 
 
 @IMAGE_CASES
@@ -498,3 +496,30 @@ def test_a_committed_submission_keeps_its_files(demo_transactional, media):
     dossier = Dossier.objects.get()
     files = stored(media)
     assert len(files) == dossier.attachments.count() == len(required(procedure))
+
+
+def test_a_pdf_sent_as_a_neighbourhood_photo_is_refused_before_it_is_parsed(demo, media):
+    """Reports are open to anyone: a PDF is not a photo, so it is never handed to the parser."""
+    with mock.patch("applications.files._check_pdf", side_effect=AssertionError("parsed")):
+        response = APIClient(HTTP_ACCEPT_LANGUAGE="en").post(
+            "/api/v1/feedback/reports/",
+            {"category": "other", "description": "Rác", "unit": "19774", "address": "Kim Long",
+             "photos": [SimpleUploadedFile("anh.jpg", hostile.pdf_with_open_action_js())]},
+            format="multipart",
+        )  # fmt: skip
+    assert response.status_code == 400
+    assert "is not a JPEG or PNG photo" in response.json()["detail"]
+    assert stored(media) == []
+
+
+def test_a_pdf_with_too_many_objects_is_refused_unwalked(procedure, monkeypatch):
+    monkeypatch.setattr("applications.files.MAX_PDF_OBJECTS", 3)
+    first = required(procedure)[0]
+    writer_pages = SimpleUploadedFile("nhieu-trang.pdf", hostile.clean_pdf(pages=5))
+    response = api("citizen").post(
+        "/api/v1/dossiers/",
+        online_payload(procedure, **{f"document_{first.pk}": writer_pages}),
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "too complex a PDF" in response.json()["detail"]
