@@ -25,6 +25,14 @@ def png_claiming(width: int, height: int) -> bytes:
     )
 
 
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A real 1x1 JPEG whose frame header (SOF0) is rewritten to claim width x height."""
+    data = bytearray(image("JPEG", (1, 1)))
+    at = data.index(b"\xff\xc0")
+    data[at + 5 : at + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
 def image(kind: str = "PNG", size=(20, 10)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(buffer, kind)

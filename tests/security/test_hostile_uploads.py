@@ -25,6 +25,7 @@ HOSTILE = {
         hostile.png_claiming(30_000, 30_000),
         "too large an image",
     ),
+    "900-megapixel JPEG": ("anh.jpg", hostile.jpeg_claiming(30_000, 30_000), "too large an image"),
     "60-megapixel PNG": ("ban-scan.png", hostile.png_claiming(10_000, 6_000), "too large an image"),
     "PDF with JavaScript in OpenAction": (
         "to-khai.pdf",
@@ -328,7 +329,7 @@ def test_the_desk_refuses_a_hostile_result_document(client, procedure, media, ca
 
 # --- Neighbourhood reports ----------------------------------------------------------------------
 
-IMAGE_CASES = pytest.mark.parametrize("case", [c for c in HOSTILE if "PNG" in c])
+IMAGE_CASES = pytest.mark.parametrize("case", [c for c in HOSTILE if "PNG" in c or "JPEG" in c])
 
 
 @IMAGE_CASES
