@@ -268,11 +268,13 @@ def test_the_supplement_answer_page_refuses_a_hostile_file(client, procedure, me
     doc = required(procedure)[0]
     response = client.post(
         f"/ho-so-cua-toi/{dossier.code}/bo-sung/",
-        {f"document_{doc.pk}": upload(case), "note": "Đã ký"},
+        {f"document_{doc.pk}": upload(case), "note": "Tờ khai đã ký lại"},
         follow=True,
         **EN,
     )
-    assert fragment(case) in response.content.decode()
+    html = response.content.decode()
+    assert fragment(case) in html
+    assert "Tờ khai đã ký lại</textarea>" in html
     assert Dossier.objects.get(pk=dossier.pk).state == "awaiting_supplement"
     assert set(stored(media)) == before
 
@@ -322,7 +324,9 @@ def test_the_desk_refuses_a_hostile_result_document(client, procedure, media, ca
         follow=True,
         **EN,
     )
-    assert fragment(case) in response.content.decode()
+    html = response.content.decode()
+    assert fragment(case) in html
+    assert 'value="12/QĐ-UBND"' in html
     assert Dossier.objects.get(pk=dossier.pk).state == "in_review"
     assert set(stored(media)) == before
 
