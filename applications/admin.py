@@ -48,6 +48,10 @@ class DossierEventInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Append-only: the database refuses it too (models.APPEND_ONLY).
+        return False
+
 
 @admin.register(Dossier)
 class DossierAdmin(ReadOnlyAdmin):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from applications import access, services
 from applications.errors import BadAttachment, InvalidDossier, MissingDocuments
-from applications.files import check_upload
+from applications.files import check_upload, discarding_orphans, save_tracked
 from applications.models import (
     FINISHED,
     ApplicationDraft,
@@ -246,6 +246,7 @@ def _lock_draft(draft) -> ApplicationDraft:
     return locked
 
 
+@discarding_orphans
 def draft_attach(*, draft, document: RequiredDocument, upload) -> DraftAttachment:
     """One document saved into the draft at once. A bad file raises BadAttachment and leaves the
     draft, its answers and its other files as they were."""
@@ -258,7 +259,7 @@ def draft_attach(*, draft, document: RequiredDocument, upload) -> DraftAttachmen
         old_file = previous.file.name if previous else ""
         if previous:
             previous.delete()
-        attachment = DraftAttachment.objects.create(
+        attachment = DraftAttachment(
             draft=draft,
             document=document,
             file=upload,
@@ -267,6 +268,7 @@ def draft_attach(*, draft, document: RequiredDocument, upload) -> DraftAttachmen
             size=upload.size,
             sha256=digest,
         )
+        save_tracked(attachment, force_insert=True)
         draft.save(update_fields=["updated_at"])
         if old_file:
             storage = attachment.file.storage
@@ -311,6 +313,7 @@ def draft_problems(draft) -> list[str]:
     return problems
 
 
+@discarding_orphans
 def draft_submit(*, draft) -> Dossier:
     """The draft becomes a dossier, once: the draft's key makes a repeated submit return the
     dossier of the first one (double click, reload, two tabs)."""

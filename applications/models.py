@@ -6,10 +6,18 @@ row, call the transition, write the history row and queue side effects. Draw it 
 needs Graphviz's `dot` program).
 """
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
+
+# Decree 61/2018, art. 4 and Circular 03/2025 (form 06): the processing record of a dossier is
+# kept whole. History rows are never changed or removed, and a dossier or report is closed,
+# never deleted, so the database refuses it too, whoever connects (PostgreSQL triggers, installed
+# by migrations; nothing on SQLite, where the models' own guards and PROTECT still hold).
+APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+NEVER_DELETED = pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)
 
 
 class State(models.TextChoices):
@@ -185,6 +193,7 @@ class Dossier(models.Model):
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["due_at", "id"]
+        triggers = [NEVER_DELETED]
         indexes = [
             models.Index(fields=["handling_unit", "state", "due_at"], name="dossier_queue"),
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
@@ -293,7 +302,7 @@ class Dossier(models.Model):
 class DossierEvent(models.Model):
     """Append-only history: one row per transition or notable step (form 06, control sheet)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=40)
     from_state = models.CharField(_("from"), max_length=30, blank=True)
     to_state = models.CharField(_("to"), max_length=30, blank=True)
@@ -311,6 +320,7 @@ class DossierEvent(models.Model):
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier history")
         ordering = ["at", "id"]
+        triggers = [APPEND_ONLY]
         indexes = [models.Index(fields=["dossier", "at"], name="event_dossier_at")]
 
     def __str__(self) -> str:
@@ -676,7 +686,7 @@ class PaymentCallback(models.Model):
     """Every callback or return from a gateway, valid or not: bad ones change nothing, stay here."""
 
     payment = models.ForeignKey(
-        Payment, on_delete=models.SET_NULL, null=True, blank=True, related_name="callbacks"
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="callbacks"
     )
     kind = models.CharField(
         max_length=10, choices=[("return", "return"), ("ipn", "server-to-server")]
@@ -688,6 +698,7 @@ class PaymentCallback(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+        triggers = [APPEND_ONLY]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.outcome}"

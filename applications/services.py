@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from applications import access, notices
+from applications import files as uploads
 from applications.errors import (
     DuplicateSubmission,
     InvalidDossier,
@@ -158,20 +159,48 @@ def _attach(dossier, files: dict[int, UploadedFile], documents, purpose, actor) 
                 _("Document %(id)s is not part of this procedure.") % {"id": doc_id}
             )
         mime, digest = check_upload(upload)
-        attachments.append(
-            Attachment.objects.create(
-                dossier=dossier,
-                document=by_id[doc_id],
-                purpose=purpose,
-                file=upload,
-                original_name=(upload.name or "file")[:255],
-                content_type=mime,
-                size=upload.size,
-                sha256=digest,
-                uploaded_by=actor,
-            )
+        attachment = Attachment(
+            dossier=dossier,
+            document=by_id[doc_id],
+            purpose=purpose,
+            file=upload,
+            original_name=(upload.name or "file")[:255],
+            content_type=mime,
+            size=upload.size,
+            sha256=digest,
+            uploaded_by=actor,
         )
+        uploads.save_tracked(attachment, force_insert=True)
+        attachments.append(attachment)
     return attachments
+
+
+def _handed_back(files: dict[int, UploadedFile]) -> list[dict]:
+    """What a refused request came with: named in its history, not kept (form 03: the papers
+    go back to the applicant)."""
+    return [
+        {"document": doc_id, "name": (upload.name or "file")[:255], "size": upload.size}
+        for doc_id, upload in files.items()
+    ]
+
+
+def _discard_attachments(dossier: Dossier) -> list[dict]:
+    """A refused dossier's files are removed from storage once the refusal commits; the history
+    keeps what they were (name, size, checksum)."""
+    attachments = list(dossier.attachments.all())
+    record = [
+        {
+            "document": a.document_id,
+            "name": a.original_name,
+            "size": a.size,
+            "sha256": a.sha256,
+        }
+        for a in attachments
+    ]
+    names = [(a.file.storage, a.file.name) for a in attachments if a.file]
+    dossier.attachments.all().delete()
+    uploads.discard_files(names)
+    return record
 
 
 def _check_applicant(applicant: Applicant) -> None:
@@ -226,6 +255,7 @@ def _sent_before(actor, submission_key: str) -> Dossier | None:
     return existing
 
 
+@uploads.discarding_orphans
 @transaction.atomic
 def dossier_create(
     *,
@@ -306,8 +336,20 @@ def dossier_create(
         if existing is None:
             raise
         return existing
-    _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
-    _record(dossier, action="submit", from_state="", actor=actor, note=note, at=now)
+    if refuse_reason:
+        # Not received: its files are not kept (they go back with the applicant).
+        _record(
+            dossier,
+            action="submit",
+            from_state="",
+            actor=actor,
+            note=note,
+            at=now,
+            extra={"handed_back": _handed_back(files)} if files else None,
+        )
+    else:
+        _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
+        _record(dossier, action="submit", from_state="", actor=actor, note=note, at=now)
     if refuse_reason:
         # Circular 03/2025, form 03: the specific reason for not receiving the request.
         before = _transition(dossier, "refuse", actor, check_role=False)
@@ -359,15 +401,23 @@ def dossier_receive(*, dossier, actor, note="", due_at=None, expected_version=No
 def dossier_refuse(*, dossier, actor, reason, expected_version=None) -> Dossier:
     """Form 03: refused at reception, with the specific reason."""
     reason = _require(reason, _("Give the reason for the refusal."))
-    return _act(
+    dossier = _act(
         dossier,
         "refuse",
         actor,
         expected_version,
         note=reason,
+        extra=_refused_files(dossier),
         reason=reason,
         closed_at=timezone.now(),
     )
+    _discard_attachments(dossier)
+    return dossier
+
+
+def _refused_files(dossier: Dossier) -> dict:
+    names = list(dossier.attachments.values("document_id", "original_name", "size", "sha256"))
+    return {"discarded_files": names} if names else {}
 
 
 @transaction.atomic
@@ -454,6 +504,7 @@ def dossier_request_supplement(*, dossier, actor, reason, expected_version=None)
     return dossier
 
 
+@uploads.discarding_orphans
 @transaction.atomic
 def dossier_supplement(*, dossier, actor, files=None, note="", expected_version=None) -> Dossier:
     """The citizen (or the desk for them) supplied the documents; the clock runs again."""
@@ -514,6 +565,7 @@ def dossier_confirm_payment(*, dossier, actor, note="", expected_version=None) -
     return dossier
 
 
+@uploads.discarding_orphans
 @transaction.atomic
 def dossier_resolve(
     *, dossier, actor, result_number="", result_file=None, note="", expected_version=None
@@ -526,9 +578,7 @@ def dossier_resolve(
     fields = ["resolved_at", "result_number"]
     if result_file is not None:
         mime, digest = check_upload(result_file)
-        dossier.result_document = result_file
-        fields.append("result_document")
-        Attachment.objects.create(
+        attachment = Attachment(
             dossier=dossier,
             purpose=Attachment.Purpose.RESULT,
             file=result_file,
@@ -538,6 +588,10 @@ def dossier_resolve(
             sha256=digest,
             uploaded_by=actor,
         )
+        uploads.save_tracked(attachment, force_insert=True)
+        # The dossier's result points at the same stored file (not a second copy).
+        dossier.result_document = attachment.file.name
+        fields.append("result_document")
     _save(dossier, actor, fields)
     _record(
         dossier,

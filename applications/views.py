@@ -151,10 +151,12 @@ def dossier_page(request, code):
         .order_by("username")
     )
     word = timeliness.of(dossier, now)
+    kept = request.session.pop(KEPT_SESSION_KEY, None)
     return render(
         request,
         "desk/dossier.html",
         {
+            "kept": kept if kept and kept.get("code") == dossier.code else None,
             "dossier": dossier,
             "timeliness": word,
             "timeliness_label": timeliness.LABELS.get(word, ""),
@@ -203,11 +205,21 @@ def dossier_action(request, code, action):
         raise Http404 from None
     except DomainError as exc:
         messages.error(request, str(exc.message))
+        # A refused file (or any refusal) keeps what was typed: the page shows it again.
+        request.session[KEPT_SESSION_KEY] = {
+            "code": code,
+            "action": action,
+            "values": {k: request.POST.get(k, "")[:4000] for k in KEPT_FIELDS},
+        }
     else:
         messages.success(
             request, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)}
         )
     return redirect("desk:dossier", code=code)
+
+
+KEPT_SESSION_KEY = "desk_action_kept"
+KEPT_FIELDS = ("result_number", "note", "reason")
 
 
 # --- Walk-in reception from the procedure's checklist -----------------------------------------

@@ -516,10 +516,12 @@ def my_dossier(request, code):
             kind=ClockStop.Kind.SUPPLEMENT, ended_at__isnull=True
         ).first()
     actions = access.available_actions(request.user, dossier)
+    kept = request.session.pop(KEPT_NOTE_KEY, None)
     return render(
         request,
         "citizen/dossier.html",
         {
+            "kept_note": kept["note"] if kept and kept.get("code") == dossier.code else "",
             "dossier": dossier,
             "timeliness": word,
             "timeliness_label": timeliness.LABELS.get(word, ""),
@@ -560,11 +562,19 @@ def supplement(request, code):
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
+        # A refused file keeps the message the citizen wrote; only the files are chosen again.
+        request.session[KEPT_NOTE_KEY] = {
+            "code": code,
+            "note": request.POST.get("note", "")[:4000],
+        }
     else:
         messages.success(
             request, _("Thank you: your documents were sent and the clock runs again.")
         )
     return redirect("citizen:dossier", code=code)
+
+
+KEPT_NOTE_KEY = "supplement_note_kept"
 
 
 @login_required

@@ -10,6 +10,7 @@ unit by its coordinates: the reporter picks the ward from the 40 commune-level u
 clients pass the unit's GSO code (Open311: `jurisdiction_id`).
 """
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -176,6 +177,8 @@ class Report(models.Model):
         verbose_name = _("neighbourhood report")
         verbose_name_plural = _("neighbourhood reports")
         ordering = ["-created_at", "-id"]
+        # Closed, never deleted; its history is append-only (see applications.models).
+        triggers = [pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)]
         indexes = [
             models.Index(fields=["unit", "state", "created_at"], name="feedback_queue"),
             models.Index(fields=["state", "pickup_due_at"], name="feedback_pickup"),
@@ -232,7 +235,7 @@ class Report(models.Model):
 class ReportEvent(models.Model):
     """Append-only history of a report: one row per transition or notable step."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=30)
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20, blank=True)
@@ -248,6 +251,9 @@ class ReportEvent(models.Model):
         verbose_name = _("report event")
         verbose_name_plural = _("report history")
         ordering = ["at", "id"]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
         indexes = [models.Index(fields=["report", "at"], name="feedback_event_at")]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from applications.errors import BadAttachment
-from applications.files import check_upload
+from applications.files import check_upload, discarding_orphans, save_tracked
 from feedback import access, notices
 from feedback.errors import DuplicateSubmission, InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import (
@@ -145,7 +145,7 @@ def check_photos(photos) -> list[tuple[object, str, str]]:
         raise BadAttachment(_("At most %(n)s photos.") % {"n": MAX_PHOTOS})
     checked = []
     for upload in photos:
-        mime, digest = check_upload(upload)
+        mime, digest = check_upload(upload, photos_only=True)
         if mime not in PHOTO_TYPES:
             raise BadAttachment(
                 _("“%(name)s” is not a JPEG or PNG photo (checked by its content).")
@@ -220,6 +220,7 @@ def _sent_before(sender: str, submission_key: str, rating_key: str) -> Report | 
     )
 
 
+@discarding_orphans
 @transaction.atomic
 def report_create(
     *,
@@ -294,7 +295,7 @@ def report_create(
             raise
         return existing
     for upload, mime, digest in checked:
-        ReportPhoto.objects.create(
+        photo = ReportPhoto(
             report=report,
             file=upload,
             original_name=(upload.name or "photo")[:255],
@@ -302,6 +303,7 @@ def report_create(
             size=upload.size,
             sha256=digest,
         )
+        save_tracked(photo, force_insert=True)
     _record(
         report,
         action="submit",

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_fsm",
+    # Triggers that keep the history tables append-only in PostgreSQL (no-ops on SQLite).
+    "pgtrigger",
     "portal",
     "procedures",
     "applications",
@@ -393,3 +395,7 @@ PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "sandbox")
 # An empty value is no secret: it falls back to the demo's.
 _DEV_PAYMENT_SECRET = "motcua-sandbox-dev-secret"  # noqa: S105
 PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or _DEV_PAYMENT_SECRET
+
+# Largest image accepted, in pixels (width x height), read from the header before anything is
+# decoded: a photo or scan of a paper document needs far less than 50 megapixels.
+MOTCUA_MAX_IMAGE_PIXELS = int(os.environ.get("MOTCUA_MAX_IMAGE_PIXELS", str(50_000_000)))

@@ -18,7 +18,9 @@ from applications.payments import get_gateway
 from tests.applications.conftest import online_payload, pdf
 
 FEE = 50_000
-RESULT_PDF = b"%PDF-1.4\n% Ket qua 27/QD-UBND\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+RESULT_PDF = (
+    b"%PDF-1.4\n% Ket qua 27/QD-UBND\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -68,7 +68,7 @@ def test_the_finder_works_with_javascript_off(live_server, demo_transactional, b
 
 # --- Pages behind a login, and the queue's public screens --------------------------------------
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"
 # The citizen's pages, each in the state where it shows the most: the draft of a birth
 # registration (1.001193, which has the authorisation field) at steps 1-3, a dossier waiting for
 # a supplement (the upload form), one waiting for the fee, one resolved (result and rating).

@@ -25,9 +25,9 @@ from tests.browser.conftest import ARTEFACTS
 
 PHONE = {"width": 412, "height": 915}
 FEE = 8_000  # the late-registration fee: the specialist finds the birth was not declared in time
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"
 # The result the specialist uploads: a PDF with its own marker, to recognise it on download.
-RESULT_PDF = b"%PDF-1.4\n% Ket qua 27/QD-UBND, Kim Long\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+RESULT_PDF = b"%PDF-1.4\n% Ket qua 27/QD-UBND, Kim Long\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"
 
 
 def shot(page, number: int, name: str) -> None:

@@ -1,7 +1,9 @@
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 from rest_framework.test import APIClient
 
 from feedback import services
@@ -9,12 +11,20 @@ from feedback.models import Open311Key
 from portal.models import User
 from procedures.models import Unit
 
+
+def _jpeg() -> bytes:
+    # A real 1x1 photo: uploads are read by their header (size in pixels), not only their magic.
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 # The smallest files `filetype` recognises by content.
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
+JPEG = _jpeg()
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001"
 )
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"
 PHONE = "0905777888"
 EMAIL = "reporter@example.vn"
 
