@@ -31,7 +31,7 @@ from tests.portal.own_postgres import OwnPostgres, binaries, server_user
 pytestmark = [pytest.mark.postgres]
 
 ROOT = Path(__file__).resolve().parents[2]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"
 MAX_REQUESTS = 400  # the stream is bounded: at most this many submissions ...
 MAX_SECONDS = 90  # ... and this long
 REQUEST_TIMEOUT = 20  # a request answered later than this counts as a hang
