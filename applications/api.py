@@ -15,12 +15,26 @@ from applications import access, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
 from portal.errors import NotFound
+from portal.lockout import locked_out
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
 
 
 class TokenObtain(ObtainAuthToken):
-    """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`."""
+    """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`.
+
+    Sign-in lockout (portal/lockout.py): a locked-out user and address get 429 `locked_out`,
+    even with the right password."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except serializers.ValidationError:
+            # django-axes marks the request it was given: here DRF's, which Django's middleware
+            # never sees, so the lockout answer is given here.
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request)
+            raise
 
 
 class EventOutput(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ and Celery on kombu's filesystem transport, so a laptop runs web, worker and bea
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_fsm",
+    "axes",
     "portal",
     "procedures",
     "applications",
@@ -76,13 +78,20 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 AUTH_USER_MODEL = "portal.User"
-# Residents sign in with their username, phone or e-mail and password.
-AUTHENTICATION_BACKENDS = ["portal.oidc.NationalIdBackend", "portal.auth.PhoneOrEmailBackend"]
+# Residents sign in with their username, phone or e-mail and password. django-axes comes first:
+# it refuses every sign-in of a locked-out user and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "portal.oidc.NationalIdBackend",
+    "portal.auth.PhoneOrEmailBackend",
+]
 
 # National e-ID (VNeID) sign-in through OpenID Connect: off unless OIDC_RP_CLIENT_ID is set.
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
@@ -202,6 +211,28 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # /healthz answers over plain HTTP for the load balancer and the container health check.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Sign-in lockout (django-axes; portal/lockout.py) --------------------------------------
+# A user is locked out *from one address* after SIGNIN_FAILURE_LIMIT failures in the cool-off
+# window (counted from the last failure): an attacker elsewhere cannot lock a citizen out of
+# their own phone. One address is locked out for everyone after SIGNIN_ADDRESS_FAILURE_LIMIT
+# failures over any usernames: one password sprayed over many accounts. The second limit is
+# higher because a ward's service centre signs many people in from one address.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+MOTCUA_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "30"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "portal.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+AXES_USERNAME_CALLABLE = "portal.lockout.account_key"
+AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
+AXES_CLIENT_STR_CALLABLE = "portal.lockout.client_str"
+# A sign-in that succeeds forgets that user's failures from that address (never the address's).
+AXES_RESET_ON_SUCCESS = True
+# Failures while locked out do not push the end further: "try again in 15 minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
