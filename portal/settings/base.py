@@ -48,7 +48,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site, verifying the second factor of administrators when OTP_REQUIRED_FOR_ADMIN.
+    "portal.admin_site.MotCuaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +63,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_fsm",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "procedures",
     "applications",
@@ -76,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout answer.
@@ -233,6 +238,15 @@ AXES_RESET_ON_SUCCESS = True
 # Failures while locked out do not push the end further: "try again in 15 minutes" holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
+
+# --- Second factor (django-otp: TOTP apps, and one-time recovery codes) ---------------------
+# Staff may add an authenticator app at /accounts/xac-thuc-hai-buoc/; once they have, sign-in
+# asks for its code. With OTP_REQUIRED_FOR_ADMIN the admin site is open only to sessions that
+# passed a second factor (true in production; false here so the demo works out of the box).
+OTP_REQUIRED_FOR_ADMIN = env_bool("OTP_REQUIRED_FOR_ADMIN", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MotCua")
+# A password that passed waits this long for its code before the sign-in starts again.
+MOTCUA_OTP_PENDING_SECONDS = 300
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
