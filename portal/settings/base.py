@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.sessions.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -214,6 +215,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 # /healthz answers over plain HTTP for the load balancer and the container health check.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -247,6 +249,16 @@ OTP_REQUIRED_FOR_ADMIN = env_bool("OTP_REQUIRED_FOR_ADMIN", False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MotCua")
 # A password that passed waits this long for its code before the sign-in starts again.
 MOTCUA_OTP_PENDING_SECONDS = 300
+
+# --- Sessions (portal/sessions.py) ----------------------------------------------------------
+# A session ends after SESSION_IDLE_MINUTES without a request (SESSION_STAFF_IDLE_MINUTES for
+# staff, who open residents' personal data), and SESSION_MAX_AGE_HOURS after sign-in whatever
+# happens; the cookie itself lives no longer than that.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+SESSION_STAFF_IDLE_MINUTES = int(os.environ.get("SESSION_STAFF_IDLE_MINUTES", "30"))
+SESSION_MAX_AGE_HOURS = int(os.environ.get("SESSION_MAX_AGE_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 3600
+
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
