@@ -7,9 +7,11 @@ and Celery on kombu's filesystem transport, so a laptop runs web, worker and bea
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "portal",
     "procedures",
     "applications",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -259,6 +263,37 @@ SESSION_STAFF_IDLE_MINUTES = int(os.environ.get("SESSION_STAFF_IDLE_MINUTES", "3
 SESSION_MAX_AGE_HOURS = int(os.environ.get("SESSION_MAX_AGE_HOURS", "12"))
 SESSION_COOKIE_AGE = SESSION_MAX_AGE_HOURS * 3600
 
+
+# --- Content-Security-Policy (django-csp 4) -------------------------------------------------
+# No inline script or style anywhere: pages load their scripts and styles from static/.
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Forms post to the portal itself; Chromium also applies form-action to the redirect that
+# follows a post, so the origins a form's answer sends the browser to are listed: the e-ID
+# provider and any real payment gateway (CSP_FORM_ACTION, comma-separated origins).
+_form_action = [SELF, *env_list("CSP_FORM_ACTION", [])]
+if _origin(OIDC_OP_AUTHORIZATION_ENDPOINT):
+    _form_action.append(_origin(OIDC_OP_AUTHORIZATION_ENDPOINT))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # Receipts and the second-factor page carry their QR code as a data: image.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": _form_action,
+    },
+}
+if os.environ.get("CSP_REPORT_URI"):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
