@@ -13,6 +13,8 @@ from freezegun import freeze_time
 from rest_framework.test import APIClient
 
 from portal.models import User
+from tests.portal.test_oidc import oidc  # noqa: F401 - the fixture
+from tests.portal.test_oidc import sign_in as e_id_sign_in
 
 PASSWORD = "demo12345"
 ATTACKER = "203.0.113.7"
@@ -168,3 +170,15 @@ def test_the_lockout_is_listed_in_the_admin(demo, admin_user):
     locked = staff.get("/admin/axes/accessattempt/?locked_out=yes").content.decode()
     assert "citizen" in locked
     assert "wrong-password" not in body
+
+
+@pytest.mark.usefixtures("oidc")
+def test_the_e_id_sign_in_still_works_for_a_citizen_locked_out_of_the_password(demo):
+    for _ in range(10):
+        sign_in(Client(), "citizen", "wrong-password", address="127.0.0.1")
+    citizen = User.objects.get(username="citizen")
+    client = Client()
+    e_id_sign_in(
+        client, {"sub": "vn-42", "phone_number": citizen.phone, "phone_number_verified": True}
+    )
+    assert int(client.session["_auth_user_id"]) == citizen.pk
