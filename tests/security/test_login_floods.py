@@ -182,3 +182,11 @@ def test_the_e_id_sign_in_still_works_for_a_citizen_locked_out_of_the_password(d
         client, {"sub": "vn-42", "phone_number": citizen.phone, "phone_number_verified": True}
     )
     assert int(client.session["_auth_user_id"]) == citizen.pk
+
+
+def test_a_nul_byte_in_the_identifier_is_a_plain_refusal(demo):
+    page = sign_in(Client(), "citi\x00zen", PASSWORD)
+    assert page.status_code == 200
+    token = get_token(APIClient(), "citi\x00zen", PASSWORD)
+    assert token.status_code == 400
+    assert token.json()["code"] == "invalid"
