@@ -37,6 +37,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.pil import PilImage
 
 PENDING = "motcua_otp_pending"
+WRONG_CODE = gettext_lazy(
+    "This code is not right, or it was used already. Wait for a new code and try again."
+)
 RECOVERY_CODES = 10
 
 
@@ -108,10 +111,7 @@ def login_code(request):
             request.session.pop(PENDING, None)
             target = pending.get("next") or "/"
             return HttpResponseRedirect(target if _safe(request, target) else "/")
-        form.add_error(
-            "otp_token",
-            _("This code is not right, or it was used already. Wait for a new code and try again."),
-        )
+        form.add_error("otp_token", WRONG_CODE)
     return render(request, "portal/login_otp.html", {"form": form}, status=200)
 
 

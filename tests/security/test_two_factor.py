@@ -13,6 +13,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
+from rest_framework.test import APIClient
 
 from portal.models import User
 
@@ -185,3 +186,25 @@ def test_when_required_a_session_signed_in_before_enrolling_is_asked_for_the_cod
     assert login["Location"].startswith("/accounts/login/ma-xac-thuc/?next=")
     client.post(login["Location"], {"otp_token": code_for(device)})
     assert client.get("/admin/").status_code == 200
+
+
+def test_an_api_token_for_an_account_with_two_step_sign_in_needs_the_code(clerk_with_app):
+    client = APIClient()
+    credentials = {"username": "clerk.kimlong", "password": PASSWORD}
+    without = client.post("/api/v1/auth/token/", credentials, format="json")
+    assert without.status_code == 400
+    assert without.json()["code"] == "otp_required"
+    assert "đăng nhập hai bước" in without.json()["detail"]
+    assert "token" not in without.json()
+    wrong = client.post(
+        "/api/v1/auth/token/", {**credentials, "otp_token": "000000"}, format="json"
+    )
+    assert wrong.json()["code"] == "otp_invalid"
+    with freeze_time(timezone.now() + timedelta(seconds=40)):
+        right = client.post(
+            "/api/v1/auth/token/",
+            {**credentials, "otp_token": code_for(clerk_with_app)},
+            format="json",
+        )
+    assert right.status_code == 200
+    assert right.json()["token"]
