@@ -8,6 +8,7 @@ from django_otp import match_token, user_has_device
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -23,6 +24,16 @@ from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
 
 
+class TokenInput(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=16,
+        help_text="The authenticator app's code (or a recovery code), for accounts with two-step "
+        "sign-in.",
+    )
+
+
 class TokenObtain(ObtainAuthToken):
     """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`.
 
@@ -30,6 +41,8 @@ class TokenObtain(ObtainAuthToken):
     even with the right password. An account with two-step sign-in also sends the code of its
     authenticator app (or a recovery code) as `otp_token`: a password alone is not enough here
     either."""
+
+    serializer_class = TokenInput
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -43,8 +56,8 @@ class TokenObtain(ObtainAuthToken):
             raise
         user = serializer.validated_data["user"]
         if user_has_device(user, confirmed=True):
-            code = request.data.get("otp_token")
-            if not isinstance(code, str) or not code.strip():
+            code = serializer.validated_data.get("otp_token", "")
+            if not code:
                 raise DomainError(
                     _(
                         "This account uses two-step sign-in: send the code from the "
