@@ -94,6 +94,9 @@ def login_code(request):
     """The code step: after the password, or for a signed-in session not yet verified (an
     administrator whose session began before they had a second factor)."""
     user, pending = _pending_user(request)
+    if user is None and request.user.is_authenticated and request.user.is_verified():
+        target = request.GET.get("next") or "/"
+        return HttpResponseRedirect(target if _safe(request, target) else "/")
     if user is None and request.user.is_authenticated and not request.user.is_verified():
         user = request.user
         pending = {"next": request.GET.get("next") or "/"}

@@ -208,3 +208,16 @@ def test_an_api_token_for_an_account_with_two_step_sign_in_needs_the_code(clerk_
         )
     assert right.status_code == 200
     assert right.json()["token"]
+
+
+def test_a_verified_session_asked_for_the_code_again_goes_on_and_never_off_site(
+    clerk_with_app,
+):
+    client = Client()
+    client.post("/accounts/login/", {"username": "clerk.kimlong", "password": PASSWORD})
+    client.post("/accounts/login/ma-xac-thuc/", {"otp_token": code_for(clerk_with_app)})
+    again = client.get("/accounts/login/ma-xac-thuc/?next=/desk/")
+    assert again.status_code == 302
+    assert again["Location"] == "/desk/"
+    away = client.get("/accounts/login/ma-xac-thuc/?next=https://evil.example/")
+    assert away["Location"] == "/"
