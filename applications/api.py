@@ -2,8 +2,11 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import match_token, user_has_device
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,14 +14,59 @@ from rest_framework.views import APIView
 from applications import access, lookup, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
-from portal.errors import NotFound
+from portal.errors import DomainError, NotFound
+from portal.lockout import locked_out
 from portal.throttling import DRFCacheThrottle
+from portal.twofactor import WRONG_CODE
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
 
 
+class TokenInput(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=16,
+        help_text="The authenticator app's code (or a recovery code), for accounts with two-step "
+        "sign-in.",
+    )
+
+
 class TokenObtain(ObtainAuthToken):
-    """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`."""
+    """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`.
+
+    Sign-in lockout (portal/lockout.py): a locked-out user and address get 429 `locked_out`,
+    even with the right password. An account with two-step sign-in also sends the code of its
+    authenticator app (or a recovery code) as `otp_token`: a password alone is not enough here
+    either."""
+
+    serializer_class = TokenInput
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except serializers.ValidationError:
+            # django-axes marks the request it was given: here DRF's, which Django's middleware
+            # never sees, so the lockout answer is given here.
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request)
+            raise
+        user = serializer.validated_data["user"]
+        if user_has_device(user, confirmed=True):
+            code = serializer.validated_data.get("otp_token", "")
+            if not code:
+                raise DomainError(
+                    _(
+                        "This account uses two-step sign-in: send the code from the "
+                        "authenticator app as otp_token."
+                    ),
+                    code="otp_required",
+                )
+            if match_token(user, code.replace(" ", "")) is None:
+                raise DomainError(WRONG_CODE, code="otp_invalid")
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
 
 
 class EventOutput(serializers.ModelSerializer):

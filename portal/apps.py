@@ -11,3 +11,5 @@ class PortalConfig(AppConfig):
         from portal.throttling import check_shared_cache
 
         checks.register(check_shared_cache, checks.Tags.security, deploy=True)
+        # The session clock starts at sign-in (portal/sessions.py).
+        from portal import sessions  # noqa: F401

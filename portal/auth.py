@@ -17,6 +17,23 @@ def _as_phone(identifier: str) -> str:
     return digits if digits.isdigit() else ""
 
 
+def matching_accounts(identifier: str) -> list:
+    """The accounts a username, phone or e-mail names (at most two: more is already ambiguous).
+    The sign-in lockout counts failures under the same account (portal/lockout.py)."""
+    identifier = identifier.strip()
+    manager = get_user_model()._default_manager
+    candidates = list(manager.filter(username=identifier))
+    if not candidates:
+        condition = Q(pk__in=[])
+        if "@" in identifier:
+            condition |= Q(email__iexact=identifier)
+        phone = _as_phone(identifier)
+        if phone:
+            condition |= Q(phone=phone)
+        candidates = list(manager.filter(condition)[:2])
+    return candidates
+
+
 class PhoneOrEmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         users = get_user_model()
@@ -24,17 +41,7 @@ class PhoneOrEmailBackend(ModelBackend):
             username = kwargs.get(users.USERNAME_FIELD)
         if not username or password is None:
             return None
-        identifier = username.strip()
-        manager = users._default_manager
-        candidates = list(manager.filter(username=identifier))
-        if not candidates:
-            condition = Q(pk__in=[])
-            if "@" in identifier:
-                condition |= Q(email__iexact=identifier)
-            phone = _as_phone(identifier)
-            if phone:
-                condition |= Q(phone=phone)
-            candidates = list(manager.filter(condition)[:2])
+        candidates = matching_accounts(username)
         if len(candidates) != 1:
             # Run the hasher anyway, so a wrong identifier takes as long as a wrong password
             # (Django's ModelBackend does the same against user enumeration).

@@ -1,13 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from portal import twofactor
+
 app_name = "portal"
 
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="portal/login.html"),
+        twofactor.SignInView.as_view(template_name="portal/login.html"),
         name="login",
     ),
+    path("accounts/login/ma-xac-thuc/", twofactor.login_code, name="login-otp"),
+    path("accounts/xac-thuc-hai-buoc/", twofactor.setup, name="otp-setup"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

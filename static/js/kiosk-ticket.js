@@ -1,0 +1,27 @@
+// The kiosk ticket goes back to the kiosk's buttons after a while, for the next resident.
+// WCAG 2.2.1 (Timing Adjustable): the resident is told, and one press gives the time again.
+// The delay comes from the page (data-return-seconds): no inline script (Content-Security-Policy).
+(function () {
+  "use strict";
+  var timer = document.getElementById("kiosk-timer");
+  var done = document.getElementById("kiosk-done");
+  if (!timer || !done) {
+    return;
+  }
+  var seconds = parseInt(timer.getAttribute("data-return-seconds"), 10);
+  if (!(seconds > 0)) {
+    return;
+  }
+  var left = seconds;
+  var target = done.href;
+  timer.hidden = false;
+  document.getElementById("kiosk-more").addEventListener("click", function () {
+    left = seconds;
+  });
+  setInterval(function () {
+    left -= 1;
+    if (left <= 0) {
+      window.location.href = target;
+    }
+  }, 1000);
+})();
