@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -21,6 +22,10 @@ from procedures.selectors import procedure_catalogue
 
 class TokenObtain(ObtainAuthToken):
     """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`."""
+
+    # DRF's view names its own parsers (an unbounded JSON one among them): the API's bounded
+    # defaults instead (portal/parsers.py).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 class EventOutput(serializers.ModelSerializer):

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from feedback import selectors, services
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel
 from portal.errors import NotFound
+from portal.parsers import BoundedJSONParser
 from procedures.models import Unit
 
 
@@ -102,7 +103,7 @@ def _output(report, cls=ReportOutput, **extra) -> dict:
 class Reports(APIView):
     """`POST /api/v1/feedback/reports/`: JSON, or multipart with up to 3 `photos` (JPEG/PNG)."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(request=ReportCreateInput, responses={201: ReportCreateOutput})
     def post(self, request):

@@ -13,6 +13,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal import limits
 from procedures.errors import BadCalendarQuery
 from procedures.models import Level, RequiredDocument, Unit
 from procedures.selectors import procedure_catalogue, procedure_search
@@ -130,6 +131,11 @@ def _parse_start(value: str | None) -> datetime:
         raise BadCalendarQuery(
             _("“%(value)s” is not an ISO date-time such as 2026-02-13T10:00.")
             % {"value": value[:40]}
+        )
+    if not limits.date_in_range(start):
+        raise BadCalendarQuery(
+            _("The start moment must lie between %(earliest)s and %(latest)s.")
+            % {"earliest": limits.EARLIEST, "latest": limits.LATEST}
         )
     if is_naive(start):
         start = make_aware(start)

@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL character in the path, query, cookies or form: 400 before any view (PostgreSQL
+    # refuses it, which was a 500).
+    "portal.middleware.RejectForbiddenCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -210,12 +213,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # JSON bounded in size and nesting (portal/parsers.py); forms and uploads as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"lookup": os.environ.get("LOOKUP_THROTTLE", "30/min")},
 }
+# A JSON body larger or deeper than this is refused with 400 `invalid_input`.
+MOTCUA_JSON_MAX_BYTES = int(os.environ.get("MOTCUA_JSON_MAX_BYTES", str(1024 * 1024)))
+MOTCUA_JSON_MAX_DEPTH = int(os.environ.get("MOTCUA_JSON_MAX_DEPTH", "20"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "MotCua API",
     "DESCRIPTION": "Procedures, dossiers and the working-day calendar of one-stop desks.",
