@@ -15,7 +15,8 @@ from rest_framework.views import APIView
 from applications import access, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
-from portal.errors import NotFound
+from portal.api import PAGE_PARAMETERS, Pagination, error_responses, paginated
+from portal.errors import DomainError, NotFound
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
 
@@ -126,6 +127,9 @@ def _output(request, dossier, detail=True):
     return cls(dossier, context={"request": request, "now": timezone.now()}).data
 
 
+OVERDUE_VALUES = ("", "true", "false", "1", "0")
+
+
 class DossierListCreate(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
@@ -136,12 +140,14 @@ class DossierListCreate(APIView):
             OpenApiParameter("unit", str),
             OpenApiParameter("legacy_code", str),
             OpenApiParameter("procedure", str),
+            *PAGE_PARAMETERS,
         ],
-        responses=DossierOutput(many=True),
+        responses=paginated(DossierOutput, "PaginatedDossierOutputList"),
     )
     def get(self, request):
-        from portal.api import Pagination
-
+        overdue = request.query_params.get("overdue", "")
+        if overdue not in OVERDUE_VALUES:
+            raise DomainError(_("overdue must be true or false."), code="invalid_query")
         dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
         paginator = Pagination()
         page = paginator.paginate_queryset(dossiers, request, view=self)
@@ -149,7 +155,10 @@ class DossierListCreate(APIView):
         data = DossierOutput(page, many=True, context={"request": request, "now": now}).data
         return paginator.get_paginated_response(data)
 
-    @extend_schema(request=DossierCreateInput, responses={201: DossierDetailOutput})
+    @extend_schema(
+        request=DossierCreateInput,
+        responses={201: DossierDetailOutput, **error_responses(404)},
+    )
     def post(self, request):
         data = DossierCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -216,7 +225,9 @@ class DossierAction(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        operation_id="v1_dossiers_action", request=ActionInput, responses=DossierDetailOutput
+        operation_id="v1_dossiers_action",
+        request=ActionInput,
+        responses={200: DossierDetailOutput, **error_responses(409)},
     )
     def post(self, request, code, action):
         if action not in services.ACTION_SERVICES:
@@ -261,7 +272,8 @@ class Lookup(APIView):
     throttle_scope = "lookup"
 
     @extend_schema(
-        parameters=[OpenApiParameter("phone", str, required=True)], responses=LookupOutput
+        parameters=[OpenApiParameter("phone", str, required=True)],
+        responses={200: LookupOutput, **error_responses(429)},
     )
     def get(self, request, code):
         dossier = selectors.dossier_lookup(

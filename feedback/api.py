@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from feedback import selectors, services
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel
+from portal.api import error_responses
 from portal.errors import NotFound
 from portal.parsers import BoundedJSONParser
 from procedures.models import Unit
@@ -105,7 +106,9 @@ class Reports(APIView):
 
     parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
-    @extend_schema(request=ReportCreateInput, responses={201: ReportCreateOutput})
+    @extend_schema(
+        request=ReportCreateInput, responses={201: ReportCreateOutput, **error_responses(404)}
+    )
     def post(self, request):
         data = ReportCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -158,7 +161,9 @@ class ReportRatingInput(serializers.Serializer):
 class ReportRating(APIView):
     """`POST /api/v1/feedback/reports/{code}/rating/` `{"score", "key"}`: once, when closed."""
 
-    @extend_schema(request=ReportRatingInput, responses=ReportOutput)
+    @extend_schema(
+        request=ReportRatingInput, responses={200: ReportOutput, **error_responses(403, 409)}
+    )
     def post(self, request, code):
         data = ReportRatingInput(data=request.data)
         data.is_valid(raise_exception=True)

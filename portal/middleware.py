@@ -47,7 +47,24 @@ def _bad_part(request) -> str | None:
             for key, files in request.FILES.lists()
         ):
             return "form"
+        if request.content_type == "multipart/form-data" and _unreadable_multipart(request):
+            return "unreadable"
     return None
+
+
+def _unreadable_multipart(request) -> bool:
+    """A multipart body longer than its bare closing delimiter in which no part could be read.
+
+    Django skips malformed parts silently, so such a body reached the views as an empty form
+    and an action without its fields went ahead."""
+    if request.POST or request.FILES:
+        return False
+    boundary = request.content_params.get("boundary", "")
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > len(boundary) + 8
 
 
 def bad_input_response(request, detail: str, *, status: int = 400):
@@ -61,7 +78,8 @@ def bad_input_response(request, detail: str, *, status: int = 400):
 
 
 class RejectForbiddenCharactersMiddleware:
-    """400 for a NUL character anywhere in the path, query, cookies or form fields."""
+    """400 for a NUL character anywhere in the path, query, cookies or form fields, and for a
+    multipart form none of whose parts can be read."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,6 +95,7 @@ class RejectForbiddenCharactersMiddleware:
                     "Clear this site's cookies and try again."
                 ),
                 "form": _("The form contains a character that is not allowed (NUL)."),
+                "unreadable": _("The form could not be read: no field in it is well formed."),
             }
             return bad_input_response(request, messages[part])
         return self.get_response(request)

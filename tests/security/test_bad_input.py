@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from applications.models import Dossier
 from portal.models import User
 
 # Every kind of page and API address that reads an identifier or a filter from the request.
@@ -230,3 +231,47 @@ def test_an_out_of_range_page_is_a_4xx_with_the_error_format(demo, url):
 )
 def test_an_id_beyond_bigint_is_a_404(demo, url):
     assert leader_client().get(url).status_code == 404
+
+
+def test_a_multipart_body_with_no_readable_part_is_a_400_and_nothing_happens(victims):
+    """Found by the fuzz: garbage between the boundaries reached the action as an empty form,
+    and the payment was confirmed."""
+    client = leader_client()
+    boundary = "2d0164fa33175f862255084b51282542"
+    body = f"--{boundary}\r\n-2.5636750833981104e+236--{boundary}--\r\n"
+    response = client.post(
+        f"/api/v1/dossiers/{victims.paying.code}/confirm_payment/",
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert Dossier.objects.get(pk=victims.paying.pk).state == "awaiting_payment"
+
+
+def test_an_empty_multipart_form_is_still_read(demo):
+    boundary = "abc123"
+    response = leader_client().post(
+        "/api/v1/auth/token/",
+        f"--{boundary}--\r\n",
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"  # the fields are missing: the form was read
+
+
+@pytest.mark.parametrize("value", ["maybe", "0.768", "yes"])
+def test_an_overdue_filter_that_is_not_true_or_false_is_a_400(demo, value):
+    response = leader_client(APIClient).get(f"/api/v1/dossiers/?overdue={value}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_query"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1e3"])
+def test_a_page_size_that_is_not_a_positive_whole_number_is_a_400(demo, value):
+    response = APIClient().get(f"/api/v1/units/?page_size={value}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_query",
+        "detail": "page_size must be a whole number from 1 to 200.",
+    }
