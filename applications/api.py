@@ -143,6 +143,7 @@ class DossierListCreate(APIView):
             *PAGE_PARAMETERS,
         ],
         responses=paginated(DossierOutput, "PaginatedDossierOutputList"),
+        operation_id="v1_dossiers_list",
     )
     def get(self, request):
         overdue = request.query_params.get("overdue", "")

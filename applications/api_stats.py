@@ -153,7 +153,9 @@ class StatsView(APIView):
             OpenApiParameter("unit", str, description="Handling unit code, e.g. 19774"),
             OpenApiParameter("field", str, description="Field code"),
             OpenApiParameter("procedure", str, description="Procedure code, e.g. 1.001193"),
-            OpenApiParameter("group_by", str, enum=list(stats.GROUPS)),
+            OpenApiParameter(
+                "group_by", str, enum=["", *stats.GROUPS], description="empty: no grouping"
+            ),
         ],
         responses={
             200: PolymorphicProxySerializer(

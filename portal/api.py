@@ -16,11 +16,19 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) == "":
+            raise DomainError(_("page must be a whole number from 1."), code="invalid_query")
+        return super().get_page_number(request, paginator)
+
     def get_page_size(self, request):
         # DRF silently falls back to the default for a page size that is not a positive whole
         # number: say so instead (a page beyond the last is DRF's 404 "Invalid page").
-        raw = request.query_params.get(self.page_size_query_param, "")
-        if raw and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+        params = request.query_params
+        raw = params.get(self.page_size_query_param, "")
+        if self.page_size_query_param in params and not (
+            raw.isascii() and raw.isdigit() and int(raw) > 0
+        ):
             raise DomainError(
                 _("page_size must be a whole number from 1 to %(max)s.")
                 % {"max": self.max_page_size},

@@ -105,7 +105,9 @@ class ProcedureList(generics.ListAPIView):
         parameters=[
             OpenApiParameter("search", str, description="words, diacritics optional"),
             OpenApiParameter("field", str, description="field code"),
-            OpenApiParameter("level", str, enum=[c.value for c in Level]),
+            OpenApiParameter(
+                "level", str, enum=["", *Level.values], description="empty: every level"
+            ),
         ]
     )
     def get(self, request, *args, **kwargs):

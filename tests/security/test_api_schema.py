@@ -66,3 +66,12 @@ def test_a_procedures_cutoff_is_documented_as_hours_and_minutes(schema):
 def test_a_units_parent_is_documented_as_nullable(schema):
     parent = schema["components"]["schemas"]["UnitOutput"]["properties"]["parent"]
     assert parent.get("nullable") is True
+
+
+def test_operation_ids_are_unique_and_keep_their_names(schema):
+    ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    assert schema["paths"]["/api/v1/dossiers/"]["get"]["operationId"] == "v1_dossiers_list"
+    assert schema["paths"]["/api/v1/dossiers/{code}/"]["get"]["operationId"] == (
+        "v1_dossiers_retrieve"
+    )

@@ -267,7 +267,7 @@ def test_an_overdue_filter_that_is_not_true_or_false_is_a_400(demo, value):
     assert response.json()["code"] == "invalid_query"
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-5", "1e3"])
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1e3", ""])
 def test_a_page_size_that_is_not_a_positive_whole_number_is_a_400(demo, value):
     response = APIClient().get(f"/api/v1/units/?page_size={value}", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
@@ -275,3 +275,17 @@ def test_a_page_size_that_is_not_a_positive_whole_number_is_a_400(demo, value):
         "code": "invalid_query",
         "detail": "page_size must be a whole number from 1 to 200.",
     }
+
+
+def test_an_empty_page_number_is_a_400(demo):
+    response = APIClient().get("/api/v1/units/?page=", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "invalid_query",
+        "detail": "page must be a whole number from 1.",
+    }
+
+
+def test_an_empty_level_or_grouping_means_none_as_documented(demo):
+    assert APIClient().get("/api/v1/procedures/?search=&field=&level=").status_code == 200
+    assert leader_client(APIClient).get("/api/v1/stats/?group_by=").status_code == 200
