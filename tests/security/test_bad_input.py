@@ -289,3 +289,40 @@ def test_an_empty_page_number_is_a_400(demo):
 def test_an_empty_level_or_grouping_means_none_as_documented(demo):
     assert APIClient().get("/api/v1/procedures/?search=&field=&level=").status_code == 200
     assert leader_client(APIClient).get("/api/v1/stats/?group_by=").status_code == 200
+
+
+def test_a_negative_or_absurd_fee_is_a_400_and_nothing_changes(victims):
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="leader.kimlong"))
+    dossier = victims.paying
+    for amount in (-5, 0, 10**30):
+        response = client.post(
+            f"/api/v1/dossiers/{dossier.code}/request_payment/",
+            {"amount": amount},
+            format="json",
+        )
+        assert response.status_code in (400, 409), response.content
+        assert response.json()["detail"]
+    assert Dossier.objects.get(pk=dossier.pk).fee_vnd == 50_000
+
+
+def test_ids_beyond_bigint_in_a_body_are_a_4xx(victims):
+    procedure_code = victims.procedure.code
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="clerk.kimlong"))
+    huge = 10**20
+    response = client.post(
+        "/api/v1/dossiers/",
+        {
+            "procedure": procedure_code,
+            "unit": "19774",
+            "applicant_name": "Nguyễn Văn An",
+            "channel": "desk",
+            "checked_documents": [huge],
+            "expected_version": huge,
+        },
+        format="json",
+    )
+    assert 400 <= response.status_code < 500, response.content
+    kiosk = Client().post("/desk/kiosk/19774/", {"field": str(huge)})
+    assert kiosk.status_code < 500
