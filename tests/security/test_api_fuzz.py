@@ -44,7 +44,7 @@ from portal.wsgi import application
 ROLES = {"anonymous": None, "citizen": "citizen", "leader": "leader.kimlong"}
 # Examples per operation, role and generation mode. MOTCUA_FUZZ_EXAMPLES raises it for a longer
 # run by hand; CI keeps the default.
-EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "40"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

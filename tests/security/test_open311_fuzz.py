@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from feedback.models import Open311Key
 
 SETTINGS = hypothesis.settings(
-    max_examples=60,
+    max_examples=150,
     derandomize=True,
     database=None,
     deadline=None,
