@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from applications import access, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
-from portal.api import PAGE_PARAMETERS, Pagination, error_responses, paginated
+from portal.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
 from portal.errors import DomainError, NotFound
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
@@ -118,7 +118,7 @@ class DossierCreateInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
     submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
     checked_documents = serializers.ListField(child=serializers.IntegerField(), required=False)
-    due_at = serializers.DateTimeField(required=False)
+    due_at = MomentField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
@@ -214,8 +214,8 @@ class ActionInput(serializers.Serializer):
     amount = serializers.IntegerField(required=False, min_value=1, max_value=10_000_000_000)
     method = serializers.ChoiceField(choices=["desk", "electronic", "post"], required=False)
     result_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    new_due_at = serializers.DateTimeField(required=False)
-    due_at = serializers.DateTimeField(required=False)
+    new_due_at = MomentField(required=False)
+    due_at = MomentField(required=False)
     expected_version = serializers.IntegerField(required=False, min_value=1)
 
 

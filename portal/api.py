@@ -9,6 +9,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal import limits
 from portal.errors import DomainError
 
 
@@ -35,6 +36,26 @@ class Pagination(PageNumberPagination):
                 code="invalid_query",
             )
         return super().get_page_size(request)
+
+
+class MomentField(serializers.DateTimeField):
+    """A date-time people may give (a due moment): between 1990 and 2100 (`portal.limits`).
+
+    DRF's own field raised OverflowError (a 500) on `0001-01-01T00:00` read in Asia/Ho_Chi_Minh,
+    whose UTC moment falls before year 1."""
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)
+        except OverflowError:
+            moment = None
+        if moment is None or not limits.date_in_range(moment):
+            raise serializers.ValidationError(
+                _("Give a moment between %(earliest)s and %(latest)s.")
+                % {"earliest": limits.EARLIEST, "latest": limits.LATEST},
+                code="invalid",
+            )
+        return moment
 
 
 def _detail_text(detail) -> str:

@@ -326,3 +326,45 @@ def test_ids_beyond_bigint_in_a_body_are_a_4xx(victims):
     assert 400 <= response.status_code < 500, response.content
     kiosk = Client().post("/desk/kiosk/19774/", {"field": str(huge)})
     assert kiosk.status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "value"),
+    [
+        ("start_review", "due_at", "0001-01-01T00:00"),
+        ("request_supplement", "due_at", "0001-01-01T00:00"),
+        ("apologize", "new_due_at", "9999-12-31T23:59"),
+        ("request_supplement", "due_at", "2200-01-01T08:00+07:00"),
+    ],
+)
+def test_a_due_moment_outside_1990_2100_is_a_400_not_a_500(victims, action, field, value):
+    """Found by probing: DRF's date-time field overflowed on year 1 read in Asia/Ho_Chi_Minh."""
+    client = leader_client(APIClient)
+    url = f"/api/v1/dossiers/{victims.paying.code}/{action}/"
+    response = client.post(
+        url, {field: value, "note": "x", "reason": "x"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400, response.content
+    assert "between 1990-01-01 and 2100-12-31" in response.json()["detail"]
+    assert Dossier.objects.get(pk=victims.paying.pk).state == "awaiting_payment"
+
+
+def test_a_desk_dossier_due_in_year_1_is_a_400(victims):
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username="clerk.kimlong"))
+    procedure = victims.procedure
+    docs = [d.pk for d in procedure.current_version.documents.all() if d.required]
+    response = client.post(
+        "/api/v1/dossiers/",
+        {
+            "procedure": procedure.code,
+            "unit": "19774",
+            "applicant_name": "Nguyễn Văn An",
+            "channel": "desk",
+            "checked_documents": docs,
+            "due_at": "0001-01-01T00:00",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
