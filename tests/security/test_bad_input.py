@@ -368,3 +368,14 @@ def test_a_desk_dossier_due_in_year_1_is_a_400(victims):
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+def test_a_nul_byte_in_a_header_is_a_400(victims):
+    client = leader_client(APIClient)
+    response = client.post(
+        "/api/v1/feedback/reports/",
+        {"category": "rubbish", "description": "Rác", "unit": "19774"},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="abc\x00def",
+    )
+    assert_invalid_input(response)
