@@ -9,11 +9,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from applications import access, lookup, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
+from portal.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
 from portal.errors import DomainError, NotFound
 from portal.lockout import locked_out
 from portal.throttling import DRFCacheThrottle
@@ -67,6 +69,10 @@ class TokenObtain(ObtainAuthToken):
                 raise DomainError(WRONG_CODE, code="otp_invalid")
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+    # DRF's view names its own parsers (an unbounded JSON one among them): the API's bounded
+    # defaults instead (portal/parsers.py).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 class EventOutput(serializers.ModelSerializer):
@@ -158,13 +164,16 @@ class DossierCreateInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
     submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
     checked_documents = serializers.ListField(child=serializers.IntegerField(), required=False)
-    due_at = serializers.DateTimeField(required=False)
+    due_at = MomentField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 def _output(request, dossier, detail=True):
     cls = DossierDetailOutput if detail else DossierOutput
     return cls(dossier, context={"request": request, "now": timezone.now()}).data
+
+
+OVERDUE_VALUES = ("", "true", "false", "1", "0")
 
 
 class DossierListCreate(APIView):
@@ -177,12 +186,15 @@ class DossierListCreate(APIView):
             OpenApiParameter("unit", str),
             OpenApiParameter("legacy_code", str),
             OpenApiParameter("procedure", str),
+            *PAGE_PARAMETERS,
         ],
-        responses=DossierOutput(many=True),
+        responses=paginated(DossierOutput, "PaginatedDossierOutputList"),
+        operation_id="v1_dossiers_list",
     )
     def get(self, request):
-        from portal.api import Pagination
-
+        overdue = request.query_params.get("overdue", "")
+        if overdue not in OVERDUE_VALUES:
+            raise DomainError(_("overdue must be true or false."), code="invalid_query")
         dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
         paginator = Pagination()
         page = paginator.paginate_queryset(dossiers, request, view=self)
@@ -190,7 +202,10 @@ class DossierListCreate(APIView):
         data = DossierOutput(page, many=True, context={"request": request, "now": now}).data
         return paginator.get_paginated_response(data)
 
-    @extend_schema(request=DossierCreateInput, responses={201: DossierDetailOutput})
+    @extend_schema(
+        request=DossierCreateInput,
+        responses={201: DossierDetailOutput, **error_responses(404)},
+    )
     def post(self, request):
         data = DossierCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -245,8 +260,8 @@ class ActionInput(serializers.Serializer):
     amount = serializers.IntegerField(required=False, min_value=1, max_value=10_000_000_000)
     method = serializers.ChoiceField(choices=["desk", "electronic", "post"], required=False)
     result_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    new_due_at = serializers.DateTimeField(required=False)
-    due_at = serializers.DateTimeField(required=False)
+    new_due_at = MomentField(required=False)
+    due_at = MomentField(required=False)
     expected_version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -257,7 +272,9 @@ class DossierAction(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        operation_id="v1_dossiers_action", request=ActionInput, responses=DossierDetailOutput
+        operation_id="v1_dossiers_action",
+        request=ActionInput,
+        responses={200: DossierDetailOutput, **error_responses(409)},
     )
     def post(self, request, code, action):
         if action not in services.ACTION_SERVICES:
@@ -309,7 +326,8 @@ class Lookup(APIView):
         raise error
 
     @extend_schema(
-        parameters=[OpenApiParameter("phone", str, required=True)], responses=LookupOutput
+        parameters=[OpenApiParameter("phone", str, required=True)],
+        responses={200: LookupOutput, **error_responses(429)},
     )
     def get(self, request, code):
         try:

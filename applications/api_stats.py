@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import stats
+from portal.api import error_responses
 
 _RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
 _AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}
@@ -152,14 +153,19 @@ class StatsView(APIView):
             OpenApiParameter("unit", str, description="Handling unit code, e.g. 19774"),
             OpenApiParameter("field", str, description="Field code"),
             OpenApiParameter("procedure", str, description="Procedure code, e.g. 1.001193"),
-            OpenApiParameter("group_by", str, enum=list(stats.GROUPS)),
+            OpenApiParameter(
+                "group_by", str, enum=["", *stats.GROUPS], description="empty: no grouping"
+            ),
         ],
-        responses=PolymorphicProxySerializer(
-            component_name="StatsResponse",
-            serializers=[StatsOutput, StatsRowOutput(many=True)],
-            resource_type_field_name=None,
-            many=False,
-        ),
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="StatsResponse",
+                serializers=[StatsOutput, StatsRowOutput(many=True)],
+                resource_type_field_name=None,
+                many=False,
+            ),
+            **error_responses(404),
+        },
     )
     def get(self, request):
         stats.scope_units(request.user)  # 403 before any input is looked at

@@ -31,6 +31,7 @@ from qrcode.image.pil import PilImage
 from applications import access, timeliness
 from applications.models import Attachment, ClockStop, Dossier, DossierEvent, Regime, State
 from applications.selectors import mask
+from portal import limits
 from portal.errors import DomainError, NotFound
 from portal.models import Role
 from procedures.models import RequiredDocument, Unit
@@ -463,10 +464,17 @@ def _parse_day(value: str | None, default: date) -> date:
     try:
         if "/" in value:
             day, month, year = (int(part) for part in value.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(value)
+            parsed = date(year, month, day)
+        else:
+            parsed = date.fromisoformat(value)
     except ValueError:
         raise BadPeriod(_("Give dates as dd/mm/yyyy or yyyy-mm-dd.")) from None
+    if not limits.date_in_range(parsed):
+        raise BadPeriod(
+            _("Give dates between %(earliest)s and %(latest)s.")
+            % {"earliest": f"{limits.EARLIEST:%d/%m/%Y}", "latest": f"{limits.LATEST:%d/%m/%Y}"}
+        )
+    return parsed
 
 
 def log_period(start: str | None, end: str | None) -> tuple[date, date]:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from applications import access, stats_feedback, timeliness
 from applications.models import FINISHED, PROCESSING, Channel, Complaint, Dossier
 from feedback.models import Report
+from portal import limits
 from portal.errors import DomainError, NotFound, PermissionDenied
 from portal.models import Role
 from procedures.models import Field, Procedure, Unit
@@ -136,12 +137,19 @@ def units_for(user) -> QuerySet[Unit]:
 
 def _parse_date(value: str, name: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidStatsQuery(
             _("“%(name)s” must be a date written YYYY-MM-DD.") % {"name": name},
             code="invalid_date",
         ) from None
+    if not limits.date_in_range(day):
+        raise InvalidStatsQuery(
+            _("“%(name)s” must be a date between %(earliest)s and %(latest)s.")
+            % {"name": name, "earliest": limits.EARLIEST, "latest": limits.LATEST},
+            code="invalid_date",
+        )
+    return day
 
 
 def parse_query(params, *, today: date | None = None) -> StatsQuery:

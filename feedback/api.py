@@ -8,13 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from feedback import selectors, services
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel
+from portal.api import error_responses
 from portal.errors import NotFound
+from portal.parsers import BoundedJSONParser
 from procedures.models import Unit
 
 
@@ -109,9 +111,11 @@ def _output(report, cls=ReportOutput, **extra) -> dict:
 class Reports(APIView):
     """`POST /api/v1/feedback/reports/`: JSON, or multipart with up to 3 `photos` (JPEG/PNG)."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
-    @extend_schema(request=ReportCreateInput, responses={201: ReportCreateOutput})
+    @extend_schema(
+        request=ReportCreateInput, responses={201: ReportCreateOutput, **error_responses(404)}
+    )
     def post(self, request):
         data = ReportCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -176,7 +180,9 @@ class ReportRatingInput(serializers.Serializer):
 class ReportRating(APIView):
     """`POST /api/v1/feedback/reports/{code}/rating/` `{"score", "key"}`: once, when closed."""
 
-    @extend_schema(request=ReportRatingInput, responses=ReportOutput)
+    @extend_schema(
+        request=ReportRatingInput, responses={200: ReportOutput, **error_responses(403, 409)}
+    )
     def post(self, request, code):
         data = ReportRatingInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import selectors, services
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel, Open311Key
+from portal import limits
 from portal.errors import DomainError, NotFound
 from procedures.models import Unit
 
@@ -178,6 +179,12 @@ def _moment(value: str, *, end: bool = False) -> datetime | None:
         if day is None:
             raise Open311Error(400, _("Dates are ISO 8601, e.g. 2026-03-10T09:00:00+07:00."))
         moment = datetime.combine(day, time.max if end else time.min)
+    if not limits.date_in_range(moment):
+        raise Open311Error(
+            400,
+            _("Dates lie between %(earliest)s and %(latest)s.")
+            % {"earliest": limits.EARLIEST, "latest": limits.LATEST},
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
@@ -238,6 +245,14 @@ def _coordinate(value: str, name: str) -> Decimal | None:
         raise Open311Error(400, _("%(name)s is not a number.") % {"name": name}) from None
     if not number.is_finite():
         raise Open311Error(400, _("%(name)s is not a number.") % {"name": name})
+    # A latitude lies within ±90 degrees, a longitude within ±180 (quantizing 1e400 raised).
+    bound = 90 if name == "lat" else 180
+    if not -bound <= number <= bound:
+        raise Open311Error(
+            400,
+            _("%(name)s must lie between -%(bound)s and %(bound)s.")
+            % {"name": name, "bound": bound},
+        )
     return number.quantize(Decimal("0.000001"))
 
 

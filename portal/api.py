@@ -2,17 +2,60 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal import limits
 from portal.errors import DomainError
 
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) == "":
+            raise DomainError(_("page must be a whole number from 1."), code="invalid_query")
+        return super().get_page_number(request, paginator)
+
+    def get_page_size(self, request):
+        # DRF silently falls back to the default for a page size that is not a positive whole
+        # number: say so instead (a page beyond the last is DRF's 404 "Invalid page").
+        params = request.query_params
+        raw = params.get(self.page_size_query_param, "")
+        if self.page_size_query_param in params and not (
+            raw.isascii() and raw.isdigit() and int(raw) > 0
+        ):
+            raise DomainError(
+                _("page_size must be a whole number from 1 to %(max)s.")
+                % {"max": self.max_page_size},
+                code="invalid_query",
+            )
+        return super().get_page_size(request)
+
+
+class MomentField(serializers.DateTimeField):
+    """A date-time people may give (a due moment): between 1990 and 2100 (`portal.limits`).
+
+    DRF's own field raised OverflowError (a 500) on `0001-01-01T00:00` read in Asia/Ho_Chi_Minh,
+    whose UTC moment falls before year 1."""
+
+    def to_internal_value(self, value):
+        try:
+            moment = super().to_internal_value(value)
+        except OverflowError:
+            moment = None
+        if moment is None or not limits.date_in_range(moment):
+            raise serializers.ValidationError(
+                _("Give a moment between %(earliest)s and %(latest)s.")
+                % {"earliest": limits.EARLIEST, "latest": limits.LATEST},
+                code="invalid",
+            )
+        return moment
 
 
 def _detail_text(detail) -> str:
@@ -52,3 +95,98 @@ def exception_handler(exc, context):
     if response.status_code >= status.HTTP_500_INTERNAL_SERVER_ERROR:
         return None
     return response
+
+
+# --- The error answers in the OpenAPI schema ------------------------------------------------
+
+
+class ErrorOutput(serializers.Serializer):
+    """Every API error: `{"code", "detail"}` with a 4xx status (some add context fields)."""
+
+    code = serializers.CharField(
+        help_text="Stable code: invalid, invalid_input, not_found, permission_denied, "
+        "not_authenticated, authentication_failed, invalid_transition, conflict, throttled, ..."
+    )
+    detail = serializers.CharField(help_text="What went wrong, in the user's language.")
+    errors = serializers.JSONField(
+        required=False, help_text="With code `invalid`: the messages by field."
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Bad input (`invalid`, `invalid_input`, or a domain code such as `invalid_date`).",
+    401: "The token or session given is not valid (`authentication_failed`), or a login is "
+    "needed (`not_authenticated`).",
+    403: "Signed in, but this user may not do this (`permission_denied`).",
+    404: "No such object for this user (`not_found`): another's object looks the same as a "
+    "missing one; also a page number beyond the last.",
+    409: "The object's state does not allow this now (`invalid_transition`, `conflict`, ...).",
+    429: "Too many requests (`throttled`); try again later.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """`responses=` entries for `extend_schema`: these statuses with the error body."""
+    return {
+        status_code: OpenApiResponse(ErrorOutput, description=ERROR_DESCRIPTIONS[status_code])
+        for status_code in statuses
+    }
+
+
+def paginated(serializer_class, name: str):
+    """The paginated list `{"count", "next", "previous", "results"}` of an APIView."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page number, from 1."),
+    OpenApiParameter("page_size", int, description=f"At most {Pagination.max_page_size}."),
+]
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "errors": {},
+    },
+    "required": ["code", "detail"],
+}
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the errors any API operation may answer.
+
+    Every operation may get 400 (input refused before the view: a NUL byte, JSON too deep) and
+    401 (an invalid token); one with a path parameter or a page number 404; one that needs a
+    login 403. Statuses particular to a view (409, 429, ...) are in its own `extend_schema`."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("ErrorOutput", _ERROR_SCHEMA)
+    reference = {"$ref": "#/components/schemas/ErrorOutput"}
+    for path, item in result.get("paths", {}).items():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            statuses = [400, 401]
+            parameters = operation.get("parameters", [])
+            if "{" in path or any(p.get("name") == "page" for p in parameters):
+                statuses.append(404)
+            if {} not in operation.get("security", [{}]):
+                statuses.append(403)
+            for status_code in statuses:
+                operation["responses"].setdefault(
+                    str(status_code),
+                    {
+                        "content": {"application/json": {"schema": reference}},
+                        "description": ERROR_DESCRIPTIONS[status_code],
+                    },
+                )
+    return result

@@ -16,7 +16,7 @@ Two shapes:
   interval after the flood stops.
 
 A cache that does not answer: the look-up's guards fail closed (the request gets the portal's
-503, `portal.middleware`), since a look-up unguarded would let four phone digits be guessed
+503, `portal.middleware.outage`), since a look-up unguarded would let four phone digits be guessed
 while Redis is down; every other throttle fails open (logged), so an outage of the cache never
 stops the desk's kiosk.
 """

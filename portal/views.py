@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health
-from portal.middleware import is_database_outage, service_unavailable
+from portal.middleware.outage import is_database_outage, service_unavailable
 
 
 @never_cache

@@ -8,11 +8,17 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal import limits
 from procedures.errors import BadCalendarQuery
 from procedures.models import Level, RequiredDocument, Unit
 from procedures.selectors import procedure_catalogue, procedure_search
@@ -21,7 +27,7 @@ from procedures.workingtime import ProcessingUnit
 
 
 class UnitOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     successors = serializers.SlugRelatedField(slug_field="code", read_only=True, many=True)
 
     class Meta:
@@ -51,6 +57,16 @@ class DocumentOutput(serializers.ModelSerializer):
         fields = ["id", "position", "name", "name_vi", "name_en", "kind", "count", "required"]
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^[0-2]\d:[0-5]\d$", "example": "15:00", "nullable": True}
+)
+class HourMinuteField(serializers.TimeField):
+    """A time of day as HH:MM (a cut-off hour), not OpenAPI's HH:MM:SS `time`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class ProcedureOutput(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField(source="current_version.name")
@@ -64,7 +80,7 @@ class ProcedureOutput(serializers.Serializer):
     processing_amount = serializers.DecimalField(
         source="current_version.processing_amount", max_digits=6, decimal_places=1, allow_null=True
     )
-    cutoff = serializers.TimeField(source="current_version.cutoff", allow_null=True, format="%H:%M")
+    cutoff = HourMinuteField(source="current_version.cutoff", allow_null=True)
     fee_vnd = serializers.IntegerField(source="current_version.fee_vnd", allow_null=True)
     online_level = serializers.CharField(source="current_version.online_level")
 
@@ -89,7 +105,9 @@ class ProcedureList(generics.ListAPIView):
         parameters=[
             OpenApiParameter("search", str, description="words, diacritics optional"),
             OpenApiParameter("field", str, description="field code"),
-            OpenApiParameter("level", str, enum=[c.value for c in Level]),
+            OpenApiParameter(
+                "level", str, enum=["", *Level.values], description="empty: every level"
+            ),
         ]
     )
     def get(self, request, *args, **kwargs):
@@ -130,6 +148,11 @@ def _parse_start(value: str | None) -> datetime:
         raise BadCalendarQuery(
             _("“%(value)s” is not an ISO date-time such as 2026-02-13T10:00.")
             % {"value": value[:40]}
+        )
+    if not limits.date_in_range(start):
+        raise BadCalendarQuery(
+            _("The start moment must lie between %(earliest)s and %(latest)s.")
+            % {"earliest": limits.EARLIEST, "latest": limits.LATEST}
         )
     if is_naive(start):
         start = make_aware(start)

@@ -1,4 +1,4 @@
-"""A database that does not answer gives a clear 503, never a 500 (portal/middleware.py)."""
+"""A database that does not answer gives a clear 503, never a 500 (portal/middleware/outage.py)."""
 
 import socket
 from unittest import mock
