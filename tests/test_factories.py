@@ -220,3 +220,12 @@ def test_each_report_trait_gives_the_state_and_history_the_services_give(trait):
         unit=report.unit, category=report.category, at=AT
     )
     assert (report.rating == 5) == (trait == "rated")
+
+
+def test_without_a_moment_the_walk_runs_at_the_tests_own_time():
+    with freeze_time(AT):
+        assert DossierFactory().received_at == AT
+        overdue = DossierFactory(overdue=True)
+        assert ReportFactory(resolved=True).resolved_at == AT
+    assert overdue.overdue_flagged_at == AT
+    assert overdue.received_at < overdue.due_at < AT

@@ -1,9 +1,11 @@
 """Dossiers walked through the real services to the state a trait names."""
 
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from freezegun import freeze_time
 
 from applications import payments, tasks
@@ -49,9 +51,14 @@ _ONLINE_ONLY = {"submitted", "refused", "withdrawn"}
 OVERDUE_AGO = timedelta(days=30)
 
 
-def _step(dossier: Dossier, step: str) -> Dossier:
-    unit = dossier.handling_unit
-    clerk, specialist, leader = (staff(unit, r) for r in (Role.CLERK, Role.SPECIALIST, Role.LEADER))
+def _frozen(at: datetime | None):
+    """Freeze the clock at `at`; without one, the walk runs at the (test's) current time.
+    Freezing is not free (freezegun patches every loaded module), so it is done only when asked."""
+    return freeze_time(at, tick=False) if at is not None else nullcontext()
+
+
+def _step(dossier: Dossier, step: str, people: dict) -> Dossier:
+    clerk, specialist, leader = (people[r] for r in (Role.CLERK, Role.SPECIALIST, Role.LEADER))
     if step == "refuse":
         return dossiers.dossier_refuse(
             dossier=dossier, actor=clerk, reason="Không thuộc thẩm quyền"
@@ -102,7 +109,7 @@ class DossierFactory(factory.Factory):
 
     procedure = factory.SubFactory(ProcedureFactory)
     unit = factory.SubFactory(UnitFactory)
-    applicant = factory.SubFactory(UserFactory)
+    applicant = None  # the citizen of an online dossier; a new one when not given
     applicant_name = "Nguyễn Văn An"
     applicant_id_number = "046090001234"
     applicant_phone = "0905111222"
@@ -131,16 +138,16 @@ class DossierFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *, state, at, **kwargs):
-        at = at or datetime.now().astimezone()
         walk = _WALKS[state]
         if state == "overdue":
-            with freeze_time(at - OVERDUE_AGO, tick=False):
+            now = at or timezone.now()
+            with freeze_time(now - OVERDUE_AGO, tick=False):
                 dossier = cls._walk(kwargs, kwargs["channel"], walk[:-1])
-            with freeze_time(at, tick=False):
-                _flag_overdue(dossier, at)
+            with _frozen(at):
+                _flag_overdue(dossier, now)
             return Dossier.objects.get(pk=dossier.pk)
         channel = "online" if state in _ONLINE_ONLY else kwargs["channel"]
-        with freeze_time(at, tick=False):
+        with _frozen(at):
             dossier = cls._walk(kwargs, channel, walk, received=state not in _ONLINE_ONLY)
         return Dossier.objects.get(pk=dossier.pk)
 
@@ -153,9 +160,8 @@ class DossierFactory(factory.Factory):
             phone=kwargs["applicant_phone"],
             email=kwargs["applicant_email"],
         )
-        clerk = staff(unit, Role.CLERK)
-        for role in (Role.SPECIALIST, Role.LEADER):
-            staff(unit, role)
+        people = {role: staff(unit, role) for role in (Role.CLERK, Role.SPECIALIST, Role.LEADER)}
+        clerk = people[Role.CLERK]
         if channel == "desk":
             dossier = dossiers.dossier_create(
                 procedure=procedure,
@@ -172,13 +178,13 @@ class DossierFactory(factory.Factory):
                 unit=unit,
                 applicant=applicant,
                 channel=channel,
-                actor=citizen,
+                actor=citizen or UserFactory(),
                 files=files,
             )
             if received:
                 dossier = dossiers.dossier_receive(dossier=dossier, actor=clerk)
         for step in walk:
-            dossier = _step(dossier, step)
+            dossier = _step(dossier, step, people)
         return dossier
 
 
