@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.db import connection
 from freezegun import freeze_time
 
-from applications import tasks
+from applications import services, tasks
 from applications.models import ClockStop, Dossier, DossierEvent
-from portal.models import Notification, User
+from portal.models import Notification, Role
 from portal.notifications import render
 from tests.applications.conftest import desk_payload
+from tests.factories import DossierFactory, ProcedureFactory, UnitFactory, staff
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # Tuesday 10 March 2026, 09:00: a 5-working-day procedure is due Tuesday 17 March, 09:00.
@@ -38,6 +39,34 @@ def receive(api, procedure, *, at=RECEIVED, assignee="specialist.kimlong", **ext
         if assignee:
             act(api, "clerk.kimlong", code, "start_review", assignee=assignee)
     return Dossier.objects.get(code=code)
+
+
+@pytest.fixture
+def ward(db):
+    """A ward of its own with a clerk, a specialist and a leader (made by the factories)."""
+    return UnitFactory()
+
+
+@pytest.fixture
+def five_days(db):
+    """A procedure of 5 working days: received Tuesday 10 March 09:00, due 17 March 09:00."""
+    return ProcedureFactory()
+
+
+def taken(ward, procedure, *, at=RECEIVED, assignee=True):
+    """Received at the desk at `at` and, unless `assignee=False`, handed to the specialist."""
+    state = {"in_review": True} if assignee else {"received": True}
+    return DossierFactory(unit=ward, procedure=procedure, at=at, **state)
+
+
+def ask_for_supplement(ward, dossier):
+    services.dossier_request_supplement(
+        dossier=dossier, actor=staff(ward, Role.SPECIALIST), reason="Thiếu giấy"
+    )
+
+
+def username(ward, role):
+    return staff(ward, role).username
 
 
 def notices(dossier, template, **filters):
@@ -86,9 +115,9 @@ def test_the_citizen_is_told_of_a_supplement_request_the_result_and_an_apology(a
 
 
 def test_the_sweep_flags_an_overdue_dossier_once_with_a_system_row_and_tells_its_handlers(
-    api, procedure
+    ward, five_days
 ):
-    dossier = receive(api, procedure)
+    dossier = taken(ward, five_days)
     with freeze_time(DUE - timedelta(minutes=1)):
         assert tasks.sweep_overdue() == 0
     with freeze_time(DUE + timedelta(minutes=1)):
@@ -104,26 +133,28 @@ def test_the_sweep_flags_an_overdue_dossier_once_with_a_system_row_and_tells_its
     assert event.from_state == event.to_state == "in_review"
     told = notices(dossier, "dossier_overdue")
     assert sorted(told.values_list("recipient__username", flat=True)) == [
-        "leader.kimlong",
-        "specialist.kimlong",
+        username(ward, Role.LEADER),
+        username(ward, Role.SPECIALIST),
     ]
     assert set(told.values_list("channel", "status")) == {("inapp", "sent")}
 
 
-def test_a_stopped_clock_or_a_finished_dossier_is_not_flagged(api, procedure):
-    waiting = receive(api, procedure)
-    done = receive(api, procedure)
+def test_a_stopped_clock_or_a_finished_dossier_is_not_flagged(ward, five_days):
+    waiting = taken(ward, five_days)
+    done = taken(ward, five_days)
     with freeze_time(datetime(2026, 3, 12, 9, 0, tzinfo=VN)):
-        act(api, "specialist.kimlong", waiting.code, "request_supplement", reason="Thiếu giấy")
-        act(api, "specialist.kimlong", done.code, "resolve", result_number="1/QĐ")
+        ask_for_supplement(ward, waiting)
+        services.dossier_resolve(
+            dossier=done, actor=staff(ward, Role.SPECIALIST), result_number="1/QĐ"
+        )
     with freeze_time(DUE + timedelta(days=2)):
         assert tasks.sweep_overdue() == 0
     assert not Dossier.objects.filter(overdue_flagged_at__isnull=False).exists()
 
 
-def test_the_command_runs_the_sweep_now_and_says_how_many(api, procedure):
-    receive(api, procedure)
-    receive(api, procedure, assignee=None)
+def test_the_command_runs_the_sweep_now_and_says_how_many(ward, five_days):
+    taken(ward, five_days)
+    taken(ward, five_days, assignee=False)
     out = io.StringIO()
     with freeze_time(DUE + timedelta(minutes=5)):
         call_command("flag_overdue", stdout=out)
@@ -133,8 +164,8 @@ def test_the_command_runs_the_sweep_now_and_says_how_many(api, procedure):
     assert DossierEvent.objects.filter(action="flag_overdue").count() == 2
 
 
-def test_batches_flag_every_overdue_dossier(api, procedure):
-    dossiers = [receive(api, procedure, assignee=None) for _ in range(5)]
+def test_batches_flag_every_overdue_dossier(ward, five_days):
+    dossiers = [taken(ward, five_days, assignee=False) for _ in range(5)]
     with freeze_time(DUE + timedelta(minutes=1)):
         assert tasks.sweep_overdue(batch=2) == 5
     assert DossierEvent.objects.filter(action="flag_overdue").count() == 5
@@ -180,8 +211,8 @@ def test_two_sweeps_at_once_flag_and_notify_each_dossier_once(api, procedure, de
 # --- Reminders and apology drafts ------------------------------------------------------------
 
 
-def test_the_assignee_is_reminded_once_a_working_day_before_the_due_moment(api, procedure):
-    dossier = receive(api, procedure)
+def test_the_assignee_is_reminded_once_a_working_day_before_the_due_moment(ward, five_days):
+    dossier = taken(ward, five_days)
     # Monday 16 March 08:00: 9 working hours left (3.5 + 3.5 + 2), more than a working day.
     with freeze_time(datetime(2026, 3, 16, 8, 0, tzinfo=VN)):
         tasks.remind()
@@ -192,18 +223,16 @@ def test_the_assignee_is_reminded_once_a_working_day_before_the_due_moment(api, 
         assert tasks.remind()["reminded"] == 0
     told = notices(dossier, "due_soon")
     assert set(told.values_list("recipient__username", "channel")) == {
-        ("specialist.kimlong", "inapp"),
-        ("specialist.kimlong", "email"),
+        (username(ward, Role.SPECIALIST), "inapp"),
+        (username(ward, Role.SPECIALIST), "email"),
     }
     # Being processed: not likely late, so no apology is proposed.
     assert not DossierEvent.objects.filter(dossier=dossier, action="apology_draft").exists()
 
 
-def test_a_short_procedure_is_reminded_at_a_quarter_of_its_time(api, demo):
-    from procedures.models import Procedure
-
-    same_day = Procedure.objects.get(code="1.001193")  # birth registration, same day, 15:00
-    dossier = receive(api, same_day)
+def test_a_short_procedure_is_reminded_at_a_quarter_of_its_time(ward):
+    same_day = ProcedureFactory(version__same_day=True)  # same day, cut-off 15:00
+    dossier = taken(ward, same_day)
     assert dossier.due_at.astimezone(VN).date() == RECEIVED.date()
     total = tasks.working_calendar(dossier.handling_unit).working_time_between(
         dossier.received_at, dossier.due_at
@@ -217,8 +246,8 @@ def test_a_short_procedure_is_reminded_at_a_quarter_of_its_time(api, demo):
     assert notices(dossier, "due_soon", channel="inapp").count() == 1
 
 
-def test_a_dossier_nobody_took_up_gets_an_apology_draft_before_its_due_moment(api, procedure):
-    dossier = receive(api, procedure, assignee=None)
+def test_a_dossier_nobody_took_up_gets_an_apology_draft_before_its_due_moment(api, ward, five_days):
+    dossier = taken(ward, five_days, assignee=False)
     with freeze_time(datetime(2026, 3, 16, 10, 0, tzinfo=VN)):
         counts = tasks.remind()
         tasks.remind()
@@ -228,13 +257,13 @@ def test_a_dossier_nobody_took_up_gets_an_apology_draft_before_its_due_moment(ap
     assert proposed > DUE
     assert draft.actor_label == "system"
     [notice] = notices(dossier, "apology_draft")
-    assert notice.recipient.username == "leader.kimlong"
+    assert notice.recipient == staff(ward, Role.LEADER)
     assert notice.context["proposed_due"]
     # The handler confirms with the existing action, before the due moment; the citizen hears.
     with freeze_time(datetime(2026, 3, 16, 11, 0, tzinfo=VN)):
         act(
             api,
-            "leader.kimlong",
+            username(ward, Role.LEADER),
             dossier.code,
             "apologize",
             reason="Chưa có chuyên viên xử lý",
@@ -246,11 +275,11 @@ def test_a_dossier_nobody_took_up_gets_an_apology_draft_before_its_due_moment(ap
 # --- Supplements left unanswered and the morning digest -------------------------------------
 
 
-def test_a_supplement_request_unanswered_past_its_limit_is_reported_once(api, procedure, settings):
+def test_a_supplement_request_unanswered_past_its_limit_is_reported_once(ward, five_days, settings):
     settings.MOTCUA_SUPPLEMENT_LIMIT_WORKING_DAYS = 3
-    dossier = receive(api, procedure)
+    dossier = taken(ward, five_days)
     with freeze_time(datetime(2026, 3, 11, 9, 0, tzinfo=VN)):
-        act(api, "specialist.kimlong", dossier.code, "request_supplement", reason="Thiếu giấy")
+        ask_for_supplement(ward, dossier)
     # Three working days later: Monday 16 March, 09:00.
     with freeze_time(datetime(2026, 3, 16, 8, 59, tzinfo=VN)):
         assert tasks.report_stale_supplements(now=datetime(2026, 3, 16, 8, 59, tzinfo=VN)) == 0
@@ -259,25 +288,25 @@ def test_a_supplement_request_unanswered_past_its_limit_is_reported_once(api, pr
         tasks.remind()
     told = notices(dossier, "supplement_overdue")
     assert sorted(told.values_list("recipient__username", flat=True)) == [
-        "leader.kimlong",
-        "specialist.kimlong",
+        username(ward, Role.LEADER),
+        username(ward, Role.SPECIALIST),
     ]
 
 
 def test_the_leader_digest_lists_due_today_overdue_and_stale_supplements_once_a_day(
-    api, procedure, settings
+    ward, five_days, settings
 ):
     settings.MOTCUA_SUPPLEMENT_LIMIT_WORKING_DAYS = 3
-    due_today = receive(api, procedure)
-    overdue = receive(api, procedure, at=RECEIVED - timedelta(days=1))
-    waiting = receive(api, procedure)
+    due_today = taken(ward, five_days)
+    overdue = taken(ward, five_days, at=RECEIVED - timedelta(days=1))
+    waiting = taken(ward, five_days)
     with freeze_time(datetime(2026, 3, 11, 9, 0, tzinfo=VN)):
-        act(api, "specialist.kimlong", waiting.code, "request_supplement", reason="Thiếu giấy")
+        ask_for_supplement(ward, waiting)
     morning = datetime(2026, 3, 17, 7, 0, tzinfo=VN)  # Tuesday: `due_today` is due at 09:00
     with freeze_time(morning):
         tasks.send_digests()
         tasks.send_digests()
-    leader = User.objects.get(username="leader.kimlong")
+    leader = staff(ward, Role.LEADER)
     digests = Notification.objects.filter(template="leader_digest", recipient=leader)
     assert sorted(digests.values_list("channel", flat=True)) == ["email", "inapp"]
     context = digests.first().context
@@ -296,8 +325,8 @@ def test_the_leader_digest_lists_due_today_overdue_and_stale_supplements_once_a_
     assert ClockStop.objects.filter(dossier=waiting, ended_at__isnull=True).exists()
 
 
-def test_no_digest_on_a_day_off(api, procedure):
-    receive(api, procedure)
+def test_no_digest_on_a_day_off(ward, five_days):
+    taken(ward, five_days)
     with freeze_time(datetime(2026, 3, 14, 7, 0, tzinfo=VN)):  # Saturday
         assert tasks.send_digests() == 0
     with freeze_time(datetime(2026, 4, 30, 7, 0, tzinfo=VN)):  # Reunification Day

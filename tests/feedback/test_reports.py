@@ -14,6 +14,8 @@ from feedback.demo import seed_feedback
 from feedback.errors import InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import Open311Key, Report, ReportEvent, State
 from portal.errors import PermissionDenied
+from portal.models import Role
+from tests.factories import ReportFactory, StaffFactory, UserFactory, staff
 from tests.feedback.conftest import jpeg, new_report, pdf_as_photo, user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -74,9 +76,9 @@ def test_photos_are_checked_by_content_and_a_bad_one_makes_nothing(demo):
     assert set(report.photos.values_list("content_type", flat=True)) == {"image/jpeg"}
 
 
-def test_the_ward_picks_up_handles_and_answers_a_report(demo):
-    report = new_report()
-    clerk, specialist = user("clerk.kimlong"), user("specialist.kimlong")
+def test_the_ward_picks_up_handles_and_answers_a_report(db):
+    report = ReportFactory()
+    clerk, specialist = staff(report.unit, Role.CLERK), staff(report.unit, Role.SPECIALIST)
     report = services.report_assign(report=report, actor=clerk, assignee=specialist)
     assert report.state == State.ASSIGNED
     assert report.assignee == specialist
@@ -95,40 +97,40 @@ def test_the_ward_picks_up_handles_and_answers_a_report(demo):
     ]
 
 
-def test_a_wrong_transition_is_refused_and_changes_nothing(demo):
-    report = new_report()
+def test_a_wrong_transition_is_refused_and_changes_nothing(db):
+    report = ReportFactory()
+    clerk, leader = staff(report.unit, Role.CLERK), staff(report.unit, Role.LEADER)
     with pytest.raises(InvalidTransition) as refused:
-        services.report_resolve(report=report, actor=user("leader.kimlong"), answer="Xong")
+        services.report_resolve(report=report, actor=leader, answer="Xong")
     assert refused.value.code == "invalid_transition"
     assert refused.value.status == 409
     report = Report.objects.get(pk=report.pk)
     assert report.state == State.NEW
     assert report.answer == ""
     assert report.events.count() == 1
-    rejected = services.report_reject(report=report, actor=user("clerk.kimlong"), reason="Trùng")
+    rejected = services.report_reject(report=report, actor=clerk, reason="Trùng")
     with pytest.raises(InvalidTransition):
         services.report_assign(
-            report=rejected, actor=user("leader.kimlong"), assignee=user("specialist.kimlong")
+            report=rejected, actor=leader, assignee=staff(report.unit, Role.SPECIALIST)
         )
 
 
-def test_a_reject_needs_a_reason_and_an_answer_is_required(demo):
-    report = new_report()
+def test_a_reject_needs_a_reason_and_an_answer_is_required(db):
+    report = ReportFactory()
     with pytest.raises(InvalidReport):
-        services.report_reject(report=report, actor=user("clerk.kimlong"), reason=" ")
+        services.report_reject(report=report, actor=staff(report.unit, Role.CLERK), reason=" ")
     report = Report.objects.get(pk=report.pk)
     assert report.state == State.NEW
 
 
-def test_only_the_assignee_or_a_leader_handles_and_officials_only_read(demo):
-    report = services.report_assign(
-        report=new_report(), actor=user("clerk.kimlong"), assignee=user("specialist.kimlong")
-    )
+def test_only_the_assignee_or_a_leader_handles_and_officials_only_read(db):
+    report = ReportFactory(assigned=True)
+    assert report.assignee == staff(report.unit, Role.SPECIALIST)
     with pytest.raises(PermissionDenied):
-        services.report_start(report=report, actor=user("clerk.kimlong"))
+        services.report_start(report=report, actor=staff(report.unit, Role.CLERK))
     with pytest.raises(PermissionDenied):
-        services.report_start(report=report, actor=user("official.hue"))
-    report = services.report_start(report=report, actor=user("leader.kimlong"))
+        services.report_start(report=report, actor=StaffFactory(official=True))
+    report = services.report_start(report=report, actor=staff(report.unit, Role.LEADER))
     assert report.state == State.IN_PROGRESS
 
 
@@ -142,19 +144,11 @@ def test_the_assignee_must_be_staff_of_the_ward(demo):
         services.report_assign(report=report, actor=user("clerk.kimlong"), assignee=user("citizen"))
 
 
-def _resolved():
-    report = new_report()
-    leader = user("leader.kimlong")
-    report = services.report_assign(report=report, actor=leader, assignee=leader)
-    report = services.report_start(report=report, actor=leader)
-    return services.report_resolve(report=report, actor=leader, answer="Đã xử lý")
-
-
-def test_the_reporter_rates_the_answer_once_after_it_is_closed(demo):
-    report = new_report()
+def test_the_reporter_rates_the_answer_once_after_it_is_closed(db):
+    report = ReportFactory()
     with pytest.raises(RatingRefused):
         services.report_rate(report=report, score=5, key=report.rating_key)
-    report = _resolved()
+    report = ReportFactory(resolved=True)
     with pytest.raises(PermissionDenied):
         services.report_rate(report=report, score=5, key="WRONGKEY")
     rated = services.report_rate(report=report, score=4, key=report.rating_key.lower())
@@ -168,11 +162,10 @@ def test_the_reporter_rates_the_answer_once_after_it_is_closed(demo):
     assert report.events.filter(action="rate").count() == 1
 
 
-def test_the_reporter_signed_in_rates_without_the_key(demo):
-    report = services.report_reject(
-        report=new_report(actor=user("citizen")), actor=user("clerk.kimlong"), reason="Trùng"
-    )
-    rated = services.report_rate(report=report, score=3, actor=user("citizen"))
+def test_the_reporter_signed_in_rates_without_the_key(db):
+    citizen = UserFactory()
+    report = ReportFactory(rejected=True, actor=citizen)
+    rated = services.report_rate(report=report, score=3, actor=citizen)
     assert rated.rating == 3
 
 
