@@ -15,11 +15,11 @@ from rest_framework.views import APIView
 from applications import access, lookup, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
-from portal.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
-from portal.errors import DomainError, NotFound
-from portal.lockout import locked_out
-from portal.throttling import DRFCacheThrottle
-from portal.twofactor import WRONG_CODE
+from portal.accounts.lockout import locked_out
+from portal.accounts.twofactor import WRONG_CODE
+from portal.core.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
+from portal.core.errors import DomainError, NotFound
+from portal.core.throttling import DRFCacheThrottle
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
 

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from applications import stats
-from portal.api import error_responses
+from portal.core.api import error_responses
 
 _RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
 _AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}

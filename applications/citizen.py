@@ -29,8 +29,8 @@ from applications.models import (
     DraftAttachment,
     Rating,
 )
-from portal.errors import Conflict, DomainError, NotFound, PermissionDenied
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.text import fold
 

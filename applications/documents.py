@@ -31,9 +31,9 @@ from qrcode.image.pil import PilImage
 from applications import access, timeliness
 from applications.models import Attachment, ClockStop, Dossier, DossierEvent, Regime, State
 from applications.selectors import mask
-from portal import limits
-from portal.errors import DomainError, NotFound
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.core import limits
+from portal.core.errors import DomainError, NotFound
 from procedures.models import RequiredDocument, Unit
 from procedures.workingtime import ProcessingUnit
 

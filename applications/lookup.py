@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from applications import selectors
 from applications.models import Dossier
-from portal.errors import DomainError, NotFound
-from portal.throttling import Cooldown, parse_tiers
+from portal.core.errors import DomainError, NotFound
+from portal.core.throttling import Cooldown, parse_tiers
 
 logger = logging.getLogger("motcua.lookup")
 

@@ -15,8 +15,9 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from portal.models import Notification, Role, StaffRole, User
-from portal.notifications import Notice, language_of, notify
+from portal.accounts.models import Role, StaffRole, User
+from portal.notifications.models import Notification
+from portal.notifications.services import Notice, language_of, notify
 
 SMS, EMAIL, INAPP = (
     Notification.Channel.SMS,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from applications import access, timeliness
 from applications.models import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, Dossier
-from portal.errors import NotFound
+from portal.core.errors import NotFound
 
 
 def _filtered(dossiers: QuerySet[Dossier], filters: dict) -> QuerySet[Dossier]:

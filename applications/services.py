@@ -35,9 +35,9 @@ from applications.models import (
     ReturnMethod,
     State,
 )
-from portal.errors import PermissionDenied
-from portal.locks import xact_lock
-from portal.sequences import next_number
+from portal.core.errors import PermissionDenied
+from portal.core.locks import xact_lock
+from portal.core.sequences import next_number
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.services import working_calendar
 

@@ -29,9 +29,9 @@ from django.utils.translation import gettext as _
 from applications import access, stats_feedback, timeliness
 from applications.models import FINISHED, PROCESSING, Channel, Complaint, Dossier
 from feedback.models import Report
-from portal import limits
-from portal.errors import DomainError, NotFound, PermissionDenied
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.core import limits
+from portal.core.errors import DomainError, NotFound, PermissionDenied
 from procedures.models import Field, Procedure, Unit
 from procedures.models.units import COMMUNE_LEVEL_KINDS
 

@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from applications import notices, timeliness
 from applications.models import CLOCK_RUNNING, ClockStop, Dossier, DossierEvent, State
-from portal.models import Notification, Role, StaffRole
-from portal.notifications import notify_many
+from portal.accounts.models import Role, StaffRole
+from portal.notifications.models import Notification
+from portal.notifications.services import notify_many
 from procedures.models import Unit
 from procedures.services import working_calendar
 

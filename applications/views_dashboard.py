@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from applications import stats
-from portal.errors import NotFound
+from portal.core.errors import NotFound
 
 # Columns of the per-ward table that can be sorted, and which way they sort first.
 SORTABLE = {

@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 
 from feedback import selectors, services
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel
-from portal.api import error_responses
-from portal.errors import NotFound
-from portal.parsers import BoundedJSONParser
+from portal.core.api import error_responses
+from portal.core.errors import NotFound
+from portal.core.parsers import BoundedJSONParser
 from procedures.models import Unit
 
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.errors import Conflict, DomainError
+from portal.core.errors import Conflict, DomainError
 
 
 class InvalidReport(DomainError):

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from applications.notices import leaders_by_unit, when
-from portal.models import Notification
-from portal.notifications import language_of, notify
+from portal.notifications.models import Notification
+from portal.notifications.services import language_of, notify
 
 INAPP, EMAIL, SMS = (
     Notification.Channel.INAPP,

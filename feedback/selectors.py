@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from applications.selectors import mask
 from feedback import access
 from feedback.models import CLOSED_STATES, HUE_BBOX, OPEN_STATES, Report, State
-from portal.errors import NotFound
-from portal.privacy import redact
+from portal.core.errors import NotFound
+from portal.core.privacy import redact
 
 PUBLIC_ACTIONS = ("submit", "assign", "start", "resolve", "reject")
 

@@ -35,10 +35,10 @@ from feedback.models import (
     ReportPhoto,
     State,
 )
-from portal.errors import PermissionDenied
-from portal.locks import xact_lock
-from portal.models import Role
-from portal.sequences import next_number
+from portal.accounts.models import Role
+from portal.core.errors import PermissionDenied
+from portal.core.locks import xact_lock
+from portal.core.sequences import next_number
 from procedures.models import Unit
 from procedures.services import working_calendar
 

@@ -8,8 +8,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal and accounts")
 
     def ready(self):
-        from portal.throttling import check_shared_cache
+        from portal.core.throttling import check_shared_cache
 
         checks.register(check_shared_cache, checks.Tags.security, deploy=True)
-        # The session clock starts at sign-in (portal/sessions.py).
-        from portal import sessions  # noqa: F401
+        # The session clock starts at sign-in (portal/accounts/sessions.py).
+        from portal.accounts import sessions  # noqa: F401

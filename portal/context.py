@@ -16,7 +16,7 @@ def navigation(request):
 
         return user.is_authenticated and may_read(user)
 
-    from portal.oidc import enabled
+    from portal.accounts.oidc import enabled
 
     return {
         "nav_desk": SimpleLazyObject(desk),

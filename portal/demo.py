@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from portal.models import Role, StaffRole, User
+from portal.accounts.models import Role, StaffRole, User
 from procedures.demo import PROVINCE_CODE
 from procedures.models import Unit
 

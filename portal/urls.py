@@ -33,7 +33,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("tra-cuu/", views_public.lookup, name="lookup"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("oidc/", include("portal.oidc")),
+    path("oidc/", include("portal.accounts.oidc")),
 ]
 
 if settings.DEBUG:

@@ -12,8 +12,9 @@ from freezegun import freeze_time
 
 from applications import tasks
 from applications.models import ClockStop, Dossier, DossierEvent
-from portal.models import Notification, User
-from portal.notifications import render
+from portal.accounts.models import User
+from portal.notifications.models import Notification
+from portal.notifications.services import render
 from tests.applications.conftest import desk_payload
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -13,7 +13,7 @@ from feedback import services
 from feedback.demo import seed_feedback
 from feedback.errors import InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import Open311Key, Report, ReportEvent, State
-from portal.errors import PermissionDenied
+from portal.core.errors import PermissionDenied
 from tests.feedback.conftest import jpeg, new_report, pdf_as_photo, user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from applications import services
 from applications.models import ApplicationDraft, Attachment, Dossier, DossierEvent
 from feedback.models import Report
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Procedure
 from tests.security import hostile
 

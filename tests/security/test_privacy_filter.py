@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.privacy import PLACEHOLDER, contains_personal_data, redact
+from portal.core.privacy import PLACEHOLDER, contains_personal_data, redact
 
 HIDDEN = [
     # Phones: mobile, every common prefix and separator.
