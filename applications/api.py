@@ -19,6 +19,7 @@ from portal.accounts.lockout import locked_out
 from portal.accounts.twofactor import WRONG_CODE
 from portal.core.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
 from portal.core.errors import DomainError, NotFound
+from portal.core.privacy import mask
 from portal.core.throttling import DRFCacheThrottle
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
@@ -128,10 +129,10 @@ class DossierOutput(serializers.ModelSerializer):
         return timeliness.of(obj, self.context["now"])
 
     def get_applicant_id_number(self, obj) -> str:
-        return selectors.mask(obj.applicant_id_number)
+        return mask(obj.applicant_id_number)
 
     def get_applicant_phone(self, obj) -> str:
-        return selectors.mask(obj.applicant_phone)
+        return mask(obj.applicant_phone)
 
     def get_actions(self, obj) -> list[str]:
         return access.available_actions(self.context["request"].user, obj)

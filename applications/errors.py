@@ -22,9 +22,5 @@ class MissingDocuments(DomainError):
     default_message = _("Some required documents are missing.")
 
 
-class BadAttachment(DomainError):
-    code = "bad_attachment"
-
-
 class InvalidDossier(DomainError):
     code = "invalid"

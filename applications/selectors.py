@@ -79,10 +79,3 @@ def dossier_lookup(*, code: str, phone_last4: str) -> Dossier:
     ):
         raise NotFound()
     return dossier
-
-
-def mask(value: str, keep: int = 3) -> str:
-    """Citizen IDs and phones in lists: only the last digits show."""
-    if not value:
-        return ""
-    return "•" * max(len(value) - keep, 0) + value[-keep:]

@@ -19,7 +19,6 @@ aggregate query over the reports created in the period (`applications/stats_feed
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
@@ -32,10 +31,10 @@ from feedback.models import Report
 from portal.accounts.models import Role
 from portal.core import limits
 from portal.core.errors import DomainError, NotFound, PermissionDenied
+from portal.core.time import VN_TZ as TZ
 from procedures.models import Field, Procedure, Unit
 from procedures.models.units import COMMUNE_LEVEL_KINDS
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_DAYS = 366  # a leap year: a whole year is always one request
 GROUPS = ("unit", "field", "procedure")
 

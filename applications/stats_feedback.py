@@ -23,15 +23,13 @@ The judgements, each on the report's state now:
 
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from feedback.models import EMERGENCY_CATEGORIES, OPEN_STATES, Report, State
+from portal.core.time import VN_TZ as TZ
 from procedures.services import working_calendar
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Raw counts, summable over units (the dashboard's city total is the sum of its wards).
 COUNTS = (

@@ -25,9 +25,8 @@ from django.views.decorators.http import require_POST
 
 from applications import access, citizen, documents, services, timeliness
 from applications.actions import REASON_ACTIONS, document_files
-from applications.errors import BadAttachment
 from applications.models import ClockStop, Complaint, State
-from portal.core.errors import DomainError, NotFound
+from portal.core.errors import BadAttachment, DomainError, NotFound
 from procedures.models import Unit, UnitKind
 from procedures.selectors import procedure_catalogue
 from procedures.services import working_calendar

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from applications.notices import leaders_by_unit, when
+from portal.accounts.selectors import leaders_by_unit
+from portal.core.time import when
 from portal.notifications.models import Notification
 from portal.notifications.services import language_of, notify
 

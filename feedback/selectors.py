@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from applications.selectors import mask
 from feedback import access
 from feedback.models import CLOSED_STATES, HUE_BBOX, OPEN_STATES, Report, State
 from portal.core.errors import NotFound
-from portal.core.privacy import redact
+from portal.core.privacy import mask, redact
 
 PUBLIC_ACTIONS = ("submit", "assign", "start", "resolve", "reject")
 

@@ -20,8 +20,6 @@ from django.utils.crypto import constant_time_compare, get_random_string, salted
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from applications.errors import BadAttachment
-from applications.files import check_upload, discarding_orphans, save_tracked
 from feedback import access, notices
 from feedback.errors import DuplicateSubmission, InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import (
@@ -36,9 +34,10 @@ from feedback.models import (
     State,
 )
 from portal.accounts.models import Role
-from portal.core.errors import PermissionDenied
+from portal.core.errors import BadAttachment, PermissionDenied
 from portal.core.locks import xact_lock
 from portal.core.sequences import next_number
+from portal.core.uploads import check_upload, discarding_orphans, save_tracked
 from procedures.models import Unit
 from procedures.services import working_calendar
 

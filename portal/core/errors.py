@@ -36,3 +36,7 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_message = _("This was just changed by someone else. Reload and try again.")
+
+
+class BadAttachment(DomainError):
+    code = "bad_attachment"

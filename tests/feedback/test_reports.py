@@ -8,12 +8,11 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from applications.errors import BadAttachment
 from feedback import services
 from feedback.demo import seed_feedback
 from feedback.errors import InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import Open311Key, Report, ReportEvent, State
-from portal.core.errors import PermissionDenied
+from portal.core.errors import BadAttachment, PermissionDenied
 from tests.feedback.conftest import jpeg, new_report, pdf_as_photo, user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
