@@ -38,7 +38,7 @@ class TokenInput(AuthTokenSerializer):
 class TokenObtain(ObtainAuthToken):
     """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`.
 
-    Sign-in lockout (portal/lockout.py): a locked-out user and address get 429 `locked_out`,
+    Lockout (portal/accounts/lockout.py): a locked-out user and address get 429 `locked_out`,
     even with the right password. An account with two-step sign-in also sends the code of its
     authenticator app (or a recovery code) as `otp_token`: a password alone is not enough here
     either."""
@@ -72,7 +72,7 @@ class TokenObtain(ObtainAuthToken):
         return Response({"token": token.key})
 
     # DRF's view names its own parsers (an unbounded JSON one among them): the API's bounded
-    # defaults instead (portal/parsers.py).
+    # defaults instead (portal/core/parsers.py).
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 

@@ -1,9 +1,9 @@
 """What citizens and staff are told about dossiers, and who is told.
 
 Services call the `notify_*` functions after the history row, inside their transaction: the
-notice is stored with the event and sent after commit (portal/notifications.py). Each notice has
-a key made of the event, the recipient and the channel, so repeating the event's code (a retried
-request, a sweep run twice) never tells anyone twice.
+notice is stored with the event and sent after commit (portal/notifications/services.py). Each
+notice has a key made of the event, the recipient and the channel, so repeating the event's code
+(a retried request, a sweep run twice) never tells anyone twice.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The portal's own JSON API for neighbourhood reports (under /api/v1/feedback/). Small and thin:
-parse, call a service or selector, serialise. Errors are `{"code", "detail"}` (portal/api.py).
+parse, call a service or selector, serialise. Errors are `{"code", "detail"}` (portal/core/api.py).
 
 Public outputs never carry the contact details (`selectors.public_view`)."""
 

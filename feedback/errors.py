@@ -1,4 +1,4 @@
-"""Errors of neighbourhood reports, in the portal's one vocabulary (portal/errors.py)."""
+"""Errors of neighbourhood reports, in the portal's one vocabulary (portal/core/errors.py)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,6 +1,6 @@
 """What ward leaders and reporters are told about neighbourhood reports.
 
-Written to the outbox in the caller's transaction (portal/notifications.py) and sent after
+Written to the outbox in the caller's transaction (portal/notifications/services.py) and sent after
 commit. Each notice's key names the event, the report, the recipient and the channel, so a
 sweep run twice, or an emergency retried, tells nobody twice. The templates live in
 feedback/templates/notifications/<language>/.

@@ -25,7 +25,7 @@ PUBLIC_ACTIONS = ("submit", "assign", "start", "resolve", "reject")
 
 def public_text(text: str) -> str:
     """A resident's words as shown publicly: phone numbers, citizen ID numbers and e-mail
-    addresses blanked (portal/privacy.py)."""
+    addresses blanked (portal/core/privacy.py)."""
     return redact(text)
 
 

@@ -2,7 +2,7 @@
 
 Pages, the portal API, Open311 and the Celery sweep all call these functions. Notices (to the
 ward leader, to the reporter) are written to the outbox inside the same transaction and sent
-after commit (portal/notifications.py), each once.
+after commit (portal/notifications/services.py), each once.
 """
 
 from __future__ import annotations

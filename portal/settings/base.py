@@ -251,7 +251,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Each check of /healthz (broker connection, worker ping) gives up after this many seconds.
 MOTCUA_HEALTHZ_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_HEALTHZ_TIMEOUT", "2"))
 
-# --- Sign-in lockout (django-axes; portal/lockout.py) --------------------------------------
+# --- Sign-in lockout (django-axes; portal/accounts/lockout.py) -------------------------------
 # A user is locked out *from one address* after SIGNIN_FAILURE_LIMIT failures in the cool-off
 # window (counted from the last failure): an attacker elsewhere cannot lock a citizen out of
 # their own phone. One address is locked out for everyone after SIGNIN_ADDRESS_FAILURE_LIMIT
@@ -282,7 +282,7 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MotCua")
 # A password that passed waits this long for its code before the sign-in starts again.
 MOTCUA_OTP_PENDING_SECONDS = 300
 
-# --- Sessions (portal/sessions.py) ----------------------------------------------------------
+# --- Sessions (portal/accounts/sessions.py) --------------------------------------------------
 # A session ends after SESSION_IDLE_MINUTES without a request (SESSION_STAFF_IDLE_MINUTES for
 # staff, who open residents' personal data), and SESSION_MAX_AGE_HOURS after sign-in whatever
 # happens; the cookie itself lives no longer than that.
@@ -330,7 +330,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    # JSON bounded in size and nesting (portal/parsers.py); forms and uploads as DRF parses them.
+    # JSON bounded in size and nesting (portal/core/parsers.py); forms and uploads as DRF parses
+    # them.
     "DEFAULT_PARSER_CLASSES": [
         "portal.core.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
@@ -341,11 +342,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"lookup": os.environ.get("LOOKUP_THROTTLE", "30/min")},
-    # DRF reads X-Forwarded-For only as far as our own proxies (portal/clientip.py).
+    # DRF reads X-Forwarded-For only as far as our own proxies (portal/core/clientip.py).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
-# Throttles count in the default cache (Redis with REDIS_URL): portal/throttling.py.
+# Throttles count in the default cache (Redis with REDIS_URL): portal/core/throttling.py.
 # The look-up per dossier code, whatever the address: "burst:seconds" tiers. "5:180,30:3600":
 # 5 wrong digit attempts at once, then one per 3 minutes; and 30 at once, then one per hour.
 LOOKUP_CODE_LIMITS = os.environ.get("LOOKUP_CODE_LIMITS", "5:180,30:3600")

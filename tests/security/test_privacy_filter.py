@@ -1,4 +1,4 @@
-"""The public-text filter (portal/privacy.py): personal data out, everything else kept."""
+"""The public-text filter (portal/core/privacy.py): personal data out, everything else kept."""
 
 import pytest
 
