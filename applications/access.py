@@ -6,7 +6,7 @@ A user who may not see a dossier gets 404 everywhere, never a hint that it exist
 from django.db.models import Q, QuerySet
 
 from applications.models import Dossier
-from portal.models import Role
+from portal.accounts.models import Role
 
 # Which roles may take each action (besides a superuser). "citizen" is the applicant.
 ACTION_ROLES: dict[str, set[str]] = {

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 
 from applications import services
 from applications.models import Dossier
-from portal.errors import NotFound
+from portal.core.errors import NotFound
 
 # Actions whose text is a reason (printed on the form or the notice), the others take a note.
 REASON_ACTIONS = {"refuse", "reject", "stop", "request_supplement", "apologize", "withdraw"}

@@ -15,11 +15,12 @@ from rest_framework.views import APIView
 from applications import access, lookup, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
-from portal.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
-from portal.errors import DomainError, NotFound
-from portal.lockout import locked_out
-from portal.throttling import DRFCacheThrottle
-from portal.twofactor import WRONG_CODE
+from portal.accounts.lockout import locked_out
+from portal.accounts.twofactor import WRONG_CODE
+from portal.core.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
+from portal.core.errors import DomainError, NotFound
+from portal.core.privacy import mask
+from portal.core.throttling import DRFCacheThrottle
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
 
@@ -37,7 +38,7 @@ class TokenInput(AuthTokenSerializer):
 class TokenObtain(ObtainAuthToken):
     """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`.
 
-    Sign-in lockout (portal/lockout.py): a locked-out user and address get 429 `locked_out`,
+    Lockout (portal/accounts/lockout.py): a locked-out user and address get 429 `locked_out`,
     even with the right password. An account with two-step sign-in also sends the code of its
     authenticator app (or a recovery code) as `otp_token`: a password alone is not enough here
     either."""
@@ -71,7 +72,7 @@ class TokenObtain(ObtainAuthToken):
         return Response({"token": token.key})
 
     # DRF's view names its own parsers (an unbounded JSON one among them): the API's bounded
-    # defaults instead (portal/parsers.py).
+    # defaults instead (portal/core/parsers.py).
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
@@ -128,10 +129,10 @@ class DossierOutput(serializers.ModelSerializer):
         return timeliness.of(obj, self.context["now"])
 
     def get_applicant_id_number(self, obj) -> str:
-        return selectors.mask(obj.applicant_id_number)
+        return mask(obj.applicant_id_number)
 
     def get_applicant_phone(self, obj) -> str:
-        return selectors.mask(obj.applicant_phone)
+        return mask(obj.applicant_phone)
 
     def get_actions(self, obj) -> list[str]:
         return access.available_actions(self.context["request"].user, obj)

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications import access, services
-from applications.errors import BadAttachment, InvalidDossier, MissingDocuments
-from applications.files import check_upload, discarding_orphans, save_tracked
+from applications.errors import InvalidDossier, MissingDocuments
 from applications.models import (
     FINISHED,
     ApplicationDraft,
@@ -29,8 +28,9 @@ from applications.models import (
     DraftAttachment,
     Rating,
 )
-from portal.errors import Conflict, DomainError, NotFound, PermissionDenied
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.core.errors import BadAttachment, Conflict, DomainError, NotFound, PermissionDenied
+from portal.core.uploads import check_upload, discarding_orphans, save_tracked
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.text import fold
 

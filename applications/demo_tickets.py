@@ -4,7 +4,7 @@ changes nothing; counters an administrator has changed keep their changes."""
 from django.db import transaction
 
 from applications.models import ServiceCounter
-from portal.demo import KIM_LONG, THUAN_HOA
+from procedures.demo import KIM_LONG, THUAN_HOA
 from procedures.models import Field, Unit
 
 # (unit code, counter number, name, fields by their Vietnamese name; empty = every field)

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import qrcode
 from django.conf import settings
@@ -30,14 +29,14 @@ from qrcode.image.pil import PilImage
 
 from applications import access, timeliness
 from applications.models import Attachment, ClockStop, Dossier, DossierEvent, Regime, State
-from applications.selectors import mask
-from portal import limits
-from portal.errors import DomainError, NotFound
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.core import limits
+from portal.core.errors import DomainError, NotFound
+from portal.core.privacy import mask
+from portal.core.time import VN_TZ as VN
 from procedures.models import RequiredDocument, Unit
 from procedures.workingtime import ProcessingUnit
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # Decree 118/2025 took effect on 1 July 2025 (same boundary as services.REGIME_2025_FROM).
 REGIME_2025_FROM = date(2025, 7, 1)
 # A printed register longer than a year is an export, not a form.

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from portal.errors import Conflict, DomainError
+from portal.core.errors import Conflict, DomainError
 
 
 class InvalidTransition(Conflict):
@@ -20,10 +20,6 @@ class DuplicateSubmission(Conflict):
 class MissingDocuments(DomainError):
     code = "missing_documents"
     default_message = _("Some required documents are missing.")
-
-
-class BadAttachment(DomainError):
-    code = "bad_attachment"
 
 
 class InvalidDossier(DomainError):

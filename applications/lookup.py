@@ -2,7 +2,7 @@
 
 A per-address throttle alone does not protect four phone digits: an attacker with many
 addresses shares the work. So each dossier code also has its own budget of wrong digit attempts,
-whatever address they come from (`settings.LOOKUP_CODE_LIMITS`, portal/throttling.py). Spent,
+whatever address they come from (`settings.LOOKUP_CODE_LIMITS`, portal/core/throttling.py). Spent,
 the code cools down: every look-up of it, right digits or wrong, answers 429 with the time to
 come back, and nothing is compared, so the flood learns nothing. Wrong codes are counted like
 right ones: the answer never tells whether a code exists.
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from applications import selectors
 from applications.models import Dossier
-from portal.errors import DomainError, NotFound
-from portal.throttling import Cooldown, parse_tiers
+from portal.core.errors import DomainError, NotFound
+from portal.core.throttling import Cooldown, parse_tiers
 
 logger = logging.getLogger("motcua.lookup")
 

@@ -1,35 +1,28 @@
 """What citizens and staff are told about dossiers, and who is told.
 
 Services call the `notify_*` functions after the history row, inside their transaction: the
-notice is stored with the event and sent after commit (portal/notifications.py). Each notice has
-a key made of the event, the recipient and the channel, so repeating the event's code (a retried
-request, a sweep run twice) never tells anyone twice.
+notice is stored with the event and sent after commit (portal/notifications/services.py). Each
+notice has a key made of the event, the recipient and the channel, so repeating the event's code
+(a retried request, a sweep run twice) never tells anyone twice.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
 
-from portal.models import Notification, Role, StaffRole, User
-from portal.notifications import Notice, language_of, notify
+from portal.accounts.models import User
+from portal.core.time import when
+from portal.notifications.models import Notification
+from portal.notifications.services import Notice, language_of, notify
 
 SMS, EMAIL, INAPP = (
     Notification.Channel.SMS,
     Notification.Channel.EMAIL,
     Notification.Channel.INAPP,
 )
-
-
-def when(moment: datetime | None) -> str:
-    """A moment as people read it in Huế: 16:30 10/03/2026 (local time)."""
-    if moment is None:
-        return ""
-    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
 
 
 def day(moment: datetime | None) -> str:
@@ -122,17 +115,6 @@ def notify_apology_issued(dossier, *, reason: str) -> list[Notification]:
 
 
 # --- Staff -----------------------------------------------------------------------------------
-
-
-def leaders_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
-    """The leaders of each unit, in one query."""
-    leaders: dict[int, list[User]] = defaultdict(list)
-    roles = StaffRole.objects.filter(
-        unit_id__in=set(unit_ids), role=Role.LEADER, user__is_active=True
-    ).select_related("user")
-    for role in roles:
-        leaders[role.unit_id].append(role.user)
-    return leaders
 
 
 def handlers(*, assignee: User | None, leaders: list[User]) -> list[User]:

@@ -42,8 +42,8 @@ from django.utils.translation import gettext_lazy
 from applications import access
 from applications.models import Dossier, Payment, PaymentCallback, State
 from applications.services import dossier_confirm_payment
-from portal.errors import Conflict, DomainError, PermissionDenied
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.core.errors import Conflict, DomainError, PermissionDenied
 
 logger = logging.getLogger("motcua.payments")
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from applications import access, timeliness
 from applications.models import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, Dossier
-from portal.errors import NotFound
+from portal.core.errors import NotFound
 
 
 def _filtered(dossiers: QuerySet[Dossier], filters: dict) -> QuerySet[Dossier]:
@@ -79,10 +79,3 @@ def dossier_lookup(*, code: str, phone_last4: str) -> Dossier:
     ):
         raise NotFound()
     return dossier
-
-
-def mask(value: str, keep: int = 3) -> str:
-    """Citizen IDs and phones in lists: only the last digits show."""
-    if not value:
-        return ""
-    return "•" * max(len(value) - keep, 0) + value[-keep:]

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from applications import access, notices
-from applications import files as uploads
 from applications.errors import (
     DuplicateSubmission,
     InvalidDossier,
@@ -23,7 +22,6 @@ from applications.errors import (
     MissingDocuments,
     StaleDossier,
 )
-from applications.files import check_upload
 from applications.models import (
     Attachment,
     Channel,
@@ -35,9 +33,11 @@ from applications.models import (
     ReturnMethod,
     State,
 )
-from portal.errors import PermissionDenied
-from portal.locks import xact_lock
-from portal.sequences import next_number
+from portal.core import uploads
+from portal.core.errors import PermissionDenied
+from portal.core.locks import xact_lock
+from portal.core.sequences import next_number
+from portal.core.uploads import check_upload
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.services import working_calendar
 

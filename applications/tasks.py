@@ -21,8 +21,11 @@ from django.utils import timezone
 
 from applications import notices, timeliness
 from applications.models import CLOCK_RUNNING, ClockStop, Dossier, DossierEvent, State
-from portal.models import Notification, Role, StaffRole
-from portal.notifications import notify_many
+from portal.accounts.models import Role, StaffRole
+from portal.accounts.selectors import leaders_by_unit
+from portal.core.time import when
+from portal.notifications.models import Notification
+from portal.notifications.services import notify_many
 from procedures.models import Unit
 from procedures.services import working_calendar
 
@@ -106,12 +109,12 @@ def _record_flags(ids: list[int], now: datetime) -> int:
         ],
         batch_size=2000,
     )
-    leaders = notices.leaders_by_unit(d.handling_unit_id for d in rows)
+    leaders = leaders_by_unit(d.handling_unit_id for d in rows)
     wanted = []
     for d in rows:
         context = {
             "code": d.code,
-            "due": notices.when(d.due_at),
+            "due": when(d.due_at),
             "procedure_vi": d.procedure_version.name_vi,
             "procedure_en": d.procedure_version.name_en or d.procedure_version.name_vi,
         }
@@ -232,7 +235,7 @@ def _draft_apology(reminder: Reminder, calendar, recipients, now) -> bool:
     )
     context = {
         **notices.dossier_context(d),
-        "proposed_due": notices.when(proposal),
+        "proposed_due": when(proposal),
     }
     notify_many(
         notices.staff_notice(
@@ -252,7 +255,7 @@ def remind(*, now: datetime | None = None) -> dict:
     likely to be late. Returns counts."""
     now = now or timezone.now()
     reminders = due_soon(now=now)
-    leaders = notices.leaders_by_unit(r.dossier.handling_unit_id for r in reminders)
+    leaders = leaders_by_unit(r.dossier.handling_unit_id for r in reminders)
     calendars = _Calendars()
     counts = {"reminded": 0, "drafts": 0}
     for reminder in reminders:
@@ -325,14 +328,14 @@ def stale_supplements(*, now: datetime, units=None) -> list[tuple[ClockStop, dat
 def report_stale_supplements(*, now: datetime) -> int:
     """Tell the handlers, once per request, that a citizen has not answered in time."""
     found = stale_supplements(now=now)
-    leaders = notices.leaders_by_unit(stop.dossier.handling_unit_id for stop, _ in found)
+    leaders = leaders_by_unit(stop.dossier.handling_unit_id for stop, _ in found)
     wanted = []
     for stop, limit in found:
         d = stop.dossier
         context = {
             **notices.dossier_context(d),
-            "since": notices.when(stop.started_at),
-            "limit": notices.when(limit),
+            "since": when(stop.started_at),
+            "limit": when(limit),
         }
         for user in notices.handlers(assignee=d.assignee, leaders=leaders[d.handling_unit_id]):
             wanted.append(
@@ -360,7 +363,7 @@ def remind_due_soon() -> dict:
 def _line(dossier) -> dict:
     return {
         "code": dossier.code,
-        "due": notices.when(dossier.due_at),
+        "due": when(dossier.due_at),
         "assignee": dossier.assignee.display_name if dossier.assignee else "",
     }
 

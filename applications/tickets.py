@@ -31,10 +31,10 @@ from applications.models import (
     TicketCounter,
     TicketState,
 )
-from portal.errors import Conflict, DomainError, NotFound, PermissionDenied
-from portal.models import Role
-from portal.sequences import next_number
-from portal.throttling import hit
+from portal.accounts.models import Role
+from portal.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from portal.core.sequences import next_number
+from portal.core.throttling import hit
 from procedures.models import Field, Unit
 
 # Who works a counter: the desk of the unit, and its leader (who may do everything of the unit).

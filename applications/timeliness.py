@@ -7,13 +7,13 @@ the dossier still counts against its original appointment (Circular 03/2025, for
 """
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, State
+from portal.core.time import VN_TZ as _TZ
 
 EARLY, ON_TIME, LATE, ON_TRACK, OVERDUE = "early", "on_time", "late", "on_track", "overdue"
 LABELS = {
@@ -24,7 +24,6 @@ LABELS = {
     OVERDUE: _("overdue"),
 }
 _FINISHED = (State.RESOLVED, State.REJECTED, State.RETURNED)
-_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def timeliness(

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from applications import api
 
@@ -10,5 +10,4 @@ urlpatterns = [
         "dossiers/<str:code>/<str:action>/", api.DossierAction.as_view(), name="api-dossier-action"
     ),
     path("lookup/<str:code>/", api.Lookup.as_view(), name="api-lookup"),
-    path("", include("applications.urls_api_stats")),
 ]

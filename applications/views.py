@@ -21,8 +21,8 @@ from applications import access, selectors, services, timeliness
 from applications.actions import document_files, run_action
 from applications.errors import InvalidDossier
 from applications.models import Channel, ReturnMethod, State
-from portal import notifications
-from portal.errors import DomainError, NotFound
+from portal.core.errors import DomainError, NotFound
+from portal.notifications import services as notifications
 from procedures.models import Field, Unit
 from procedures.selectors import procedure_catalogue, procedure_search
 

@@ -25,14 +25,13 @@ from django.views.decorators.http import require_POST
 
 from applications import access, citizen, documents, services, timeliness
 from applications.actions import REASON_ACTIONS, document_files
-from applications.errors import BadAttachment
 from applications.models import ClockStop, Complaint, State
-from portal.errors import DomainError, NotFound
+from portal.core.errors import BadAttachment, DomainError, NotFound
 from procedures.models import Unit, UnitKind
 from procedures.selectors import procedure_catalogue
 from procedures.services import working_calendar
 
-BACKEND = "portal.auth.PhoneOrEmailBackend"
+BACKEND = "portal.accounts.auth.PhoneOrEmailBackend"
 # What the citizen reads in the timeline; internal steps (a drafted apology, the overdue flag)
 # are not shown.
 EVENT_LABELS = {

@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from applications import access, documents, selectors
-from portal.errors import DomainError, NotFound
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.core.errors import DomainError, NotFound
 
 
 def _staff_only(request) -> None:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications import payments, selectors
 from applications.models import Payment, State
-from portal import errors
+from portal.core import errors
 
 IPN_MESSAGES = {
     "00": "Confirm Success",

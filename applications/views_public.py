@@ -10,9 +10,9 @@ from rest_framework.settings import api_settings
 
 from applications import lookup as guarded
 from applications import timeliness
-from portal.clientip import throttle_ident
-from portal.errors import NotFound
-from portal.throttling import hit, parse_rate
+from portal.core.clientip import throttle_ident
+from portal.core.errors import NotFound
+from portal.core.throttling import hit, parse_rate
 
 
 def _throttle_wait(request) -> int:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import selectors, tickets
-from portal import errors
+from portal.core import errors
 from procedures.models import Field
 
 # How long the printed-ticket page stays before the kiosk shows its buttons again.

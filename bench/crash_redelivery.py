@@ -139,7 +139,7 @@ class Run:
                 self.kill(process, signal.SIGTERM)
 
     def notices(self) -> list[int]:
-        from portal.models import Notification
+        from portal.notifications.models import Notification
 
         prefix = f"{KEY_PREFIX}{self.name}:"
         Notification.objects.filter(dedupe_key__startswith=KEY_PREFIX).delete()
@@ -158,7 +158,7 @@ class Run:
         )
 
     def sent(self, ids) -> int:
-        from portal.models import Notification
+        from portal.notifications.models import Notification
 
         return Notification.objects.filter(pk__in=ids, status="sent").count()
 
@@ -173,7 +173,7 @@ class Run:
         sys.exit(f"{self.name}: the worker {name} did not answer within 60 s")
 
     def check_exactly_once(self, ids) -> None:
-        from portal.models import Notification
+        from portal.notifications.models import Notification
 
         lines = [json.loads(x) for x in self.sms_file.read_text().splitlines()]
         per_notice = Counter(line["reference"] for line in lines)
@@ -188,7 +188,7 @@ class Run:
             )
 
     def measure(self, crash: bool) -> dict:
-        from portal.tasks import send_notification
+        from portal.notifications.tasks import send_notification
 
         clear_broker()
         ids = self.notices()
@@ -244,7 +244,7 @@ def main():
             finally:
                 run.stop_all()
                 clear_broker()
-    from portal.models import Notification
+    from portal.notifications.models import Notification
 
     Notification.objects.filter(dedupe_key__startswith=KEY_PREFIX).delete()
     base, crash = results["baseline"], results["crash"]

@@ -187,7 +187,7 @@ def clerk_credentials(sessions: int) -> tuple[list[str], str, dict]:
     from rest_framework.authtoken.models import Token
 
     from applications import selectors
-    from portal.models import User
+    from portal.accounts.models import User
 
     clerk = User.objects.get(username=CLERK)
     cookies = []
@@ -213,7 +213,7 @@ def explain_queue() -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from portal.models import User
+    from portal.accounts.models import User
 
     client = Client(SERVER_NAME="127.0.0.1")
     client.force_login(User.objects.get(username=CLERK))

@@ -69,8 +69,8 @@ def prepare(count: int):
     from django.core.management import call_command
 
     from applications.models import Dossier
+    from portal.accounts.models import Role, StaffRole, User
     from portal.demo import seed_accounts
-    from portal.models import Role, StaffRole, User
     from procedures.demo import seed_catalogue, seed_units
     from procedures.models import Unit, UnitKind
 
@@ -187,8 +187,8 @@ def notice_throughput(total: int) -> dict | None:
         return None
     from django.db import connection
 
-    from portal.models import Notification
-    from portal.tasks import send_notification
+    from portal.notifications.models import Notification
+    from portal.notifications.tasks import send_notification
 
     Notification.objects.filter(template="bench_notice").delete()
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,7 +8,7 @@ sees reports only through `selectors.public_*`, which never carry the contact de
 from django.db.models import QuerySet
 
 from feedback.models import Report
-from portal.models import Role
+from portal.accounts.models import Role
 
 # Which roles of the report's unit may take each action (besides a superuser). Starting and
 # resolving are also limited to the assignee or a leader (`may`).

@@ -1,5 +1,5 @@
 """The portal's own JSON API for neighbourhood reports (under /api/v1/feedback/). Small and thin:
-parse, call a service or selector, serialise. Errors are `{"code", "detail"}` (portal/api.py).
+parse, call a service or selector, serialise. Errors are `{"code", "detail"}` (portal/core/api.py).
 
 Public outputs never carry the contact details (`selectors.public_view`)."""
 
@@ -14,9 +14,9 @@ from rest_framework.views import APIView
 
 from feedback import selectors, services
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel
-from portal.api import error_responses
-from portal.errors import NotFound
-from portal.parsers import BoundedJSONParser
+from portal.core.api import error_responses
+from portal.core.errors import NotFound
+from portal.core.parsers import BoundedJSONParser
 from procedures.models import Unit
 
 

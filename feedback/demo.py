@@ -17,7 +17,7 @@ from django.db.models import F
 
 from feedback import services
 from feedback.models import Category, Channel, Open311Key, Report, ReportEvent, State
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Unit
 
 DEMO_OPEN311_KEY = "demo-open311-key"

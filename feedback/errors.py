@@ -1,8 +1,8 @@
-"""Errors of neighbourhood reports, in the portal's one vocabulary (portal/errors.py)."""
+"""Errors of neighbourhood reports, in the portal's one vocabulary (portal/core/errors.py)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.errors import Conflict, DomainError
+from portal.core.errors import Conflict, DomainError
 
 
 class InvalidReport(DomainError):

@@ -1,6 +1,6 @@
 """What ward leaders and reporters are told about neighbourhood reports.
 
-Written to the outbox in the caller's transaction (portal/notifications.py) and sent after
+Written to the outbox in the caller's transaction (portal/notifications/services.py) and sent after
 commit. Each notice's key names the event, the report, the recipient and the channel, so a
 sweep run twice, or an emergency retried, tells nobody twice. The templates live in
 feedback/templates/notifications/<language>/.
@@ -12,9 +12,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from applications.notices import leaders_by_unit, when
-from portal.models import Notification
-from portal.notifications import language_of, notify
+from portal.accounts.selectors import leaders_by_unit
+from portal.core.time import when
+from portal.notifications.models import Notification
+from portal.notifications.services import language_of, notify
 
 INAPP, EMAIL, SMS = (
     Notification.Channel.INAPP,

@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import selectors, services
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel, Open311Key
-from portal import limits
-from portal.errors import DomainError, NotFound
+from portal.core import limits
+from portal.core.errors import DomainError, NotFound
 from procedures.models import Unit
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

@@ -15,18 +15,17 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from applications.selectors import mask
 from feedback import access
 from feedback.models import CLOSED_STATES, HUE_BBOX, OPEN_STATES, Report, State
-from portal.errors import NotFound
-from portal.privacy import redact
+from portal.core.errors import NotFound
+from portal.core.privacy import mask, redact
 
 PUBLIC_ACTIONS = ("submit", "assign", "start", "resolve", "reject")
 
 
 def public_text(text: str) -> str:
     """A resident's words as shown publicly: phone numbers, citizen ID numbers and e-mail
-    addresses blanked (portal/privacy.py)."""
+    addresses blanked (portal/core/privacy.py)."""
     return redact(text)
 
 

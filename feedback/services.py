@@ -2,7 +2,7 @@
 
 Pages, the portal API, Open311 and the Celery sweep all call these functions. Notices (to the
 ward leader, to the reporter) are written to the outbox inside the same transaction and sent
-after commit (portal/notifications.py), each once.
+after commit (portal/notifications/services.py), each once.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from django.utils.crypto import constant_time_compare, get_random_string, salted
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from applications.errors import BadAttachment
-from applications.files import check_upload, discarding_orphans, save_tracked
 from feedback import access, notices
 from feedback.errors import DuplicateSubmission, InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import (
@@ -35,10 +33,11 @@ from feedback.models import (
     ReportPhoto,
     State,
 )
-from portal.errors import PermissionDenied
-from portal.locks import xact_lock
-from portal.models import Role
-from portal.sequences import next_number
+from portal.accounts.models import Role
+from portal.core.errors import BadAttachment, PermissionDenied
+from portal.core.locks import xact_lock
+from portal.core.sequences import next_number
+from portal.core.uploads import check_upload, discarding_orphans, save_tracked
 from procedures.models import Unit
 from procedures.services import working_calendar
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from feedback import access, selectors, services
 from feedback.forms import ActionForm, RatingForm, ReportForm, StaffFilterForm, commune_units
 from feedback.models import Category, ReportPhoto, State
-from portal.errors import DomainError, NotFound
+from portal.core.errors import DomainError, NotFound
 
 SESSION_KEYS = "feedback_rating_keys"
 MAP_LIMIT = 500

@@ -8,7 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from portal.models import Notification, StaffRole, User
+from portal.accounts.models import StaffRole, User
+from portal.notifications.models import Notification
 
 
 class StaffRoleInline(admin.TabularInline):

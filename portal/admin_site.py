@@ -39,7 +39,7 @@ class MotCuaAdminSite(admin.AdminSite):
             return redirect(f"{reverse('portal:login-otp')}?{urlencode({'next': target})}")
         from django.contrib.admin.forms import AdminAuthenticationForm
 
-        from portal.twofactor import SignInView
+        from portal.accounts.twofactor import SignInView
 
         context = {
             **self.each_context(request),

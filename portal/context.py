@@ -12,11 +12,11 @@ def navigation(request):
         return is_staff_member(user)
 
     def dashboard():
-        from applications.stats import may_read
+        from portal.dashboard.stats import may_read
 
         return user.is_authenticated and may_read(user)
 
-    from portal.oidc import enabled
+    from portal.accounts.oidc import enabled
 
     return {
         "nav_desk": SimpleLazyObject(desk),

@@ -2,13 +2,11 @@
 
 from django.db import transaction
 
-from portal.models import Role, StaffRole, User
-from procedures.demo import PROVINCE_CODE
+from portal.accounts.models import Role, StaffRole, User
+from procedures.demo import KIM_LONG, PROVINCE_CODE, THUAN_HOA
 from procedures.models import Unit
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo password, demo data only
-KIM_LONG = "19774"
-THUAN_HOA = "19789"
 
 DEMO_ACCOUNTS = [
     # username, first name, last name, email, phone, (unit code, role) or None

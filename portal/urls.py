@@ -12,6 +12,7 @@ handler500 = "portal.views.server_error"
 api_v1 = [
     path("", include("procedures.urls_api")),
     path("", include("applications.urls_api")),
+    path("", include("portal.dashboard.urls_api")),
     path("", include("feedback.urls_api")),
 ]
 
@@ -23,7 +24,7 @@ urlpatterns = [
     path("open311/v2/", include("feedback.urls_open311")),
     path("", include("applications.urls_payments")),
     path("desk/", include("applications.urls")),
-    path("dashboard/", include("applications.urls_dashboard")),
+    path("dashboard/", include("portal.dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -33,7 +34,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("tra-cuu/", views_public.lookup, name="lookup"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("oidc/", include("portal.oidc")),
+    path("oidc/", include("portal.accounts.oidc")),
 ]
 
 if settings.DEBUG:

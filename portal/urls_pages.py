@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from portal import twofactor
+from portal.accounts import twofactor
 
 app_name = "portal"
 

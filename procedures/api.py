@@ -18,7 +18,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal import limits
+from portal.core import limits
 from procedures.errors import BadCalendarQuery
 from procedures.models import Level, RequiredDocument, Unit
 from procedures.selectors import procedure_catalogue, procedure_search

@@ -18,6 +18,9 @@ from procedures.text import fold
 
 DATA = Path(__file__).resolve().parent / "data"
 PROVINCE_CODE = "46"  # GSO code of Huế city (centrally-run city since 1 January 2025)
+# GSO codes of the two demo wards the demo staff serve.
+KIM_LONG = "19774"
+THUAN_HOA = "19789"
 CATALOGUE_FILE = DATA / "procedures_hue.json"
 
 

@@ -1,4 +1,4 @@
-from portal.errors import DomainError
+from portal.core.errors import DomainError
 
 
 class ImportFailed(DomainError):

@@ -22,9 +22,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from numbers import Real
-from zoneinfo import ZoneInfo
 
 import holidays
+
+from portal.core.time import VN_TZ
 
 __all__ = [
     "DEFAULT_CUTOFF",
@@ -46,7 +47,6 @@ DEFAULT_PERIODS: tuple[tuple[time, time], ...] = (
 # Decree 23/2015/ND-CP art. 7: a certification request received before 15:00 is settled the same
 # working day; one received after 15:00 is settled the next working day.
 DEFAULT_CUTOFF = time(15, 0)
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Sanity limits: anything beyond these is a data-entry error, not a real processing time.
 MAX_WORKING_DAYS = 365

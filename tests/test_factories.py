@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from applications import services, timeliness
 from applications.models import ClockStop, Payment
 from feedback import services as reports
-from portal.models import Role
+from portal.accounts.models import Role
 from procedures.services import working_calendar
 from tests.factories import (
     DossierFactory,

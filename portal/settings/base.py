@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "portal.sessions.SessionExpiryMiddleware",
+    "portal.accounts.sessions.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Near the end, so it sees a view's exception first (axes below has no exception hook): a
     # database outage becomes a 503, not a 500.
@@ -107,8 +107,8 @@ AUTH_USER_MODEL = "portal.User"
 # it refuses every sign-in of a locked-out user and address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "portal.oidc.NationalIdBackend",
-    "portal.auth.PhoneOrEmailBackend",
+    "portal.accounts.oidc.NationalIdBackend",
+    "portal.accounts.auth.PhoneOrEmailBackend",
 ]
 
 # National e-ID (VNeID) sign-in through OpenID Connect: off unless OIDC_RP_CLIENT_ID is set.
@@ -233,7 +233,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Security -------------------------------------------------------------------------------
 # How many reverse proxies of ours stand in front of the portal, each appending to
 # X-Forwarded-For: the client address is the entry that many from the right
-# (portal.clientip.client_ip). 0: reached directly, only REMOTE_ADDR counts.
+# (portal.core.clientip.client_ip). 0: reached directly, only REMOTE_ADDR counts.
 _proxies = os.environ.get("TRUSTED_PROXY_COUNT", "").strip() or "0"
 if not _proxies.isdigit():
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {_proxies!r}")
@@ -251,7 +251,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Each check of /healthz (broker connection, worker ping) gives up after this many seconds.
 MOTCUA_HEALTHZ_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_HEALTHZ_TIMEOUT", "2"))
 
-# --- Sign-in lockout (django-axes; portal/lockout.py) --------------------------------------
+# --- Sign-in lockout (django-axes; portal/accounts/lockout.py) -------------------------------
 # A user is locked out *from one address* after SIGNIN_FAILURE_LIMIT failures in the cool-off
 # window (counted from the last failure): an attacker elsewhere cannot lock a citizen out of
 # their own phone. One address is locked out for everyone after SIGNIN_ADDRESS_FAILURE_LIMIT
@@ -262,11 +262,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
 MOTCUA_SIGNIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGNIN_ADDRESS_FAILURE_LIMIT", "30"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_HANDLER = "portal.lockout.LockoutHandler"
-AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
-AXES_USERNAME_CALLABLE = "portal.lockout.account_key"
-AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
-AXES_CLIENT_STR_CALLABLE = "portal.lockout.client_str"
+AXES_HANDLER = "portal.accounts.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "portal.core.clientip.client_ip"
+AXES_USERNAME_CALLABLE = "portal.accounts.lockout.account_key"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.lockout.locked_out"
+AXES_CLIENT_STR_CALLABLE = "portal.accounts.lockout.client_str"
 # A sign-in that succeeds forgets that user's failures from that address (never the address's).
 AXES_RESET_ON_SUCCESS = True
 # Failures while locked out do not push the end further: "try again in 15 minutes" holds.
@@ -282,7 +282,7 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "MotCua")
 # A password that passed waits this long for its code before the sign-in starts again.
 MOTCUA_OTP_PENDING_SECONDS = 300
 
-# --- Sessions (portal/sessions.py) ----------------------------------------------------------
+# --- Sessions (portal/accounts/sessions.py) --------------------------------------------------
 # A session ends after SESSION_IDLE_MINUTES without a request (SESSION_STAFF_IDLE_MINUTES for
 # staff, who open residents' personal data), and SESSION_MAX_AGE_HOURS after sign-in whatever
 # happens; the cookie itself lives no longer than that.
@@ -330,22 +330,23 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    # JSON bounded in size and nesting (portal/parsers.py); forms and uploads as DRF parses them.
+    # JSON bounded in size and nesting (portal/core/parsers.py); forms and uploads as DRF parses
+    # them.
     "DEFAULT_PARSER_CLASSES": [
-        "portal.parsers.BoundedJSONParser",
+        "portal.core.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.core.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"lookup": os.environ.get("LOOKUP_THROTTLE", "30/min")},
-    # DRF reads X-Forwarded-For only as far as our own proxies (portal/clientip.py).
+    # DRF reads X-Forwarded-For only as far as our own proxies (portal/core/clientip.py).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 
-# Throttles count in the default cache (Redis with REDIS_URL): portal/throttling.py.
+# Throttles count in the default cache (Redis with REDIS_URL): portal/core/throttling.py.
 # The look-up per dossier code, whatever the address: "burst:seconds" tiers. "5:180,30:3600":
 # 5 wrong digit attempts at once, then one per 3 minutes; and 30 at once, then one per hour.
 LOOKUP_CODE_LIMITS = os.environ.get("LOOKUP_CODE_LIMITS", "5:180,30:3600")
@@ -368,7 +369,7 @@ SPECTACULAR_SETTINGS = {
     # The error answers (`{"code", "detail"}`) every operation may give, documented.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "portal.api.document_errors",
+        "portal.core.api.document_errors",
     ],
 }
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from applications.access import ACTION_ROLES
 from applications.generation import generate_dossiers
 from applications.models import ClockStop, Dossier, DossierEvent, State
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Unit
 
 ROLES = {"clerk": "clerk.kimlong", "specialist": "specialist.kimlong", "leader": "leader.kimlong"}

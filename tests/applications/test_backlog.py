@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from applications.models import Dossier
-from portal.models import User
+from portal.accounts.models import User
 
 HEADER = "legacy_code,procedure_code,applicant_name,applicant_phone,channel,received_at,due_at,state,resolved_at\n"
 ROWS = [

@@ -14,12 +14,12 @@ from applications.models import (
     DraftAttachment,
     Rating,
 )
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Procedure
 from tests.applications.conftest import PDF, PNG, pdf
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-BACKENDS = ["portal.auth.PhoneOrEmailBackend"]
+BACKENDS = ["portal.accounts.auth.PhoneOrEmailBackend"]
 APPLICANT = {
     "unit": "19774",
     "on_behalf": "no",

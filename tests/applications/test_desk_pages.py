@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from applications.models import Dossier
-from portal.models import User
+from portal.accounts.models import User
 
 
 def test_the_desk_work_queue_shows_the_units_open_dossiers_due_first(client, demo):
@@ -167,8 +167,8 @@ def test_the_public_lookup_page_is_throttled(client, demo, settings):
 
 
 def test_staff_see_their_in_app_notices_and_mark_them_read(client, procedure):
-    from portal import notifications
-    from portal.models import Notification
+    from portal.notifications import services as notifications
+    from portal.notifications.models import Notification
 
     leader = User.objects.get(username="leader.kimlong")
     client.force_login(User.objects.get(username="clerk.kimlong"))

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from applications import timeliness
 from applications.models import Dossier, DossierEvent
-from portal.models import User
+from portal.accounts.models import User
 from tests.applications.conftest import desk_payload, online_payload, pdf
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -351,7 +351,7 @@ def test_manage_py_draws_the_dossier_state_graph(db):
 
 
 def test_an_online_submission_is_confirmed_to_the_citizen_once(api, procedure):
-    from portal.models import Notification
+    from portal.notifications.models import Notification
 
     payload = online_payload(procedure, submission_key="confirm-1")
     api("citizen").post("/api/v1/dossiers/", payload, format="multipart")

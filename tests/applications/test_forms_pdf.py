@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from applications import documents, services
 from applications.models import Dossier
 from applications.services import Applicant
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Unit
 from tests.applications.conftest import required_docs
 

@@ -11,7 +11,7 @@ from django.test import Client
 from applications import services
 from applications.models import Dossier, DossierEvent, Payment, PaymentCallback
 from applications.payments import SandboxGateway
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Unit
 from tests.applications.conftest import pdf, required_docs
 

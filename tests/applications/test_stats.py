@@ -29,7 +29,7 @@ from applications import citizen, services, timeliness
 from applications.generation import generate_dossiers
 from applications.models import Complaint, Dossier
 from feedback import services as feedback
-from portal.models import Role, StaffRole, User
+from portal.accounts.models import Role, StaffRole, User
 from procedures.models import Procedure, Unit
 from tests.applications.conftest import pdf, required_docs
 

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from applications import tickets
 from applications.demo_tickets import seed_counters
 from applications.models import QueueTicket, ServiceCounter, TicketState
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Field, Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

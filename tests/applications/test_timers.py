@@ -12,8 +12,9 @@ from freezegun import freeze_time
 
 from applications import services, tasks
 from applications.models import ClockStop, Dossier, DossierEvent
-from portal.models import Notification, Role
-from portal.notifications import render
+from portal.accounts.models import Role
+from portal.notifications.models import Notification
+from portal.notifications.services import render
 from tests.applications.conftest import desk_payload
 from tests.factories import DossierFactory, ProcedureFactory, UnitFactory, staff
 

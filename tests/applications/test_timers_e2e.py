@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from applications.models import Dossier, DossierEvent
 from portal.celery import app as celery_app
-from portal.models import Notification
+from portal.notifications.models import Notification
 from tests.applications.conftest import desk_payload
 
 pytestmark = [

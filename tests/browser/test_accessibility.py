@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from applications import citizen, services, tickets
 from applications.demo_tickets import seed_counters
 from applications.models import ServiceCounter
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Procedure, Unit
 
 PUBLIC_PAGES = [

@@ -19,7 +19,7 @@ from applications.models import (
     PaymentCallback,
     Rating,
 )
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Procedure
 from tests.browser.conftest import ARTEFACTS
 

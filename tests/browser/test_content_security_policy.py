@@ -3,7 +3,7 @@
 
 from playwright.sync_api import expect
 
-from portal.models import User
+from portal.accounts.models import User
 from tests.browser.test_accessibility import citizen_paths, queue_paths, sign_in
 
 PUBLIC = [

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from portal.models import Role, StaffRole, User
+from portal.accounts.models import Role, StaffRole, User
 from procedures.models import Field, Procedure, ProcedureVersion, RequiredDocument, Unit
 from procedures.models.units import UnitKind
 from procedures.text import fold

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from applications import payments, tasks
 from applications import services as dossiers
 from applications.models import Dossier
-from portal.models import Role
+from portal.accounts.models import Role
 from tests.factories.catalogue import (
     ProcedureFactory,
     UnitFactory,

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from feedback import services as reports
 from feedback.models import Report
-from portal.models import Role
+from portal.accounts.models import Role
 from tests.factories.catalogue import UnitFactory, staff
 
 _REPORT_WALKS = {

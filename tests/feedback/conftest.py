@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from feedback import services
 from feedback.models import Open311Key
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Unit
 
 

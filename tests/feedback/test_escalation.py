@@ -8,8 +8,8 @@ from freezegun import freeze_time
 
 from feedback import services, tasks
 from feedback.models import Report
-from portal.models import Notification
-from portal.notifications import render
+from portal.notifications.models import Notification
+from portal.notifications.services import render
 from tests.feedback.conftest import new_report, user
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

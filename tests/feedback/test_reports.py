@@ -8,13 +8,12 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from applications.errors import BadAttachment
 from feedback import services
 from feedback.demo import seed_feedback
 from feedback.errors import InvalidReport, InvalidTransition, RatingRefused
 from feedback.models import Open311Key, Report, ReportEvent, State
-from portal.errors import PermissionDenied
-from portal.models import Role
+from portal.accounts.models import Role
+from portal.core.errors import BadAttachment, PermissionDenied
 from tests.factories import ReportFactory, StaffFactory, UserFactory, staff
 from tests.feedback.conftest import jpeg, new_report, pdf_as_photo, user
 

@@ -36,7 +36,7 @@ import hashlib, json
 from django.core.management import call_command
 from django.test import Client
 from applications.models import Attachment, Dossier, DossierEvent
-from portal.models import User
+from portal.accounts.models import User
 call_command("check", "--database", "default", "--fail-level", "ERROR")
 attachment = Attachment.objects.get(original_name="scan.pdf")
 with attachment.file.open("rb") as stored:

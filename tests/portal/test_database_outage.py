@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from portal.models import User
+from portal.accounts.models import User
 from portal.views import server_error
 from procedures.models import Procedure
 from tests.applications.conftest import desk_payload

@@ -3,7 +3,7 @@ from unittest import mock
 from django.core.management import call_command
 from django.db.utils import OperationalError
 
-from portal.models import StaffRole, User
+from portal.accounts.models import StaffRole, User
 from procedures.models import Procedure, ProcedureVersion, Unit
 
 

@@ -8,10 +8,11 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from portal import notifications
-from portal.models import Notification, User
-from portal.notifications import FileSmsGateway, HttpSmsGateway, Sms, SmsError, notify
-from portal.tasks import send_notification
+from portal.accounts.models import User
+from portal.notifications import services as notifications
+from portal.notifications.models import Notification
+from portal.notifications.services import FileSmsGateway, HttpSmsGateway, Sms, SmsError, notify
+from portal.notifications.tasks import send_notification
 
 SMS, EMAIL, INAPP = "sms", "email", "inapp"
 

@@ -7,7 +7,7 @@ import jwt
 import pytest
 import responses
 
-from portal.models import ExternalIdentity, User
+from portal.accounts.models import ExternalIdentity, User
 
 OP = "https://id.example.vn"
 CLIENT = "motcua-test"

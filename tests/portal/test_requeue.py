@@ -9,9 +9,9 @@ import pytest
 from django.db import connections, transaction
 from django.utils import timezone
 
-from portal import notifications
-from portal.models import Notification
-from portal.notifications import latest_retry_seconds, requeue_pending
+from portal.notifications import services as notifications
+from portal.notifications.models import Notification
+from portal.notifications.services import latest_retry_seconds, requeue_pending
 
 AFTER = 60
 
@@ -34,7 +34,7 @@ def pending_sms(key: str, *, untouched_for: float, attempts: int = 0) -> Notific
 @pytest.fixture
 def queued():
     with (
-        mock.patch("portal.tasks.send_notification.delay") as delay,
+        mock.patch("portal.notifications.tasks.send_notification.delay") as delay,
         mock.patch.object(notifications, "_waiting_in_broker", return_value=0),
     ):
         yield delay
@@ -84,7 +84,7 @@ def test_a_notice_waiting_for_its_retry_back_off_is_not_requeued(db, queued):
 def test_nothing_is_requeued_while_the_broker_still_holds_a_backlog(db, settings):
     pending_sms("stuck", untouched_for=AFTER + 5)
     with (
-        mock.patch("portal.tasks.send_notification.delay") as delay,
+        mock.patch("portal.notifications.tasks.send_notification.delay") as delay,
         mock.patch.object(
             notifications,
             "_waiting_in_broker",

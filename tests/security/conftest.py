@@ -23,7 +23,7 @@ from applications.models import (
 )
 from feedback import services as feedback_services
 from feedback.models import Report, ReportPhoto
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Procedure, Unit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"

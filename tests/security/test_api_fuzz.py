@@ -38,7 +38,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from applications import access
-from portal.models import User
+from portal.accounts.models import User
 from portal.wsgi import application
 
 ROLES = {"anonymous": None, "citizen": "citizen", "leader": "leader.kimlong"}

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from applications.models import Dossier, DossierEvent, PaymentCallback
 from feedback.models import Report, ReportEvent
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Procedure
 from tests.feedback.conftest import new_report
 from tests.security import hostile

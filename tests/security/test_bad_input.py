@@ -10,7 +10,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from applications.models import Dossier
-from portal.models import User
+from portal.accounts.models import User
 
 # Every kind of page and API address that reads an identifier or a filter from the request.
 PUBLIC_URLS = [

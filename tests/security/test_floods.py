@@ -21,9 +21,9 @@ from rest_framework.test import APIClient
 from applications import services
 from applications.demo_tickets import seed_counters
 from applications.models import QueueTicket
-from portal.clientip import client_ip, throttle_ident
-from portal.models import User
-from portal.throttling import PREFIX
+from portal.accounts.models import User
+from portal.core.clientip import client_ip, throttle_ident
+from portal.core.throttling import PREFIX
 from procedures.models import Field, Unit
 from tests.applications.conftest import pdf, required_docs
 

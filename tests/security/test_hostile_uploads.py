@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from applications import services
 from applications.models import ApplicationDraft, Attachment, Dossier, DossierEvent
 from feedback.models import Report
-from portal.models import User
+from portal.accounts.models import User
 from procedures.models import Procedure
 from tests.security import hostile
 
@@ -505,7 +505,7 @@ def test_a_committed_submission_keeps_its_files(demo_transactional, media):
 
 def test_a_pdf_sent_as_a_neighbourhood_photo_is_refused_before_it_is_parsed(demo, media):
     """Reports are open to anyone: a PDF is not a photo, so it is never handed to the parser."""
-    with mock.patch("applications.files._check_pdf", side_effect=AssertionError("parsed")):
+    with mock.patch("portal.core.uploads._check_pdf", side_effect=AssertionError("parsed")):
         response = APIClient(HTTP_ACCEPT_LANGUAGE="en").post(
             "/api/v1/feedback/reports/",
             {"category": "other", "description": "Rác", "unit": "19774", "address": "Kim Long",
@@ -518,7 +518,7 @@ def test_a_pdf_sent_as_a_neighbourhood_photo_is_refused_before_it_is_parsed(demo
 
 
 def test_a_pdf_with_too_many_objects_is_refused_unwalked(procedure, monkeypatch):
-    monkeypatch.setattr("applications.files.MAX_PDF_OBJECTS", 3)
+    monkeypatch.setattr("portal.core.uploads.MAX_PDF_OBJECTS", 3)
     first = required(procedure)[0]
     writer_pages = SimpleUploadedFile("nhieu-trang.pdf", hostile.clean_pdf(pages=5))
     response = api("citizen").post(

@@ -17,7 +17,7 @@ from applications.demo import seed_dossiers
 from applications.models import Dossier
 from feedback.demo import seed_feedback
 from feedback.models import Report
-from portal.models import User
+from portal.accounts.models import User
 from tests.applications.conftest import desk_payload, online_payload
 
 SECRETS = ("046190005678", "0905123456", "Nguyễn Thị Lan")

@@ -23,7 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from applications.models import Dossier, Payment
-from portal.models import Role, StaffRole, User
+from portal.accounts.models import Role, StaffRole, User
 from procedures.models import Unit
 from tests.security.conftest import SECRETS, Victims
 

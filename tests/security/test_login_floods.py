@@ -12,7 +12,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 from rest_framework.test import APIClient
 
-from portal.models import User
+from portal.accounts.models import User
 from tests.portal.test_oidc import oidc  # noqa: F401 - the fixture
 from tests.portal.test_oidc import sign_in as e_id_sign_in
 

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
-from portal.models import User
+from portal.accounts.models import User
 
 EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "40")) // 2
 SETTINGS = hypothesis.settings(

@@ -16,7 +16,7 @@ from django.test import Client
 
 from applications.models import Payment, PaymentCallback
 from applications.payments import DEV_SANDBOX_SECRET, SandboxGateway
-from portal.models import User
+from portal.accounts.models import User
 from tests.applications.test_payments import (
     FEE,
     awaiting_payment,

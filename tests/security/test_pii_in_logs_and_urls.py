@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
-from portal.models import User
+from portal.accounts.models import User
 from tests.applications.conftest import desk_payload
 
 EMAIL = "an.nguyen@gmail.com"
@@ -37,8 +37,8 @@ def test_the_default_email_backend_writes_files_under_var_not_the_console(monkey
 def test_a_failed_email_notice_logs_no_address(demo, caplog, monkeypatch):
     from smtplib import SMTPRecipientsRefused
 
-    from portal import notifications
-    from portal.models import Notification
+    from portal.notifications import services as notifications
+    from portal.notifications.models import Notification
 
     def refuse(*args, **kwargs):
         raise SMTPRecipientsRefused({EMAIL: (550, b"no such user an.nguyen@gmail.com")})

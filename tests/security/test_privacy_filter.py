@@ -1,8 +1,8 @@
-"""The public-text filter (portal/privacy.py): personal data out, everything else kept."""
+"""The public-text filter (portal/core/privacy.py): personal data out, everything else kept."""
 
 import pytest
 
-from portal.privacy import PLACEHOLDER, contains_personal_data, redact
+from portal.core.privacy import PLACEHOLDER, contains_personal_data, redact
 
 HIDDEN = [
     # Phones: mobile, every common prefix and separator.

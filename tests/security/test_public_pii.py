@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from applications.models import Dossier
 from feedback import services
 from feedback.models import Report
-from portal.models import User
+from portal.accounts.models import User
 from tests.applications.conftest import desk_payload
 
 ID_NUMBER = "046090001234"

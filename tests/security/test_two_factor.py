@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 from rest_framework.test import APIClient
 
-from portal.models import User
+from portal.accounts.models import User
 
 PASSWORD = "demo12345"
 

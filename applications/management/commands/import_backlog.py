@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from applications.backlog import import_backlog, read_backlog
-from portal.commands import fail_import
+from procedures.commands import fail_import
 from procedures.errors import ImportFailed
 from procedures.models import Unit
 

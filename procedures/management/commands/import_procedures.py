@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.commands import fail_import
+from procedures.commands import fail_import
 from procedures.errors import ImportFailed
 from procedures.importing import read_procedure_file
 from procedures.services import procedures_import

@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from portal.models import Notification
+from portal.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ class Notice:
 
 
 def _queue_after_commit(ids: Iterable[int]) -> None:
-    from portal.tasks import send_notification
+    from portal.notifications.tasks import send_notification
 
     ids = list(ids)
     if not ids:
@@ -350,7 +350,7 @@ def latest_retry_seconds(attempts: int) -> int:
 
 def _waiting_in_broker() -> int | None:
     """Messages waiting in the default queue, or None when the transport cannot say."""
-    from portal.celery import app
+    from celery import current_app as app
 
     try:
         with app.connection_for_write() as conn:
@@ -372,7 +372,7 @@ def requeue_pending(*, older_than_seconds: float | None = None, limit: int = 500
     now, so it is queued again at most once per `older_than_seconds`. A copy that turns out to
     be needless costs one locked read: `deliver` skips a notice already sent.
     """
-    from portal.tasks import send_notification
+    from portal.notifications.tasks import send_notification
 
     after = (
         settings.MOTCUA_REDELIVER_AFTER_SECONDS

@@ -1,6 +1,6 @@
 """The officials' dashboard (DESIGN.md: `/dashboard/`): server-rendered, no JavaScript needed.
 
-The same figures and the same access as `GET /api/v1/stats/` (applications/stats.py): provincial
+The same figures and the same access as `GET /api/v1/stats/` (portal/dashboard/stats.py): provincial
 officials and superusers see the whole city, a unit leader their own unit (another unit: 404),
 anyone else 403. The headline blocks (dossiers, satisfaction, neighbourhood reports) are the sums
 of the per-ward rows, so the page costs one grouped query per part.
@@ -12,8 +12,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from applications import stats
-from portal.errors import NotFound
+from portal.core.errors import NotFound
+from portal.dashboard import stats
+from procedures.stats import InvalidStatsQuery, parse_query
 
 # Columns of the per-ward table that can be sorted, and which way they sort first.
 SORTABLE = {
@@ -62,11 +63,11 @@ def dashboard(request):
     now = timezone.now()
     error = None
     try:
-        query = stats.parse_query(request.GET)
-    except stats.InvalidStatsQuery as exc:
+        query = parse_query(request.GET)
+    except InvalidStatsQuery as exc:
         # Show what was wrong above the default figures rather than an empty page.
         error = exc.message
-        query = stats.parse_query({})
+        query = parse_query({})
     try:
         by_unit = stats.dossier_stats_by(user=request.user, query=query, group_by="unit", now=now)
         by_field = stats.dossier_stats_by(user=request.user, query=query, group_by="field", now=now)

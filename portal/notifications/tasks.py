@@ -1,11 +1,20 @@
-"""Celery tasks of the portal: sending the notification outbox."""
+"""Celery tasks of the notification outbox.
+
+The task names stay `portal.tasks.*` (where they were defined until the kernel split): they are
+strings in queued messages and in the beat schedule, so a rename would strand messages in flight.
+"""
 
 from celery import shared_task
 
-from portal import notifications
+from portal.notifications import services as notifications
 
 
-@shared_task(bind=True, acks_late=True, max_retries=notifications.MAX_ATTEMPTS)
+@shared_task(
+    name="portal.tasks.send_notification",
+    bind=True,
+    acks_late=True,
+    max_retries=notifications.MAX_ATTEMPTS,
+)
 def send_notification(self, notification_id: int) -> str:
     """Send one notice. Safe to run twice (the row is re-read under a lock and a sent notice is
     skipped); acknowledged only when done, so a killed worker's notice is redelivered."""
@@ -15,6 +24,6 @@ def send_notification(self, notification_id: int) -> str:
     return outcome.status
 
 
-@shared_task(acks_late=True)
+@shared_task(name="portal.tasks.requeue_pending_notifications", acks_late=True)
 def requeue_pending_notifications() -> int:
     return notifications.requeue_pending()

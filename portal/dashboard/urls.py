@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from applications import views_dashboard
+from portal.dashboard import views
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", views_dashboard.dashboard, name="index"),
+    path("", views.dashboard, name="index"),
 ]

@@ -19,7 +19,7 @@ def _as_phone(identifier: str) -> str:
 
 def matching_accounts(identifier: str) -> list:
     """The accounts a username, phone or e-mail names (at most two: more is already ambiguous).
-    The sign-in lockout counts failures under the same account (portal/lockout.py)."""
+    The sign-in lockout counts failures under the same account (portal/accounts/lockout.py)."""
     identifier = identifier.strip()
     manager = get_user_model()._default_manager
     candidates = list(manager.filter(username=identifier))

@@ -3,7 +3,7 @@
 With `REDIS_URL` set the default cache is Redis, so every gunicorn worker and every web
 container counts together; the local-memory cache (no `REDIS_URL`) counts per process and is
 for development only (production warns, `check --deploy`). Clients are told apart by
-`portal.clientip.throttle_ident`, never by a header they write themselves.
+`portal.core.clientip.throttle_ident`, never by a header they write themselves.
 
 Two shapes:
 
@@ -33,7 +33,7 @@ from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from portal.clientip import throttle_ident
+from portal.core.clientip import throttle_ident
 
 logger = logging.getLogger("motcua.throttling")
 

@@ -9,8 +9,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal import limits
-from portal.errors import DomainError
+from portal.core import limits
+from portal.core.errors import DomainError
 
 
 class Pagination(PageNumberPagination):
@@ -39,7 +39,7 @@ class Pagination(PageNumberPagination):
 
 
 class MomentField(serializers.DateTimeField):
-    """A date-time people may give (a due moment): between 1990 and 2100 (`portal.limits`).
+    """A date-time people may give (a due moment): between 1990 and 2100 (`portal.core.limits`).
 
     DRF's own field raised OverflowError (a 500) on `0001-01-01T00:00` read in Asia/Ho_Chi_Minh,
     whose UTC moment falls before year 1."""

@@ -4,7 +4,7 @@ A user with a confirmed authenticator is not signed in by the password alone: th
 step remembers who passed it (for MOTCUA_OTP_PENDING_SECONDS) and the code step signs them in.
 Until then the session holds no signed-in user, so neither pages nor the API (session auth)
 see one. Wrong codes are slowed down by django-otp's own throttling (each failure doubles the
-wait); wrong passwords by the lockout (portal/lockout.py).
+wait); wrong passwords by the lockout (portal/accounts/lockout.py).
 """
 
 import base64

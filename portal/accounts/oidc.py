@@ -15,7 +15,7 @@ from django.urls import path
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from portal.models import ExternalIdentity
+from portal.accounts.models import ExternalIdentity
 
 PROVIDER = "vneid"
 logger = logging.getLogger("motcua.oidc")

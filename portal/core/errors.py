@@ -1,7 +1,7 @@
 """One error vocabulary: domain errors carry a stable code and a translatable message.
 
 Views turn them into page messages, the API into `{"code", "detail"}` with a 4xx status
-(portal/api.py), commands into a report.
+(portal/core/api.py), commands into a report.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -36,3 +36,7 @@ class Conflict(DomainError):
     code = "conflict"
     status = 409
     default_message = _("This was just changed by someone else. Reload and try again.")
+
+
+class BadAttachment(DomainError):
+    code = "bad_attachment"

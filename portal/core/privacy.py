@@ -97,3 +97,10 @@ def redact(text: str | None) -> str:
 
 def contains_personal_data(text: str | None) -> bool:
     return bool(text) and bool(_spans(text))
+
+
+def mask(value: str, keep: int = 3) -> str:
+    """Citizen IDs and phones in lists: only the last digits show."""
+    if not value:
+        return ""
+    return "•" * max(len(value) - keep, 0) + value[-keep:]

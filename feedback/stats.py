@@ -1,7 +1,8 @@
 """Officials' statistics for neighbourhood reports (DESIGN.md `/api/v1/stats/`: "the same for
-feedback reports"). `applications.stats.report_cohort` chooses the reports (created in the
-period, counted against the ward they were routed to, scoped to who asks); this module counts
-them in one aggregate query (one grouped query for the per-unit rows), like the dossier figures.
+feedback reports"). `report_cohort` chooses the reports (created in the period, counted against
+the ward they were routed to, within the scope the dashboard gives); this module counts them in
+one aggregate query (one grouped query for the per-unit rows), like the dossier figures
+(`applications.stats`); `portal.dashboard.stats` puts the two side by side.
 
 The judgements, each on the report's state now:
 
@@ -23,15 +24,15 @@ The judgements, each on the report's state now:
 
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from feedback.models import EMERGENCY_CATEGORIES, OPEN_STATES, Report, State
+from portal.core.errors import NotFound
+from portal.core.time import VN_TZ as TZ
 from procedures.services import working_calendar
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from procedures.stats import StatsQuery
 
 # Raw counts, summable over units (the dashboard's city total is the sum of its wards).
 COUNTS = (
@@ -60,6 +61,24 @@ KEYS = (
     "rated",
     "satisfaction",
 )
+
+
+def report_cohort(*, scope: set[int] | None, query: StatsQuery) -> QuerySet[Report] | None:
+    """The reports created in the period within `scope` (unit ids; None: the whole province),
+    against the unit that handles them (the ward the report was routed to); a unit outside the
+    scope is 404. None when a field or procedure is asked for: reports have neither, so no
+    figure applies."""
+    if query.field is not None or query.procedure is not None:
+        return None
+    start, end = query.bounds()
+    reports = Report.objects.filter(created_at__gte=start, created_at__lt=end)
+    if query.unit is not None:
+        if scope is not None and query.unit.pk not in scope:
+            raise NotFound()
+        return reports.filter(unit=query.unit)
+    if scope is not None:
+        return reports.filter(unit_id__in=scope)
+    return reports
 
 
 def _working_day_of(start: date, end: date):

@@ -5,8 +5,9 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from applications import stats
-from portal.api import error_responses
+from portal.core.api import error_responses
+from portal.dashboard import stats
+from procedures.stats import parse_query
 
 _RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
 _AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}
@@ -169,7 +170,7 @@ class StatsView(APIView):
     )
     def get(self, request):
         stats.scope_units(request.user)  # 403 before any input is looked at
-        query = stats.parse_query(request.query_params)
+        query = parse_query(request.query_params)
         group_by = stats.parse_group_by(request.query_params.get("group_by"))
         if group_by:
             rows = stats.dossier_stats_by(user=request.user, query=query, group_by=group_by)

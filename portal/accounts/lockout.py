@@ -26,7 +26,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from portal.auth import matching_accounts
+from portal.accounts.auth import matching_accounts
 
 
 def account_key(request, credentials) -> str | None:

@@ -26,7 +26,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from applications.errors import BadAttachment
+from portal.core.errors import BadAttachment
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, staff roles, e-ID, sign-in and sessions (kernel)."""

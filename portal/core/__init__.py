@@ -1,0 +1,1 @@
+"""The kernel every domain may use: errors, counters, time, privacy, uploads, locks."""
