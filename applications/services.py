@@ -35,6 +35,7 @@ from applications.models import (
     ReturnMethod,
     State,
 )
+from applications.workflow import EventType
 from portal.errors import PermissionDenied
 from portal.locks import xact_lock
 from portal.sequences import next_number
@@ -60,7 +61,14 @@ def _actor_label(actor) -> str:
 
 
 def _record(
-    dossier: Dossier, *, action: str, from_state: str, actor, note: str = "", extra=None, at=None
+    dossier: Dossier,
+    *,
+    action: EventType,
+    from_state: str,
+    actor,
+    note: str = "",
+    extra=None,
+    at=None,
 ):
     return DossierEvent.objects.create(
         dossier=dossier,
@@ -122,7 +130,9 @@ def _act(
     for field, value in changes.items():
         setattr(dossier, field, value)
     _save(dossier, actor, list(changes))
-    _record(dossier, action=action, from_state=before, actor=actor, note=note, extra=extra)
+    _record(
+        dossier, action=EventType(action), from_state=before, actor=actor, note=note, extra=extra
+    )
     return dossier
 
 
@@ -340,7 +350,7 @@ def dossier_create(
         # Not received: its files are not kept (they go back with the applicant).
         _record(
             dossier,
-            action="submit",
+            action=EventType.SUBMIT,
             from_state="",
             actor=actor,
             note=note,
@@ -349,7 +359,7 @@ def dossier_create(
         )
     else:
         _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
-        _record(dossier, action="submit", from_state="", actor=actor, note=note, at=now)
+        _record(dossier, action=EventType.SUBMIT, from_state="", actor=actor, note=note, at=now)
     if refuse_reason:
         # Circular 03/2025, form 03: the specific reason for not receiving the request.
         before = _transition(dossier, "refuse", actor, check_role=False)
@@ -357,7 +367,12 @@ def dossier_create(
         dossier.closed_at = now
         _save(dossier, actor, ["reason", "closed_at"])
         _record(
-            dossier, action="refuse", from_state=before, actor=actor, note=refuse_reason, at=now
+            dossier,
+            action=EventType.REFUSE,
+            from_state=before,
+            actor=actor,
+            note=refuse_reason,
+            at=now,
         )
     elif at_desk:
         _do_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=sorted(present))
@@ -374,7 +389,7 @@ def _do_receive(dossier: Dossier, actor, *, now, due_at=None, note="", checked=N
     _save(dossier, actor, ["received_at", "due_at", "regime"])
     _record(
         dossier,
-        action="receive",
+        action=EventType.RECEIVE,
         from_state=before,
         actor=actor,
         note=note,
@@ -436,7 +451,7 @@ def dossier_start_review(
     _save(dossier, actor, ["assignee"])
     _record(
         dossier,
-        action="start_review",
+        action=EventType.START_REVIEW,
         from_state=before,
         actor=actor,
         note=note,
@@ -494,7 +509,7 @@ def dossier_request_supplement(*, dossier, actor, reason, expected_version=None)
     # Circular 03/2025: guided once, in full; a second request counts against the office.
     _record(
         dossier,
-        action="request_supplement",
+        action=EventType.REQUEST_SUPPLEMENT,
         from_state=before,
         actor=actor,
         note=reason,
@@ -524,7 +539,9 @@ def dossier_supplement(*, dossier, actor, files=None, note="", expected_version=
     )
     extra = _restart_clock(dossier, now)
     _save(dossier, actor, ["due_at", "clock_stopped_at"])
-    _record(dossier, action="supplement", from_state=before, actor=actor, note=note, extra=extra)
+    _record(
+        dossier, action=EventType.SUPPLEMENT, from_state=before, actor=actor, note=note, extra=extra
+    )
     return dossier
 
 
@@ -544,7 +561,7 @@ def dossier_request_payment(
     _save(dossier, actor, ["fee_vnd", "clock_stopped_at"])
     _record(
         dossier,
-        action="request_payment",
+        action=EventType.REQUEST_PAYMENT,
         from_state=before,
         actor=actor,
         note=note,
@@ -560,7 +577,12 @@ def dossier_confirm_payment(*, dossier, actor, note="", expected_version=None) -
     extra = _restart_clock(dossier, timezone.now())
     _save(dossier, actor, ["due_at", "clock_stopped_at"])
     _record(
-        dossier, action="confirm_payment", from_state=before, actor=actor, note=note, extra=extra
+        dossier,
+        action=EventType.CONFIRM_PAYMENT,
+        from_state=before,
+        actor=actor,
+        note=note,
+        extra=extra,
     )
     return dossier
 
@@ -595,7 +617,7 @@ def dossier_resolve(
     _save(dossier, actor, fields)
     _record(
         dossier,
-        action="resolve",
+        action=EventType.RESOLVE,
         from_state=before,
         actor=actor,
         note=note,
@@ -702,7 +724,7 @@ def dossier_apologize(*, dossier, actor, reason, new_due_at, expected_version=No
     _save(dossier, actor, ["apology_due_at"])
     _record(
         dossier,
-        action="apologize",
+        action=EventType.APOLOGIZE,
         from_state=dossier.state,
         actor=actor,
         note=reason,
@@ -712,19 +734,4 @@ def dossier_apologize(*, dossier, actor, reason, new_due_at, expected_version=No
     return dossier
 
 
-ACTION_SERVICES = {
-    "receive": dossier_receive,
-    "refuse": dossier_refuse,
-    "start_review": dossier_start_review,
-    "request_supplement": dossier_request_supplement,
-    "supplement": dossier_supplement,
-    "request_payment": dossier_request_payment,
-    "confirm_payment": dossier_confirm_payment,
-    "resolve": dossier_resolve,
-    "reject": dossier_reject,
-    "stop": dossier_stop,
-    "return_result": dossier_return_result,
-    "withdraw": dossier_withdraw,
-    "apologize": dossier_apologize,
-}
-__all__ = ["ACTION_SERVICES", "Applicant", "RequiredDocument", "dossier_create"]
+__all__ = ["Applicant", "RequiredDocument", "dossier_create"]

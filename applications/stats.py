@@ -27,7 +27,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from applications import access, stats_feedback, timeliness
-from applications.models import FINISHED, PROCESSING, Channel, Complaint, Dossier
+from applications.models import Channel, Complaint, Dossier
+from applications.workflow import FINISHED_STATES, PROCESSING
 from feedback.models import Report
 from portal import limits
 from portal.errors import DomainError, NotFound, PermissionDenied
@@ -238,7 +239,7 @@ def report_cohort(*, user, query: StatsQuery) -> QuerySet[Report] | None:
 
 
 def _aggregates() -> dict:
-    finished = Q(state__in=FINISHED)
+    finished = Q(state__in=FINISHED_STATES)
     processing = Q(state__in=PROCESSING)
     return {
         "received": Count("id"),

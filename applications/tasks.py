@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from applications import notices, timeliness
 from applications.models import CLOCK_RUNNING, ClockStop, Dossier, DossierEvent, State
+from applications.workflow import EventType
 from portal.models import Notification, Role, StaffRole
 from portal.notifications import notify_many
 from procedures.models import Unit
@@ -94,7 +95,7 @@ def _record_flags(ids: list[int], now: datetime) -> int:
         [
             DossierEvent(
                 dossier_id=d.pk,
-                action="flag_overdue",
+                action=EventType.FLAG_OVERDUE,
                 from_state=d.state,
                 to_state=d.state,
                 actor=None,
@@ -215,14 +216,14 @@ def _draft_apology(reminder: Reminder, calendar, recipients, now) -> bool:
     dossier = Dossier.objects.select_for_update().filter(pk=reminder.dossier.pk).only("id").first()
     if (
         dossier is None
-        or DossierEvent.objects.filter(dossier=dossier, action="apology_draft").exists()
+        or DossierEvent.objects.filter(dossier=dossier, action=EventType.APOLOGY_DRAFT).exists()
     ):
         return False
     d = reminder.dossier
     proposal = proposed_due(d, reminder.total, calendar)
     DossierEvent.objects.create(
         dossier=d,
-        action="apology_draft",
+        action=EventType.APOLOGY_DRAFT,
         from_state=d.state,
         to_state=d.state,
         actor=None,
