@@ -169,3 +169,41 @@ def _escaped(label) -> str:
 
     with translation.override("vi"):
         return escape(str(label))
+
+
+def test_each_action_sends_the_notices_its_row_declares(api, procedure):
+    """Walk one online dossier through the actions that tell the applicant something (and a few
+    that do not): the notices each step queues are exactly the row's `notices`."""
+    from portal.models import Notification
+    from tests.applications.conftest import online_payload
+
+    citizen = api("citizen")
+    code = citizen.post("/api/v1/dossiers/", online_payload(procedure), format="multipart").json()[
+        "code"
+    ]
+    dossier = Dossier.objects.get(code=code)
+    steps = [
+        ("clerk.kimlong", "receive", {}),
+        ("clerk.kimlong", "start_review", {"assignee": "specialist.kimlong"}),
+        ("specialist.kimlong", "apologize", {"reason": "Chờ xác minh", "new_due_at": None}),
+        ("specialist.kimlong", "request_supplement", {"reason": "Thiếu bản sao"}),
+        ("clerk.kimlong", "supplement", {"note": "Đã nộp bổ sung"}),
+        ("specialist.kimlong", "resolve", {"result_number": "12/QĐ"}),
+        ("clerk.kimlong", "return_result", {"method": "desk"}),
+    ]
+    for username, name, body in steps:
+        before = set(Notification.objects.filter(dossier=dossier).values_list("pk", flat=True))
+        if "new_due_at" in body:
+            body = {**body, "new_due_at": (dossier_due(code) + timedelta(days=3)).isoformat()}
+        response = api(username).post(f"/api/v1/dossiers/{code}/{name}/", body, format="json")
+        assert response.status_code == 200, (name, response.content)
+        sent = set(
+            Notification.objects.filter(dossier=dossier)
+            .exclude(pk__in=before)
+            .values_list("template", flat=True)
+        )
+        assert sent == set(ACTIONS[name].notices), name
+
+
+def dossier_due(code):
+    return Dossier.objects.get(code=code).due_at
