@@ -6,7 +6,7 @@ clear conflict instead of a double action.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from applications import access, notices
+from applications import access, deadlines, notices
 from applications import files as uploads
 from applications.errors import (
     DuplicateSubmission,
@@ -44,7 +44,6 @@ from procedures.services import working_calendar
 
 # Decree 118/2025 took effect on 1 July 2025; dossiers received before lived under Decree 61/2018.
 REGIME_2025_FROM = datetime(2025, 7, 1, tzinfo=timezone.get_fixed_timezone(7 * 60))
-MAX_APPOINTMENT = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -229,24 +228,8 @@ def _receipt_moment(dossier: Dossier, now: datetime) -> datetime:
 
 
 def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | None) -> datetime:
-    """The due moment from the procedure version; the desk sets it where no time is published."""
-    version = dossier.procedure_version
-    if version.has_processing_time:
-        calendar = working_calendar(dossier.handling_unit)
-        return calendar.due_at(
-            received_at,
-            unit=version.processing_unit,
-            amount=version.processing_amount,
-            cutoff=version.cutoff,
-        )
-    if due_at is None:
-        raise InvalidDossier(
-            _("This procedure has no published processing time: give the appointment date."),
-            code="appointment_required",
-        )
-    if not received_at < due_at <= received_at + MAX_APPOINTMENT:
-        raise InvalidDossier(_("The appointment must be after the receipt and within a year."))
-    return due_at
+    calendar = working_calendar(dossier.handling_unit)
+    return deadlines.appointment(dossier.procedure_version, calendar, received_at, due_at)
 
 
 def _sent_before(actor, submission_key: str) -> Dossier | None:
@@ -477,16 +460,11 @@ def _restart_clock(dossier, now) -> dict:
     stop = dossier.clock_stops.select_for_update().filter(ended_at__isnull=True).first()
     version = dossier.procedure_version
     calendar = working_calendar(dossier.handling_unit)
-    policy = version.clock_policy if version.has_processing_time else "resume"
+    policy = deadlines.restart_policy(version)
     if dossier.due_at is not None and stop is not None:
-        if policy == "restart":
-            dossier.due_at = calendar.restart_due(
-                now, version.processing_unit, version.processing_amount, version.cutoff
-            )
-        else:
-            dossier.due_at = calendar.resume_due(
-                old_due=dossier.due_at, stopped_at=stop.started_at, resumed_at=now
-            )
+        dossier.due_at = deadlines.due_after_stop(
+            version, calendar, due_at=dossier.due_at, stopped_at=stop.started_at, now=now
+        )
     if stop is not None:
         stop.ended_at = now
         stop.policy = policy
@@ -704,22 +682,13 @@ def dossier_apologize(*, dossier, actor, reason, new_due_at, expected_version=No
     dossier = _lock(dossier, expected_version)
     _transition(dossier, "apologize", actor)
     now = timezone.now()
-    if dossier.apology_due_at is not None:
-        raise InvalidTransition(
-            _("The new appointment has already been set once."), extra={"state": dossier.state}
-        )
-    if dossier.due_at is None or now >= dossier.due_at:
-        raise InvalidTransition(
-            _("The apology must be issued before the due moment."), extra={"state": dossier.state}
-        )
-    if (
-        new_due_at is None
-        or new_due_at <= dossier.due_at
-        or new_due_at > dossier.due_at + MAX_APPOINTMENT
-    ):
-        raise InvalidDossier(
-            _("The new appointment must be after the current one and within a year.")
-        )
+    deadlines.check_apology(
+        due_at=dossier.due_at,
+        apology_due_at=dossier.apology_due_at,
+        new_due_at=new_due_at,
+        now=now,
+        state=dossier.state,
+    )
     dossier.apology_due_at = new_due_at
     _save(dossier, actor, ["apology_due_at"])
     _record(
