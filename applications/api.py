@@ -273,10 +273,11 @@ class DossierAction(APIView):
 
 
 def _act(request, code, action):
+    # 404 first: the body of a request on a dossier the user may not see is never read.
+    dossier = selectors.dossier_get(user=request.user, code=code)
     # A field any action knows is held to its rules wherever it is sent (a due moment in year 1
     # is a 400 even where this action ignores it); then the action's own input decides.
     workflow.AnyActionInput(data=request.data).is_valid(raise_exception=True)
-    dossier = selectors.dossier_get(user=request.user, code=code)
     dossier = run_action(
         action=action, dossier=dossier, actor=request.user, data=request.data, files=request.FILES
     )
