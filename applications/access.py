@@ -5,26 +5,14 @@ A user who may not see a dossier gets 404 everywhere, never a hint that it exist
 
 from django.db.models import Q, QuerySet
 
+from applications import workflow
 from applications.models import Dossier
 from portal.accounts.models import Role
 
-# Which roles may take each action (besides a superuser). "citizen" is the applicant.
-ACTION_ROLES: dict[str, set[str]] = {
-    "receive": {Role.CLERK, Role.LEADER},
-    "refuse": {Role.CLERK, Role.LEADER},
-    "start_review": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
-    "request_supplement": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
-    "supplement": {"citizen", Role.CLERK, Role.LEADER},
-    "request_payment": {Role.SPECIALIST, Role.LEADER},
-    "confirm_payment": {Role.CLERK, Role.LEADER},
-    "resolve": {Role.SPECIALIST, Role.LEADER},
-    "reject": {Role.SPECIALIST, Role.LEADER},
-    "stop": {Role.LEADER},
-    "return_result": {Role.CLERK, Role.LEADER},
-    "withdraw": {"citizen", Role.CLERK, Role.LEADER},
-    "apologize": {Role.SPECIALIST, Role.LEADER},
-}
-ACTIONS = tuple(ACTION_ROLES)
+# Which roles may take each action (besides a superuser), from workflow.ACTIONS. "citizen" is
+# the applicant.
+ACTION_ROLES: dict[str, frozenset[str]] = {name: a.roles for name, a in workflow.ACTIONS.items()}
+ACTIONS = tuple(workflow.ACTIONS)
 
 
 def _roles(user) -> list[tuple[int, str]]:
@@ -63,19 +51,21 @@ def roles_on(user, dossier: Dossier) -> set[str]:
     if not user.is_authenticated:
         return set()
     roles = {
-        role
+        str(role)
         for unit, role in _roles(user)
         if role != Role.OFFICIAL and unit in (dossier.handling_unit_id, dossier.receiving_unit_id)
     }
     if dossier.applicant_user_id == user.pk:
-        roles.add("citizen")
+        roles.add(workflow.APPLICANT)
     return roles
 
 
 def may(user, action: str, dossier: Dossier) -> bool:
+    """The one role check of a dossier action: the user's roles on this dossier (its units'
+    staff roles, or its applicant) against the action's roles in workflow.ACTIONS."""
     if user.is_authenticated and user.is_superuser:
         return True
-    return bool(roles_on(user, dossier) & ACTION_ROLES[action])
+    return bool(roles_on(user, dossier) & workflow.ACTIONS[action].roles)
 
 
 def available_actions(user, dossier: Dossier) -> list[str]:

@@ -1,52 +1,23 @@
-"""One way to run a dossier action from parsed input, shared by the API and the desk pages."""
+"""One way to run a dossier action, shared by the API and the desk pages: the action's input
+serializer (workflow.ACTIONS) validates the request and gives the service its keyword arguments."""
 
-from django.contrib.auth import get_user_model
-
-from applications import services
+from applications.action_inputs import document_files
 from applications.models import Dossier
+from applications.workflow import ACTIONS
 from portal.core.errors import NotFound
 
+__all__ = ["REASON_ACTIONS", "document_files", "run_action"]
+
 # Actions whose text is a reason (printed on the form or the notice), the others take a note.
-REASON_ACTIONS = {"refuse", "reject", "stop", "request_supplement", "apologize", "withdraw"}
+REASON_ACTIONS = frozenset(name for name, action in ACTIONS.items() if action.takes_reason)
 
 
-def document_files(files) -> dict[int, object]:
-    """Uploads named `document_<id>` (ids from the procedure's documents)."""
-    return {
-        int(name[9:]): upload
-        for name, upload in files.items()
-        if name.startswith("document_") and name[9:].isdigit()
-    }
-
-
-def run_action(*, action: str, dossier: Dossier, actor, values: dict, files) -> Dossier:
-    if action not in services.ACTION_SERVICES:
+def run_action(*, action: str, dossier: Dossier, actor, data, files) -> Dossier:
+    """Validate `data` (a request's data: JSON, or form fields with `files` merged in) with the
+    action's input, then call its service. A bad input is a ValidationError (400)."""
+    if action not in ACTIONS:
         raise NotFound()
-    kwargs = {
-        "dossier": dossier,
-        "actor": actor,
-        "expected_version": values.get("expected_version"),
-    }
-    if action in REASON_ACTIONS:
-        kwargs["reason"] = values.get("reason") or values.get("note") or ""
-    else:
-        kwargs["note"] = values.get("note") or ""
-    if action == "receive":
-        kwargs["due_at"] = values.get("due_at")
-    elif action == "start_review" and values.get("assignee"):
-        assignee = get_user_model().objects.filter(username=values["assignee"]).first()
-        if assignee is None:
-            raise NotFound()
-        kwargs["assignee"] = assignee
-    elif action == "request_payment":
-        kwargs["amount"] = values.get("amount")
-    elif action == "return_result":
-        kwargs["method"] = values.get("method") or "desk"
-    elif action == "resolve":
-        kwargs["result_number"] = values.get("result_number") or ""
-        kwargs["result_file"] = files.get("result")
-    elif action == "apologize":
-        kwargs["new_due_at"] = values.get("new_due_at")
-    elif action == "supplement":
-        kwargs["files"] = document_files(files)
-    return services.ACTION_SERVICES[action](**kwargs)
+    spec = ACTIONS[action]
+    serializer = spec.input(data=data)
+    serializer.is_valid(raise_exception=True)
+    return spec.service(dossier=dossier, actor=actor, **serializer.service_kwargs(files))

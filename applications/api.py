@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from applications import access, lookup, selectors, services, timeliness
+from applications import access, lookup, selectors, services, timeliness, workflow
 from applications.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
 from portal.accounts.lockout import locked_out
@@ -254,43 +254,68 @@ class DossierDetail(APIView):
         return Response(_output(request, selectors.dossier_get(user=request.user, code=code)))
 
 
-class ActionInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-    assignee = serializers.CharField(required=False, allow_blank=True)
-    amount = serializers.IntegerField(required=False, min_value=1, max_value=10_000_000_000)
-    method = serializers.ChoiceField(choices=["desk", "electronic", "post"], required=False)
-    result_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
-    new_due_at = MomentField(required=False)
-    due_at = MomentField(required=False)
-    expected_version = serializers.IntegerField(required=False, min_value=1)
-
-
 class DossierAction(APIView):
-    """POST /api/v1/dossiers/{code}/{action}/: 200 with the dossier; 409 invalid_transition when
-    the state does not allow it; 403 when the user may not; 404 when the user may not see it."""
+    """POST /api/v1/dossiers/{code}/{action}/: any action by name. Its body is the union of the
+    actions' bodies; each action's own operation (`v1_dossiers_<action>`) says what it takes.
+    200 with the dossier; 409 invalid_transition when the state does not allow it; 403 when the
+    user may not; 404 when the user may not see it."""
 
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
         operation_id="v1_dossiers_action",
-        request=ActionInput,
+        request=workflow.AnyActionInput,
         responses={200: DossierDetailOutput, **error_responses(409)},
     )
     def post(self, request, code, action):
-        if action not in services.ACTION_SERVICES:
+        if action not in workflow.ACTIONS:
             raise NotFound(_("Unknown action."))
-        dossier = selectors.dossier_get(user=request.user, code=code)
-        data = ActionInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        dossier = run_action(
-            action=action,
-            dossier=dossier,
-            actor=request.user,
-            values=data.validated_data,
-            files=request.FILES,
-        )
-        return Response(_output(request, dossier))
+        return _act(request, code, action)
+
+
+def _act(request, code, action):
+    # 404 first: the body of a request on a dossier the user may not see is never read.
+    dossier = selectors.dossier_get(user=request.user, code=code)
+    # A field any action knows is held to its rules wherever it is sent (a due moment in year 1
+    # is a 400 even where this action ignores it); then the action's own input decides.
+    workflow.AnyActionInput(data=request.data).is_valid(raise_exception=True)
+    dossier = run_action(
+        action=action, dossier=dossier, actor=request.user, data=request.data, files=request.FILES
+    )
+    return Response(_output(request, dossier))
+
+
+def _action_view(spec: workflow.Action) -> type[APIView]:
+    """`POST /api/v1/dossiers/{code}/<action>/` with the action's own request body."""
+
+    def post(self, request, code):
+        return _act(request, code, spec.name)
+
+    post = extend_schema(
+        operation_id=f"v1_dossiers_{spec.name}",
+        description=f"The `{spec.name}` action. Roles: {', '.join(sorted(spec.roles))}."
+        + (f" Calls for form `{spec.form}`." if spec.form else ""),
+        request=spec.input,
+        responses={200: DossierDetailOutput, **error_responses(409)},
+    )(post)
+    name = "".join(part.title() for part in spec.name.split("_"))
+    return type(
+        f"Dossier{name}",
+        (APIView,),
+        {
+            "__doc__": f"POST /api/v1/dossiers/{{code}}/{spec.name}/: 200 with the dossier; 409 "
+            "invalid_transition when the state does not allow it; 403 when the user may not; 404 "
+            "when the user may not see it.",
+            "permission_classes": [permissions.IsAuthenticated],
+            "post": post,
+        },
+    )
+
+
+# One operation per action, derived from workflow.ACTIONS.
+ACTION_VIEWS: dict[str, type[APIView]] = {
+    name: _action_view(spec) for name, spec in workflow.ACTIONS.items()
+}
 
 
 class LookupOutput(serializers.Serializer):

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from applications.models import CLOCK_STOPPED_WAITING, Channel, Dossier, DossierEvent, Regime, State
+from applications.models import Channel, Dossier, DossierEvent, Regime, State
 from applications.services import REGIME_2025_FROM, allocate_code
+from applications.workflow import CLOCK_STOPPED_WAITING, FINISHED_STATES, EventType
 from procedures.errors import ImportFailed
 from procedures.models import Procedure, Unit, UnitKind
 
@@ -23,7 +24,6 @@ COLUMNS = [
     "legacy_code", "procedure_code", "applicant_name", "applicant_phone", "channel",
     "received_at", "due_at", "state", "resolved_at",
 ]  # fmt: skip
-FINISHED_STATES = {State.RESOLVED, State.REJECTED, State.RETURNED}
 
 
 @dataclass
@@ -165,7 +165,7 @@ def import_backlog(*, rows: list[BacklogRow], unit: Unit, legacy: Unit) -> Backl
         dossier.save()
         DossierEvent.objects.create(
             dossier=dossier,
-            action="import_backlog",
+            action=EventType.IMPORT_BACKLOG,
             from_state="",
             to_state=row.state,
             actor=None,

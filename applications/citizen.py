@@ -21,13 +21,13 @@ from django.utils.translation import gettext_lazy
 from applications import access, services
 from applications.errors import InvalidDossier, MissingDocuments
 from applications.models import (
-    FINISHED,
     ApplicationDraft,
     Complaint,
     Dossier,
     DraftAttachment,
     Rating,
 )
+from applications.workflow import FINISHED_STATES
 from portal.accounts.models import Role
 from portal.core.errors import BadAttachment, Conflict, DomainError, NotFound, PermissionDenied
 from portal.core.uploads import check_upload, discarding_orphans, save_tracked
@@ -387,7 +387,7 @@ class RatingError(DomainError):
 def may_rate(dossier, user) -> bool:
     return (
         dossier.applicant_user_id == user.pk
-        and dossier.state in FINISHED
+        and dossier.state in FINISHED_STATES
         and not Rating.objects.filter(dossier=dossier).exists()
     )
 
@@ -398,7 +398,7 @@ def rating_submit(*, dossier, user, scores: dict, comment: str = "") -> Rating:
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if dossier.applicant_user_id != user.pk:
         raise NotFound()
-    if dossier.state not in FINISHED:
+    if dossier.state not in FINISHED_STATES:
         raise RatingError(_("You can rate the service once the result is issued."))
     if Rating.objects.filter(dossier=dossier).exists():
         raise RatingError(_("This dossier has already been rated. Thank you."))

@@ -29,6 +29,7 @@ from qrcode.image.pil import PilImage
 
 from applications import access, timeliness
 from applications.models import Attachment, ClockStop, Dossier, DossierEvent, Regime, State
+from applications.workflow import ACTIONS, EventType
 from portal.accounts.models import Role
 from portal.core import limits
 from portal.core.errors import DomainError, NotFound
@@ -65,14 +66,11 @@ FORMS: dict[str, dict[str, tuple[str, str]]] = {
         "tracking-log": ("06", "SỔ THEO DÕI HỒ SƠ"),
     },
 }
-# The history step each dossier form records (the control sheet: any received dossier).
+# The history step each dossier form records, from the `form` of workflow.ACTIONS (the control
+# sheet: any received dossier).
 FORM_EVENT = {
-    "receipt": "receive",
-    "supplement": "request_supplement",
-    "refusal": "refuse",
-    "apology": "apologize",
-    "stop": "stop",
-    "control-sheet": "receive",
+    **{action.form: action.name for action in ACTIONS.values() if action.form},
+    "control-sheet": EventType.RECEIVE,
 }
 FORM_NAMES = {
     "receipt": gettext_lazy("Receipt and appointment"),
@@ -82,22 +80,8 @@ FORM_NAMES = {
     "stop": gettext_lazy("Notice of stopping"),
     "control-sheet": gettext_lazy("Processing control sheet"),
 }
-ACTION_LABELS = {
-    "submit": gettext_lazy("Submitted"),
-    "receive": gettext_lazy("Received at the desk"),
-    "refuse": gettext_lazy("Refused at reception"),
-    "start_review": gettext_lazy("Handed to the specialist"),
-    "request_supplement": gettext_lazy("Supplement requested"),
-    "supplement": gettext_lazy("Documents supplemented"),
-    "request_payment": gettext_lazy("Payment requested"),
-    "confirm_payment": gettext_lazy("Payment confirmed"),
-    "resolve": gettext_lazy("Result issued"),
-    "reject": gettext_lazy("Rejected after processing"),
-    "stop": gettext_lazy("Processing stopped"),
-    "return_result": gettext_lazy("Result returned"),
-    "withdraw": gettext_lazy("Withdrawn"),
-    "apologize": gettext_lazy("Apology and new appointment"),
-}
+# The history's wording (form 06: the step's content).
+EVENT_LABELS = dict(EventType.choices)
 # Steps judged against the appointment in force (form 06: "result of that step").
 JUDGED_ACTIONS = {"start_review", "request_supplement", "request_payment", "resolve", "reject"}
 
@@ -386,7 +370,7 @@ def control_sheet_rows(dossier: Dossier) -> list[dict]:
         rows.append(
             {
                 "at": event.at,
-                "action": str(ACTION_LABELS.get(event.action, event.action)),
+                "action": str(EVENT_LABELS.get(event.action, event.action)),
                 "from": _state_label(event.from_state),
                 "to": _state_label(event.to_state),
                 "actor": event.actor_label,

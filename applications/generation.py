@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from applications.models import Channel, CodeCounter, Dossier, DossierEvent, ReturnMethod, State
+from applications.workflow import EventType
 from procedures.models import Procedure, Unit, UnitKind
 from procedures.services import working_calendar
 
@@ -303,22 +304,22 @@ def _events(values: dict) -> list[dict]:
     state = values["state"]
     received, resolved = values.get("received_at"), values.get("resolved_at")
     closed, stopped = values.get("closed_at"), values.get("clock_stopped_at")
-    steps = [("submit", "", State.SUBMITTED, values["submitted_at"])]
+    steps = [(EventType.SUBMIT, "", State.SUBMITTED, values["submitted_at"])]
     if received:
-        steps.append(("receive", State.SUBMITTED, State.RECEIVED, received))
+        steps.append((EventType.RECEIVE, State.SUBMITTED, State.RECEIVED, received))
     final = {
-        State.REFUSED: ("refuse", State.SUBMITTED, closed),
-        State.IN_REVIEW: ("start_review", State.RECEIVED, received),
-        State.AWAITING_SUPPLEMENT: ("request_supplement", State.RECEIVED, stopped),
-        State.AWAITING_PAYMENT: ("request_payment", State.RECEIVED, stopped),
-        State.RESOLVED: ("resolve", State.RECEIVED, resolved),
-        State.REJECTED: ("reject", State.RECEIVED, resolved),
-        State.RETURNED: ("return_result", State.RESOLVED, values.get("returned_at")),
-        State.WITHDRAWN: ("withdraw", State.RECEIVED, closed),
-        State.STOPPED: ("stop", State.RECEIVED, closed),
+        State.REFUSED: (EventType.REFUSE, State.SUBMITTED, closed),
+        State.IN_REVIEW: (EventType.START_REVIEW, State.RECEIVED, received),
+        State.AWAITING_SUPPLEMENT: (EventType.REQUEST_SUPPLEMENT, State.RECEIVED, stopped),
+        State.AWAITING_PAYMENT: (EventType.REQUEST_PAYMENT, State.RECEIVED, stopped),
+        State.RESOLVED: (EventType.RESOLVE, State.RECEIVED, resolved),
+        State.REJECTED: (EventType.REJECT, State.RECEIVED, resolved),
+        State.RETURNED: (EventType.RETURN_RESULT, State.RESOLVED, values.get("returned_at")),
+        State.WITHDRAWN: (EventType.WITHDRAW, State.RECEIVED, closed),
+        State.STOPPED: (EventType.STOP, State.RECEIVED, closed),
     }.get(state)
     if final and state == State.RETURNED:
-        steps.append(("resolve", State.RECEIVED, State.RESOLVED, resolved))
+        steps.append((EventType.RESOLVE, State.RECEIVED, State.RESOLVED, resolved))
     if final:
         steps.append((final[0], final[1], state, final[2]))
     reason = values.get("reason", "")
@@ -330,7 +331,7 @@ def _events(values: dict) -> list[dict]:
             "actor_id": None,
             "actor_label": EVENT_ACTOR_LABEL,
             "at": at,
-            "note": reason if action in ("refuse", "reject") else "",
+            "note": reason if action in (EventType.REFUSE, EventType.REJECT) else "",
         }
         for action, src, dst, at in steps
     ]

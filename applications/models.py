@@ -45,11 +45,18 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The state groups, each defined once (here, beside the graph that uses them); the rest of the
+# code reads them from here or from applications.workflow.
+# The clock runs: received and being processed.
 CLOCK_RUNNING = (State.RECEIVED, State.IN_REVIEW)
+# The clock stands still while the citizen is waiting to act (documents, payment).
 CLOCK_STOPPED_WAITING = (State.AWAITING_SUPPLEMENT, State.AWAITING_PAYMENT)
-IN_PROGRESS = (State.SUBMITTED, *CLOCK_RUNNING, *CLOCK_STOPPED_WAITING)
-FINISHED = (State.RESOLVED, State.REJECTED, State.RETURNED)
+# Received and not finished: running or stopped.
 PROCESSING = (*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING)
+# Open: waiting for the desk or being processed (the work queue).
+OPEN_STATES = (State.SUBMITTED, *PROCESSING)
+# Finished: judged early, on time or late (resolved or rejected; returned afterwards).
+FINISHED_STATES = (State.RESOLVED, State.REJECTED, State.RETURNED)
 
 
 class Channel(models.TextChoices):
@@ -203,15 +210,7 @@ class Dossier(models.Model):
             models.Index(
                 fields=["handling_unit", "due_at", "id"],
                 name="dossier_open_queue",
-                condition=models.Q(
-                    state__in=[
-                        "submitted",
-                        "received",
-                        "in_review",
-                        "awaiting_supplement",
-                        "awaiting_payment",
-                    ]
-                ),
+                condition=models.Q(state__in=list(OPEN_STATES)),
             ),
         ]
         constraints = [

@@ -4,7 +4,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from applications import access, timeliness
-from applications.models import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, Dossier
+from applications.models import Dossier
+from applications.workflow import OPEN_STATES
 from portal.core.errors import NotFound
 
 
@@ -35,9 +36,6 @@ def _filtered(dossiers: QuerySet[Dossier], filters: dict) -> QuerySet[Dossier]:
 
 def dossier_list(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
     return _filtered(access.visible_dossiers(user), filters or {})
-
-
-OPEN_STATES = {*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING, "submitted"}
 
 
 def work_queue(*, user, filters: dict | None = None) -> QuerySet[Dossier]:

@@ -6,7 +6,7 @@ clear conflict instead of a double action.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from applications import access, notices
+from applications import access, deadlines, notices
 from applications.errors import (
     DuplicateSubmission,
     InvalidDossier,
@@ -33,6 +33,7 @@ from applications.models import (
     ReturnMethod,
     State,
 )
+from applications.workflow import EventType
 from portal.core import uploads
 from portal.core.errors import PermissionDenied
 from portal.core.locks import xact_lock
@@ -43,7 +44,6 @@ from procedures.services import working_calendar
 
 # Decree 118/2025 took effect on 1 July 2025; dossiers received before lived under Decree 61/2018.
 REGIME_2025_FROM = datetime(2025, 7, 1, tzinfo=timezone.get_fixed_timezone(7 * 60))
-MAX_APPOINTMENT = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,14 @@ def _actor_label(actor) -> str:
 
 
 def _record(
-    dossier: Dossier, *, action: str, from_state: str, actor, note: str = "", extra=None, at=None
+    dossier: Dossier,
+    *,
+    action: EventType,
+    from_state: str,
+    actor,
+    note: str = "",
+    extra=None,
+    at=None,
 ):
     return DossierEvent.objects.create(
         dossier=dossier,
@@ -122,7 +129,9 @@ def _act(
     for field, value in changes.items():
         setattr(dossier, field, value)
     _save(dossier, actor, list(changes))
-    _record(dossier, action=action, from_state=before, actor=actor, note=note, extra=extra)
+    _record(
+        dossier, action=EventType(action), from_state=before, actor=actor, note=note, extra=extra
+    )
     return dossier
 
 
@@ -219,24 +228,8 @@ def _receipt_moment(dossier: Dossier, now: datetime) -> datetime:
 
 
 def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | None) -> datetime:
-    """The due moment from the procedure version; the desk sets it where no time is published."""
-    version = dossier.procedure_version
-    if version.has_processing_time:
-        calendar = working_calendar(dossier.handling_unit)
-        return calendar.due_at(
-            received_at,
-            unit=version.processing_unit,
-            amount=version.processing_amount,
-            cutoff=version.cutoff,
-        )
-    if due_at is None:
-        raise InvalidDossier(
-            _("This procedure has no published processing time: give the appointment date."),
-            code="appointment_required",
-        )
-    if not received_at < due_at <= received_at + MAX_APPOINTMENT:
-        raise InvalidDossier(_("The appointment must be after the receipt and within a year."))
-    return due_at
+    calendar = working_calendar(dossier.handling_unit)
+    return deadlines.appointment(dossier.procedure_version, calendar, received_at, due_at)
 
 
 def _sent_before(actor, submission_key: str) -> Dossier | None:
@@ -340,7 +333,7 @@ def dossier_create(
         # Not received: its files are not kept (they go back with the applicant).
         _record(
             dossier,
-            action="submit",
+            action=EventType.SUBMIT,
             from_state="",
             actor=actor,
             note=note,
@@ -349,7 +342,7 @@ def dossier_create(
         )
     else:
         _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
-        _record(dossier, action="submit", from_state="", actor=actor, note=note, at=now)
+        _record(dossier, action=EventType.SUBMIT, from_state="", actor=actor, note=note, at=now)
     if refuse_reason:
         # Circular 03/2025, form 03: the specific reason for not receiving the request.
         before = _transition(dossier, "refuse", actor, check_role=False)
@@ -357,7 +350,12 @@ def dossier_create(
         dossier.closed_at = now
         _save(dossier, actor, ["reason", "closed_at"])
         _record(
-            dossier, action="refuse", from_state=before, actor=actor, note=refuse_reason, at=now
+            dossier,
+            action=EventType.REFUSE,
+            from_state=before,
+            actor=actor,
+            note=refuse_reason,
+            at=now,
         )
     elif at_desk:
         _do_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=sorted(present))
@@ -374,7 +372,7 @@ def _do_receive(dossier: Dossier, actor, *, now, due_at=None, note="", checked=N
     _save(dossier, actor, ["received_at", "due_at", "regime"])
     _record(
         dossier,
-        action="receive",
+        action=EventType.RECEIVE,
         from_state=before,
         actor=actor,
         note=note,
@@ -436,7 +434,7 @@ def dossier_start_review(
     _save(dossier, actor, ["assignee"])
     _record(
         dossier,
-        action="start_review",
+        action=EventType.START_REVIEW,
         from_state=before,
         actor=actor,
         note=note,
@@ -462,16 +460,11 @@ def _restart_clock(dossier, now) -> dict:
     stop = dossier.clock_stops.select_for_update().filter(ended_at__isnull=True).first()
     version = dossier.procedure_version
     calendar = working_calendar(dossier.handling_unit)
-    policy = version.clock_policy if version.has_processing_time else "resume"
+    policy = deadlines.restart_policy(version)
     if dossier.due_at is not None and stop is not None:
-        if policy == "restart":
-            dossier.due_at = calendar.restart_due(
-                now, version.processing_unit, version.processing_amount, version.cutoff
-            )
-        else:
-            dossier.due_at = calendar.resume_due(
-                old_due=dossier.due_at, stopped_at=stop.started_at, resumed_at=now
-            )
+        dossier.due_at = deadlines.due_after_stop(
+            version, calendar, due_at=dossier.due_at, stopped_at=stop.started_at, now=now
+        )
     if stop is not None:
         stop.ended_at = now
         stop.policy = policy
@@ -494,7 +487,7 @@ def dossier_request_supplement(*, dossier, actor, reason, expected_version=None)
     # Circular 03/2025: guided once, in full; a second request counts against the office.
     _record(
         dossier,
-        action="request_supplement",
+        action=EventType.REQUEST_SUPPLEMENT,
         from_state=before,
         actor=actor,
         note=reason,
@@ -524,7 +517,9 @@ def dossier_supplement(*, dossier, actor, files=None, note="", expected_version=
     )
     extra = _restart_clock(dossier, now)
     _save(dossier, actor, ["due_at", "clock_stopped_at"])
-    _record(dossier, action="supplement", from_state=before, actor=actor, note=note, extra=extra)
+    _record(
+        dossier, action=EventType.SUPPLEMENT, from_state=before, actor=actor, note=note, extra=extra
+    )
     return dossier
 
 
@@ -544,7 +539,7 @@ def dossier_request_payment(
     _save(dossier, actor, ["fee_vnd", "clock_stopped_at"])
     _record(
         dossier,
-        action="request_payment",
+        action=EventType.REQUEST_PAYMENT,
         from_state=before,
         actor=actor,
         note=note,
@@ -560,7 +555,12 @@ def dossier_confirm_payment(*, dossier, actor, note="", expected_version=None) -
     extra = _restart_clock(dossier, timezone.now())
     _save(dossier, actor, ["due_at", "clock_stopped_at"])
     _record(
-        dossier, action="confirm_payment", from_state=before, actor=actor, note=note, extra=extra
+        dossier,
+        action=EventType.CONFIRM_PAYMENT,
+        from_state=before,
+        actor=actor,
+        note=note,
+        extra=extra,
     )
     return dossier
 
@@ -595,7 +595,7 @@ def dossier_resolve(
     _save(dossier, actor, fields)
     _record(
         dossier,
-        action="resolve",
+        action=EventType.RESOLVE,
         from_state=before,
         actor=actor,
         note=note,
@@ -682,27 +682,18 @@ def dossier_apologize(*, dossier, actor, reason, new_due_at, expected_version=No
     dossier = _lock(dossier, expected_version)
     _transition(dossier, "apologize", actor)
     now = timezone.now()
-    if dossier.apology_due_at is not None:
-        raise InvalidTransition(
-            _("The new appointment has already been set once."), extra={"state": dossier.state}
-        )
-    if dossier.due_at is None or now >= dossier.due_at:
-        raise InvalidTransition(
-            _("The apology must be issued before the due moment."), extra={"state": dossier.state}
-        )
-    if (
-        new_due_at is None
-        or new_due_at <= dossier.due_at
-        or new_due_at > dossier.due_at + MAX_APPOINTMENT
-    ):
-        raise InvalidDossier(
-            _("The new appointment must be after the current one and within a year.")
-        )
+    deadlines.check_apology(
+        due_at=dossier.due_at,
+        apology_due_at=dossier.apology_due_at,
+        new_due_at=new_due_at,
+        now=now,
+        state=dossier.state,
+    )
     dossier.apology_due_at = new_due_at
     _save(dossier, actor, ["apology_due_at"])
     _record(
         dossier,
-        action="apologize",
+        action=EventType.APOLOGIZE,
         from_state=dossier.state,
         actor=actor,
         note=reason,
@@ -712,19 +703,4 @@ def dossier_apologize(*, dossier, actor, reason, new_due_at, expected_version=No
     return dossier
 
 
-ACTION_SERVICES = {
-    "receive": dossier_receive,
-    "refuse": dossier_refuse,
-    "start_review": dossier_start_review,
-    "request_supplement": dossier_request_supplement,
-    "supplement": dossier_supplement,
-    "request_payment": dossier_request_payment,
-    "confirm_payment": dossier_confirm_payment,
-    "resolve": dossier_resolve,
-    "reject": dossier_reject,
-    "stop": dossier_stop,
-    "return_result": dossier_return_result,
-    "withdraw": dossier_withdraw,
-    "apologize": dossier_apologize,
-}
-__all__ = ["ACTION_SERVICES", "Applicant", "RequiredDocument", "dossier_create"]
+__all__ = ["Applicant", "RequiredDocument", "dossier_create"]

@@ -23,7 +23,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from applications import timeliness
-from applications.models import FINISHED, PROCESSING, Channel, Complaint, Dossier
+from applications.models import Channel, Complaint, Dossier
+from applications.workflow import FINISHED_STATES, PROCESSING
 from portal.core.errors import NotFound
 from procedures.stats import StatsQuery
 
@@ -72,7 +73,7 @@ def cohort(*, scope: set[int] | None, query: StatsQuery) -> QuerySet[Dossier]:
 
 
 def _aggregates() -> dict:
-    finished = Q(state__in=FINISHED)
+    finished = Q(state__in=FINISHED_STATES)
     processing = Q(state__in=PROCESSING)
     return {
         "received": Count("id"),

@@ -19,8 +19,9 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from applications import notices, timeliness
+from applications import deadlines, notices, timeliness
 from applications.models import CLOCK_RUNNING, ClockStop, Dossier, DossierEvent, State
+from applications.workflow import EventType
 from portal.accounts.models import Role, StaffRole
 from portal.accounts.selectors import leaders_by_unit
 from portal.core.time import when
@@ -32,9 +33,6 @@ from procedures.services import working_calendar
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 5000
-WORKING_DAY = timedelta(hours=8)
-# A working day before the due moment may be many calendar days before it (Tết is 9 days off).
-REMINDER_HORIZON = timedelta(days=14)
 DIGEST_LIST_LIMIT = 20
 
 
@@ -97,7 +95,7 @@ def _record_flags(ids: list[int], now: datetime) -> int:
         [
             DossierEvent(
                 dossier_id=d.pk,
-                action="flag_overdue",
+                action=EventType.FLAG_OVERDUE,
                 from_state=d.state,
                 to_state=d.state,
                 actor=None,
@@ -168,12 +166,6 @@ class Reminder:
     total: timedelta
 
 
-def _reminder_lead(total: timedelta) -> timedelta:
-    """A working day before the due moment; a quarter of the time for procedures shorter than
-    four working days, so a same-day certification is not 'due soon' the moment it arrives."""
-    return min(WORKING_DAY, total / 4)
-
-
 def due_soon(*, now: datetime | None = None) -> list[Reminder]:
     """Dossiers whose clock runs and that reached their reminder moment, not yet reminded."""
     now = now or timezone.now()
@@ -182,7 +174,7 @@ def due_soon(*, now: datetime | None = None) -> list[Reminder]:
         Dossier.objects.filter(
             state__in=CLOCK_RUNNING,
             due_at__gt=now,
-            due_at__lte=now + REMINDER_HORIZON,
+            due_at__lte=now + deadlines.REMINDER_HORIZON,
             overdue_flagged_at__isnull=True,
         )
         .exclude(Exists(reminded))
@@ -196,7 +188,7 @@ def due_soon(*, now: datetime | None = None) -> list[Reminder]:
         start = dossier.received_at or dossier.submitted_at or dossier.due_at
         total = calendar.working_time_between(start, dossier.due_at)
         remaining = calendar.working_time_between(now, dossier.due_at)
-        if remaining <= _reminder_lead(total):
+        if remaining <= deadlines.reminder_lead(total):
             found.append(Reminder(dossier, remaining, total))
     return found
 
@@ -207,25 +199,20 @@ def likely_late(dossier: Dossier) -> bool:
     return dossier.state == State.RECEIVED and dossier.apology_due_at is None
 
 
-def proposed_due(dossier: Dossier, total: timedelta, calendar) -> datetime:
-    """The new date suggested for form 04: half the processing time again, at least a day."""
-    return calendar.add_working_hours(dossier.due_at, max(WORKING_DAY, total / 2))
-
-
 def _draft_apology(reminder: Reminder, calendar, recipients, now) -> bool:
     """Circular 03/2025, form 04: the apology must be issued BEFORE the due moment, so the draft
     comes with the reminder; the handler confirms it with the `apologize` action."""
     dossier = Dossier.objects.select_for_update().filter(pk=reminder.dossier.pk).only("id").first()
     if (
         dossier is None
-        or DossierEvent.objects.filter(dossier=dossier, action="apology_draft").exists()
+        or DossierEvent.objects.filter(dossier=dossier, action=EventType.APOLOGY_DRAFT).exists()
     ):
         return False
     d = reminder.dossier
-    proposal = proposed_due(d, reminder.total, calendar)
+    proposal = deadlines.proposed_apology_due(d.due_at, reminder.total, calendar)
     DossierEvent.objects.create(
         dossier=d,
-        action="apology_draft",
+        action=EventType.APOLOGY_DRAFT,
         from_state=d.state,
         to_state=d.state,
         actor=None,
@@ -290,16 +277,9 @@ def remind(*, now: datetime | None = None) -> dict:
 # --- Supplement requests left unanswered -----------------------------------------------------
 
 
-def supplement_limit(stop: ClockStop, calendar) -> datetime:
-    """The stop's own deadline, else the configured number of working days after the request."""
-    if stop.deadline is not None:
-        return stop.deadline
-    return calendar.add_working_days(stop.started_at, settings.MOTCUA_SUPPLEMENT_LIMIT_WORKING_DAYS)
-
-
 def stale_supplements(*, now: datetime, units=None) -> list[tuple[ClockStop, datetime]]:
     """Open supplement requests past their limit, oldest first."""
-    days = settings.MOTCUA_SUPPLEMENT_LIMIT_WORKING_DAYS
+    days = deadlines.supplement_limit_days()
     # N working days are at least N calendar days: younger requests cannot be late yet.
     stops = (
         ClockStop.objects.filter(
@@ -319,7 +299,11 @@ def stale_supplements(*, now: datetime, units=None) -> list[tuple[ClockStop, dat
     calendars = _Calendars()
     found = []
     for stop in stops:
-        limit = supplement_limit(stop, calendars[stop.dossier.handling_unit])
+        limit = deadlines.supplement_limit(
+            started_at=stop.started_at,
+            deadline=stop.deadline,
+            calendar=calendars[stop.dossier.handling_unit],
+        )
         if limit < now:
             found.append((stop, limit))
     return found

@@ -12,7 +12,12 @@ from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, State
+from applications.models import (
+    CLOCK_RUNNING,
+    CLOCK_STOPPED_WAITING,
+    FINISHED_STATES,
+    State,
+)
 from portal.core.time import VN_TZ as _TZ
 
 EARLY, ON_TIME, LATE, ON_TRACK, OVERDUE = "early", "on_time", "late", "on_track", "overdue"
@@ -23,7 +28,6 @@ LABELS = {
     ON_TRACK: _("on track"),
     OVERDUE: _("overdue"),
 }
-_FINISHED = (State.RESOLVED, State.REJECTED, State.RETURNED)
 
 
 def timeliness(
@@ -35,7 +39,7 @@ def timeliness(
     now: datetime,
 ) -> str | None:
     """One of the five words; None for dossiers not judged (refused, withdrawn, stopped)."""
-    if state in _FINISHED:
+    if state in FINISHED_STATES:
         if due_at is None or resolved_at is None:
             return ON_TIME
         if resolved_at > due_at:
@@ -65,7 +69,7 @@ def of(dossier, now: datetime) -> str | None:
 
 def annotation(now: datetime):
     """The same rule as a database expression, for filters and statistics."""
-    finished = Q(state__in=_FINISHED)
+    finished = Q(state__in=FINISHED_STATES)
     return Case(
         When(
             finished & (Q(due_at__isnull=True) | Q(resolved_at__isnull=True)), then=Value(ON_TIME)

@@ -14,10 +14,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError
 
-from applications import access, selectors, services, timeliness
+from applications import access, selectors, services, timeliness, workflow
 from applications.actions import document_files, run_action
 from applications.errors import InvalidDossier
 from applications.models import Channel, ReturnMethod, State
@@ -27,30 +27,12 @@ from procedures.models import Field, Unit
 from procedures.selectors import procedure_catalogue, procedure_search
 
 STATE_LABELS = dict(State.choices)
+EVENT_LABELS = dict(workflow.EventType.choices)
 QUEUE_COLUMNS = (
     "code", "state", "due_at", "resolved_at", "clock_stopped_at", "applicant_name",
     "is_transferred", "legacy_code", "procedure_version__name_vi", "procedure_version__name_en",
 )  # fmt: skip
 DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
-ACTION_LABELS = {
-    "submit": gettext_lazy("Submitted"),
-    "import_backlog": gettext_lazy("Inherited from the former unit"),
-    "flag_overdue": gettext_lazy("Flagged overdue"),
-    "apology_draft": gettext_lazy("Apology drafted"),
-    "receive": gettext_lazy("Receive"),
-    "refuse": gettext_lazy("Refuse to receive"),
-    "start_review": gettext_lazy("Hand to a specialist"),
-    "request_supplement": gettext_lazy("Ask for a supplement"),
-    "supplement": gettext_lazy("Record the supplement"),
-    "request_payment": gettext_lazy("Ask for payment"),
-    "confirm_payment": gettext_lazy("Confirm payment"),
-    "resolve": gettext_lazy("Issue the result"),
-    "reject": gettext_lazy("Reject"),
-    "stop": gettext_lazy("Stop processing"),
-    "return_result": gettext_lazy("Return the result"),
-    "withdraw": gettext_lazy("Withdraw"),
-    "apologize": gettext_lazy("Apologise and set a new date"),
-}
 
 
 def _without_page(request) -> str:
@@ -97,7 +79,7 @@ def work_queue(request):
         {
             "page": page,
             "rows": rows,
-            "states": [(s.value, s.label) for s in State if s.value in selectors.OPEN_STATES],
+            "states": [(s.value, s.label) for s in State if s.value in workflow.OPEN_STATES],
             "filters": filters,
             "query": query,
             "mine": bool(request.GET.get("mine")),
@@ -110,18 +92,6 @@ def work_queue(request):
 
 
 # --- The dossier page: documents, history, and the actions the user may take now ---------------
-
-
-class ActionForm(forms.Form):
-    note = forms.CharField(required=False, max_length=4000)
-    reason = forms.CharField(required=False, max_length=4000)
-    assignee = forms.CharField(required=False, max_length=150)
-    amount = forms.IntegerField(required=False, min_value=1, max_value=10_000_000_000)
-    method = forms.ChoiceField(required=False, choices=[("", ""), *list(ReturnMethod.choices)])
-    result_number = forms.CharField(required=False, max_length=60)
-    new_due_at = forms.DateTimeField(required=False, input_formats=DATETIME_INPUTS)
-    due_at = forms.DateTimeField(required=False, input_formats=DATETIME_INPUTS)
-    expected_version = forms.IntegerField(required=False, min_value=1)
 
 
 def _staff_or_403(user):
@@ -165,12 +135,14 @@ def dossier_page(request, code):
             "events": [
                 (
                     event,
-                    ACTION_LABELS.get(event.action, event.action),
+                    EVENT_LABELS.get(event.action, event.action),
                     STATE_LABELS.get(event.to_state, ""),
                 )
                 for event in dossier.events.all()
             ],
-            "actions": access.available_actions(request.user, dossier),
+            "actions": [
+                workflow.ACTIONS[name] for name in access.available_actions(request.user, dossier)
+            ],
             "specialists": specialists,
             "return_methods": ReturnMethod.choices,
             "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
@@ -186,25 +158,23 @@ def dossier_action(request, code, action):
         dossier = selectors.dossier_get(user=request.user, code=code)
     except NotFound:
         raise Http404 from None
-    form = ActionForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("Check the values you entered: %(fields)s") % {"fields": ", ".join(form.errors)},
-        )
-        return redirect("desk:dossier", code=code)
+    data = request.POST.copy()
+    data.update(request.FILES)
     try:
         run_action(
-            action=action,
-            dossier=dossier,
-            actor=request.user,
-            values=form.cleaned_data,
-            files=request.FILES,
+            action=action, dossier=dossier, actor=request.user, data=data, files=request.FILES
         )
     except NotFound:
         raise Http404 from None
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
+    except (DomainError, ValidationError) as exc:
+        if isinstance(exc, ValidationError):
+            messages.error(
+                request,
+                _("Check the values you entered: %(fields)s")
+                % {"fields": ", ".join(exc.detail) if isinstance(exc.detail, dict) else ""},
+            )
+        else:
+            messages.error(request, str(exc.message))
         # A refused file (or any refusal) keeps what was typed: the page shows it again.
         request.session[KEPT_SESSION_KEY] = {
             "code": code,
@@ -213,7 +183,7 @@ def dossier_action(request, code, action):
         }
     else:
         messages.success(
-            request, _("Done: %(action)s.") % {"action": ACTION_LABELS.get(action, action)}
+            request, _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label}
         )
     return redirect("desk:dossier", code=code)
 

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from applications import access, citizen, documents, services, timeliness
 from applications.actions import REASON_ACTIONS, document_files
 from applications.models import ClockStop, Complaint, State
+from applications.workflow import INTERNAL_EVENTS, EventType
 from portal.core.errors import BadAttachment, DomainError, NotFound
 from procedures.models import Unit, UnitKind
 from procedures.selectors import procedure_catalogue
@@ -34,10 +35,7 @@ from procedures.services import working_calendar
 BACKEND = "portal.accounts.auth.PhoneOrEmailBackend"
 # What the citizen reads in the timeline; internal steps (a drafted apology, the overdue flag)
 # are not shown.
-EVENT_LABELS = {
-    **documents.ACTION_LABELS,
-    "import_backlog": gettext_lazy("Taken over from the former unit"),
-}
+EVENT_LABELS = {event.value: event.label for event in EventType if event not in INTERNAL_EVENTS}
 NEXT_STEP = {
     State.SUBMITTED: gettext_lazy("The desk checks your dossier during working hours."),
     State.RECEIVED: gettext_lazy("Received: it is waiting for the specialist."),

@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from applications.models import Dossier, Payment
+from applications.workflow import ACTIONS
 from portal.accounts.models import Role, StaffRole, User
 from procedures.models import Unit
 from tests.security.conftest import SECRETS, Victims
@@ -177,6 +178,20 @@ ATTEMPTS = [
         lambda v: {"code": v.paying.code, "action": "withdraw"},
         {"code": MISSING_CODE, "action": "withdraw"},
         method="post",
+    ),
+    # One operation per action (applications/workflow.py), each tried on both victims.
+    *(
+        Attempt(f"api-dossier-{name}", _code, {"code": MISSING_CODE}, method="post")
+        for name in ACTIONS
+    ),
+    *(
+        Attempt(
+            f"api-dossier-{name}",
+            lambda v: {"code": v.paying.code},
+            {"code": MISSING_CODE},
+            method="post",
+        )
+        for name in ACTIONS
     ),
     Attempt(
         "api-lookup",

@@ -1,0 +1,233 @@
+"""The dossier's vocabulary, declared once: its actions, its history's event types, its state
+groups.
+
+Everything else is derived from here: the API's per-action operations and request bodies
+(`applications/api.py`), the role check (`applications/access.py`), the desk's buttons and labels
+(`applications/views.py`, `templates/desk/dossier.html`), the printed-form map
+(`applications/documents.py`) and the action runner (`applications/actions.py`). The graph itself
+(which state allows which action) is the django-fsm transitions on `Dossier`.
+
+Adding an action is one row in `ACTIONS`, one transition on `Dossier`, one service in
+`services.py` and one input serializer in `action_inputs.py` (see CONTRIBUTING.md).
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db import models
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from applications import action_inputs as inputs
+from applications.models import (
+    CLOCK_RUNNING,
+    CLOCK_STOPPED_WAITING,
+    FINISHED_STATES,
+    OPEN_STATES,
+    PROCESSING,
+    State,
+)
+from portal.accounts.models import Role
+
+# The state groups are defined in models.py, beside the graph (the transitions use them), and
+# read from here everywhere else.
+__all__ = [
+    "ACTIONS",
+    "CLOCK_RUNNING",
+    "CLOCK_STOPPED_WAITING",
+    "FINISHED_STATES",
+    "OPEN_STATES",
+    "PROCESSING",
+    "Action",
+    "EventType",
+    "State",
+]
+
+# The applicant (the citizen who submitted it online), as a "role" on their own dossier.
+APPLICANT = "citizen"
+
+
+class EventType(models.TextChoices):
+    """`DossierEvent.action`: every kind of history row. The label is the history's wording
+    (desk, citizen timeline, control sheet form 06). Stored strings never change."""
+
+    SUBMIT = "submit", _("Submitted")
+    IMPORT_BACKLOG = "import_backlog", _("Taken over from the former unit")
+    RECEIVE = "receive", _("Received at the desk")
+    REFUSE = "refuse", _("Refused at reception")
+    START_REVIEW = "start_review", _("Handed to the specialist")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Supplement requested")
+    SUPPLEMENT = "supplement", _("Documents supplemented")
+    REQUEST_PAYMENT = "request_payment", _("Payment requested")
+    CONFIRM_PAYMENT = "confirm_payment", _("Payment confirmed")
+    RESOLVE = "resolve", _("Result issued")
+    REJECT = "reject", _("Rejected after processing")
+    STOP = "stop", _("Processing stopped")
+    RETURN_RESULT = "return_result", _("Result returned")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    APOLOGIZE = "apologize", _("Apology and new appointment")
+    # Written by the timers, not by a person.
+    FLAG_OVERDUE = "flag_overdue", _("Flagged overdue")
+    APOLOGY_DRAFT = "apology_draft", _("Apology drafted")
+
+
+# Steps of the office's own that the citizen's timeline does not show.
+INTERNAL_EVENTS = frozenset({EventType.FLAG_OVERDUE, EventType.APOLOGY_DRAFT})
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a person does to a dossier: `POST /api/v1/dossiers/{code}/<name>/`, a button on
+    the desk, a transition of the same name on `Dossier`, a history row of the same type."""
+
+    name: str
+    # The function in applications/services.py (by name: services import access, which reads
+    # this table).
+    service_name: str
+    roles: frozenset[str]
+    # The desk's button (imperative); the history says it with `EventType` (past).
+    label: str
+    input: type[inputs.ActionInputBase]
+    # The printed form this step calls for (a slug of documents.FORMS), if any.
+    form: str = ""
+    # The notice templates it sends to the applicant (portal/notifications), if any.
+    notices: tuple[str, ...] = ()
+    # The desk: a secondary (grey) button for steps that end or hold back the dossier.
+    secondary: bool = False
+    # The desk: the label of the text box (reason or note), when it is not the plain one.
+    text_label: str = ""
+
+    @cached_property
+    def service(self):
+        return import_string(f"applications.services.{self.service_name}")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The input's field names, in order (the desk draws one control for each)."""
+        return tuple(self.input._declared_fields)
+
+    @property
+    def takes_reason(self) -> bool:
+        return "reason" in self.input._declared_fields
+
+    @property
+    def reason_required(self) -> bool:
+        return self.takes_reason and self.input._declared_fields["reason"].required
+
+    @property
+    def event(self) -> EventType:
+        return EventType(self.name)
+
+
+STAFF = frozenset({Role.CLERK, Role.SPECIALIST, Role.LEADER})
+DESK = frozenset({Role.CLERK, Role.LEADER})
+HANDLERS = frozenset({Role.SPECIALIST, Role.LEADER})
+
+_ROWS = (
+    Action(
+        "receive",
+        "dossier_receive",
+        DESK,
+        _("Receive"),
+        inputs.ReceiveInput,
+        form="receipt",
+        notices=("dossier_received",),
+    ),
+    Action(
+        "refuse",
+        "dossier_refuse",
+        DESK,
+        _("Refuse to receive"),
+        inputs.RefuseInput,
+        form="refusal",
+        secondary=True,
+    ),
+    Action(
+        "start_review",
+        "dossier_start_review",
+        STAFF,
+        _("Hand to a specialist"),
+        inputs.StartReviewInput,
+    ),
+    Action(
+        "request_supplement",
+        "dossier_request_supplement",
+        STAFF,
+        _("Ask for a supplement"),
+        inputs.RequestSupplementInput,
+        form="supplement",
+        notices=("supplement_requested",),
+        text_label=_("Which documents to supply or correct, and why"),
+    ),
+    Action(
+        "supplement",
+        "dossier_supplement",
+        DESK | {APPLICANT},
+        _("Record the supplement"),
+        inputs.SupplementInput,
+        text_label=_("What was handed in"),
+    ),
+    Action(
+        "request_payment",
+        "dossier_request_payment",
+        HANDLERS,
+        _("Ask for payment"),
+        inputs.RequestPaymentInput,
+    ),
+    Action(
+        "confirm_payment",
+        "dossier_confirm_payment",
+        DESK,
+        _("Confirm payment"),
+        inputs.ConfirmPaymentInput,
+    ),
+    Action(
+        "resolve",
+        "dossier_resolve",
+        HANDLERS,
+        _("Issue the result"),
+        inputs.ResolveInput,
+        notices=("result_ready",),
+    ),
+    Action("reject", "dossier_reject", HANDLERS, _("Reject"), inputs.RejectInput, secondary=True),
+    Action(
+        "stop",
+        "dossier_stop",
+        frozenset({Role.LEADER}),
+        _("Stop processing"),
+        inputs.StopInput,
+        form="stop",
+        secondary=True,
+    ),
+    Action(
+        "return_result",
+        "dossier_return_result",
+        DESK,
+        _("Return the result"),
+        inputs.ReturnResultInput,
+    ),
+    Action(
+        "withdraw",
+        "dossier_withdraw",
+        DESK | {APPLICANT},
+        _("Withdraw"),
+        inputs.WithdrawInput,
+        secondary=True,
+    ),
+    Action(
+        "apologize",
+        "dossier_apologize",
+        HANDLERS,
+        _("Apologise and set a new date"),
+        inputs.ApologizeInput,
+        form="apology",
+        notices=("apology_issued",),
+        secondary=True,
+        text_label=_("Reason for the delay"),
+    ),
+)
+# Every action by name, in the desk's order.
+ACTIONS: dict[str, Action] = {action.name: action for action in _ROWS}
+
+# The body of the generic `POST /api/v1/dossiers/{code}/{action}/`: every action's fields.
+AnyActionInput = inputs.union_of(action.input for action in _ROWS)
