@@ -121,6 +121,7 @@ ERROR_DESCRIPTIONS = {
     404: "No such object for this user (`not_found`): another's object looks the same as a "
     "missing one; also a page number beyond the last.",
     409: "The object's state does not allow this now (`invalid_transition`, `conflict`, ...).",
+    415: "The body's media type is not one this operation reads (`unsupported_media_type`).",
     429: "Too many requests (`throttled`); try again later.",
 }
 
@@ -167,7 +168,8 @@ def document_errors(result, generator, request, public):
 
     Every operation may get 400 (input refused before the view: a NUL byte, JSON too deep) and
     401 (an invalid token); one with a path parameter or a page number 404; one that needs a
-    login 403. Statuses particular to a view (409, 429, ...) are in its own `extend_schema`."""
+    login 403; one that takes a body 415 (a media type it does not read). Statuses particular to
+    a view (409, 429, ...) are in its own `extend_schema`."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("ErrorOutput", _ERROR_SCHEMA)
     reference = {"$ref": "#/components/schemas/ErrorOutput"}
@@ -181,6 +183,8 @@ def document_errors(result, generator, request, public):
                 statuses.append(404)
             if {} not in operation.get("security", [{}]):
                 statuses.append(403)
+            if "requestBody" in operation:
+                statuses.append(415)
             for status_code in statuses:
                 operation["responses"].setdefault(
                     str(status_code),
