@@ -27,7 +27,7 @@ OVERSIZED = {
     "applications/payments.py": 442,
     "procedures/workingtime.py": 437,
     "portal/notifications/services.py": 428,
-    "applications/generation.py": 424,
+    "applications/generation.py": 425,
     # Settings: one flat module by Django convention, read from the environment.
     "portal/settings/base.py": 512,
     # Benchmarks (bench/): scripts run by hand, not imported by the portal.
@@ -38,6 +38,7 @@ OVERSIZED = {
     "tests/applications/test_stats.py": 819,
     "tests/applications/test_citizen.py": 532,
     "tests/security/test_hostile_uploads.py": 530,
+    "tests/security/test_idor.py": 413,  # grew with the 13 per-action routes (issue 9)
     "tests/procedures/test_workingtime.py": 523,
     "tests/applications/test_tickets.py": 427,
 }
