@@ -32,7 +32,7 @@ from applications.models import Attachment, ClockStop, Dossier, DossierEvent, Re
 from applications.workflow import ACTIONS, EventType
 from portal.accounts.models import Role
 from portal.core import limits
-from portal.core.errors import DomainError, NotFound
+from portal.core.errors import DomainError, ErrorCode, NotFound
 from portal.core.privacy import mask
 from portal.core.time import VN_TZ as VN
 from procedures.models import RequiredDocument, Unit
@@ -87,12 +87,12 @@ JUDGED_ACTIONS = {"start_review", "request_supplement", "request_payment", "reso
 
 
 class FormUnavailable(NotFound):
-    code = "form_unavailable"
+    code = ErrorCode.FORM_UNAVAILABLE
     default_message = gettext_lazy("This form does not apply to this dossier.")
 
 
 class BadPeriod(DomainError):
-    code = "bad_period"
+    code = ErrorCode.BAD_PERIOD
 
 
 @dataclass(frozen=True)

@@ -1,26 +1,26 @@
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.errors import Conflict, DomainError
+from portal.core.errors import Conflict, DomainError, ErrorCode
 
 
 class InvalidTransition(Conflict):
-    code = "invalid_transition"
+    code = ErrorCode.INVALID_TRANSITION
 
 
 class StaleDossier(Conflict):
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class DuplicateSubmission(Conflict):
     """A submission key used again where the dossier it made may not be shown."""
 
-    code = "duplicate_submission"
+    code = ErrorCode.DUPLICATE_SUBMISSION
 
 
 class MissingDocuments(DomainError):
-    code = "missing_documents"
+    code = ErrorCode.MISSING_DOCUMENTS
     default_message = _("Some required documents are missing.")
 
 
 class InvalidDossier(DomainError):
-    code = "invalid"
+    code = ErrorCode.INVALID

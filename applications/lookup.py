@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 
 from applications import selectors
 from applications.models import Dossier
-from portal.core.errors import DomainError, NotFound
+from portal.core.errors import DomainError, ErrorCode, NotFound
 from portal.core.throttling import Cooldown, parse_tiers
 
 logger = logging.getLogger("motcua.lookup")
 
 
 class LookupCooling(DomainError):
-    code = "lookup_cooling_down"
+    code = ErrorCode.LOOKUP_COOLING_DOWN
     status = 429
 
     def __init__(self, wait: int):

@@ -43,7 +43,7 @@ from applications import access
 from applications.models import Dossier, Payment, PaymentCallback, State
 from applications.services import dossier_confirm_payment
 from portal.accounts.models import Role
-from portal.core.errors import Conflict, DomainError, PermissionDenied
+from portal.core.errors import Conflict, DomainError, ErrorCode, PermissionDenied
 
 logger = logging.getLogger("motcua.payments")
 
@@ -62,17 +62,17 @@ DEV_SANDBOX_SECRET = "motcua-sandbox-dev-secret"  # noqa: S105 - the demo gatewa
 
 
 class PaymentNotDue(Conflict):
-    code = "payment_not_due"
+    code = ErrorCode.PAYMENT_NOT_DUE
     default_message = gettext_lazy("This dossier is not waiting for a payment.")
 
 
 class PaymentUnavailable(DomainError):
-    code = "payment_unavailable"
+    code = ErrorCode.PAYMENT_UNAVAILABLE
     default_message = gettext_lazy("No fee is set for this dossier; ask the desk.")
 
 
 class OnlinePaymentOff(DomainError):
-    code = "online_payment_off"
+    code = ErrorCode.ONLINE_PAYMENT_OFF
     status = 404
     default_message = gettext_lazy(
         "Online payment is not available on this portal: pay the fee at the one-stop desk."

@@ -32,7 +32,7 @@ from applications.models import (
     TicketState,
 )
 from portal.accounts.models import Role
-from portal.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from portal.core.errors import Conflict, DomainError, ErrorCode, NotFound, PermissionDenied
 from portal.core.sequences import next_number
 from portal.core.throttling import hit
 from procedures.models import Field, Unit
@@ -43,11 +43,11 @@ OPEN_TICKET_STATES = (TicketState.CALLED, TicketState.SERVING)
 
 
 class NoCounterForField(DomainError):
-    code = "no_counter"
+    code = ErrorCode.NO_COUNTER
 
 
 class TicketConflict(Conflict):
-    code = "ticket_conflict"
+    code = ErrorCode.TICKET_CONFLICT
 
 
 # --- Access ----------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def kiosk_fields(unit: Unit) -> tuple[list[Field], bool]:
 
 
 class KioskBusy(DomainError):
-    code = "kiosk_busy"
+    code = ErrorCode.KIOSK_BUSY
     status = 429
 
 

@@ -2,24 +2,24 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.errors import Conflict, DomainError
+from portal.core.errors import Conflict, DomainError, ErrorCode
 
 
 class InvalidReport(DomainError):
-    code = "invalid"
+    code = ErrorCode.INVALID
     default_message = _("The report could not be accepted.")
 
 
 class InvalidTransition(Conflict):
-    code = "invalid_transition"
+    code = ErrorCode.INVALID_TRANSITION
 
 
 class RatingRefused(Conflict):
-    code = "rating_refused"
+    code = ErrorCode.RATING_REFUSED
     default_message = _("This report cannot be rated now.")
 
 
 class DuplicateSubmission(Conflict):
     """A submission key used again by someone who may not see the report it made."""
 
-    code = "duplicate_submission"
+    code = ErrorCode.DUPLICATE_SUBMISSION

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core import limits
+from portal.core.errors import ErrorCode
 from procedures.errors import BadCalendarQuery
 from procedures.models import Level, RequiredDocument, Unit
 from procedures.selectors import procedure_catalogue, procedure_search
@@ -118,7 +119,8 @@ class ProcedureList(generics.ListAPIView):
         level = params.get("level", "")
         if level and level not in Level.values:
             raise BadCalendarQuery(
-                _("Unknown level “%(level)s”.") % {"level": level[:40]}, code="invalid_query"
+                _("Unknown level “%(level)s”.") % {"level": level[:40]},
+                code=ErrorCode.INVALID_QUERY,
             )
         return procedure_search(
             query=params.get("search", ""), field=params.get("field", ""), level=level
@@ -200,7 +202,7 @@ class DueDate(APIView):
         if params.get("unit"):
             unit = Unit.objects.filter(code=params["unit"]).first()
             if unit is None:
-                raise BadCalendarQuery(_("Unknown unit code."), code="unknown_unit")
+                raise BadCalendarQuery(_("Unknown unit code."), code=ErrorCode.UNKNOWN_UNIT)
         calendar = working_calendar(unit)
         received = calendar.normalise(start)
         given = [k for k in ("working_days", "working_hours", "procedure") if params.get(k)]
@@ -211,7 +213,9 @@ class DueDate(APIView):
         if params.get("procedure"):
             procedure = procedure_catalogue().filter(code=params["procedure"]).first()
             if procedure is None:
-                raise BadCalendarQuery(_("Unknown procedure code."), code="unknown_procedure")
+                raise BadCalendarQuery(
+                    _("Unknown procedure code."), code=ErrorCode.UNKNOWN_PROCEDURE
+                )
             due = procedure_due_at(version=procedure.current_version, start=start, unit=unit)
             if due is None:
                 raise BadCalendarQuery(
@@ -219,7 +223,7 @@ class DueDate(APIView):
                         "This procedure has no published processing time; "
                         "the desk sets the appointment."
                     ),
-                    code="no_processing_time",
+                    code=ErrorCode.NO_PROCESSING_TIME,
                 )
         elif params.get("working_days"):
             days = _parse_amount(params["working_days"], limit=365, what=_("working_days"))

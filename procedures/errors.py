@@ -1,8 +1,8 @@
-from portal.core.errors import DomainError
+from portal.core.errors import DomainError, ErrorCode
 
 
 class ImportFailed(DomainError):
-    code = "import_failed"
+    code = ErrorCode.IMPORT_FAILED
 
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -10,4 +10,4 @@ class ImportFailed(DomainError):
 
 
 class BadCalendarQuery(DomainError):
-    code = "invalid_query"
+    code = ErrorCode.INVALID_QUERY

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.core import limits
-from portal.core.errors import DomainError
+from portal.core.errors import DomainError, ErrorCode
 from portal.core.time import VN_TZ
 from procedures.models import Field, Procedure, Unit
 
@@ -21,7 +21,7 @@ MAX_DAYS = 366  # a leap year: a whole year is always one request
 
 
 class InvalidStatsQuery(DomainError):
-    code = "invalid"
+    code = ErrorCode.INVALID
     default_message = gettext_lazy("These statistics cannot be computed for this request.")
 
 
@@ -48,13 +48,13 @@ def _parse_date(value: str, name: str) -> date:
     except ValueError:
         raise InvalidStatsQuery(
             _("“%(name)s” must be a date written YYYY-MM-DD.") % {"name": name},
-            code="invalid_date",
+            code=ErrorCode.INVALID_DATE,
         ) from None
     if not limits.date_in_range(day):
         raise InvalidStatsQuery(
             _("“%(name)s” must be a date between %(earliest)s and %(latest)s.")
             % {"name": name, "earliest": limits.EARLIEST, "latest": limits.LATEST},
-            code="invalid_date",
+            code=ErrorCode.INVALID_DATE,
         )
     return day
 
@@ -68,11 +68,13 @@ def parse_query(params, *, today: date | None = None) -> StatsQuery:
     end = _parse_date(raw_to, "to") if raw_to else today
     start = _parse_date(raw_from, "from") if raw_from else end.replace(day=1)
     if start > end:
-        raise InvalidStatsQuery(_("The period starts after it ends."), code="invalid_period")
+        raise InvalidStatsQuery(
+            _("The period starts after it ends."), code=ErrorCode.INVALID_PERIOD
+        )
     if (end - start).days + 1 > MAX_DAYS:
         raise InvalidStatsQuery(
             _("A period covers at most %(days)s days.") % {"days": MAX_DAYS},
-            code="period_too_long",
+            code=ErrorCode.PERIOD_TOO_LONG,
         )
     found = {}
     for name, model, message in (
@@ -86,5 +88,5 @@ def parse_query(params, *, today: date | None = None) -> StatsQuery:
             continue
         found[name] = model.objects.filter(code=code[:60]).first()
         if found[name] is None:
-            raise InvalidStatsQuery(message, code=f"unknown_{name}")
+            raise InvalidStatsQuery(message, code=ErrorCode(f"unknown_{name}"))
     return StatsQuery(start=start, end=end, **found)

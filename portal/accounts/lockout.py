@@ -27,6 +27,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from portal.accounts.auth import matching_accounts
+from portal.core.errors import ErrorCode
 
 
 def account_key(request, credentials) -> str | None:
@@ -83,7 +84,7 @@ def locked_out(request, original_response=None, credentials=None):
     ) % {"minutes": minutes}
     retry_after = str(minutes * 60)
     if request.path.startswith("/api/"):
-        response = JsonResponse({"code": "locked_out", "detail": message}, status=429)
+        response = JsonResponse({"code": ErrorCode.LOCKED_OUT, "detail": message}, status=429)
     else:
         response = render(
             request, "portal/locked_out.html", {"message": message, "minutes": minutes}, status=429

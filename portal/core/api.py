@@ -1,28 +1,38 @@
 """API plumbing shared by every app: pagination and the one error format `{"code", "detail"}`."""
 
+import copy
+import logging
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from portal.core import limits
-from portal.core.errors import DomainError
+from portal.core.errors import DomainError, ErrorCode
+
+logger = logging.getLogger(__name__)
 
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def get_page_number(self, request, paginator):
+    def get_page_number(self, request: Request, paginator: "Paginator[Any]") -> int | str:
         if request.query_params.get(self.page_query_param) == "":
-            raise DomainError(_("page must be a whole number from 1."), code="invalid_query")
+            raise DomainError(
+                _("page must be a whole number from 1."), code=ErrorCode.INVALID_QUERY
+            )
         return super().get_page_number(request, paginator)
 
-    def get_page_size(self, request):
+    def get_page_size(self, request: Request) -> int | None:
         # DRF silently falls back to the default for a page size that is not a positive whole
         # number: say so instead (a page beyond the last is DRF's 404 "Invalid page").
         params = request.query_params
@@ -33,7 +43,7 @@ class Pagination(PageNumberPagination):
             raise DomainError(
                 _("page_size must be a whole number from 1 to %(max)s.")
                 % {"max": self.max_page_size},
-                code="invalid_query",
+                code=ErrorCode.INVALID_QUERY,
             )
         return super().get_page_size(request)
 
@@ -44,7 +54,7 @@ class MomentField(serializers.DateTimeField):
     DRF's own field raised OverflowError (a 500) on `0001-01-01T00:00` read in Asia/Ho_Chi_Minh,
     whose UTC moment falls before year 1."""
 
-    def to_internal_value(self, value):
+    def to_internal_value(self, value: Any) -> Any:
         try:
             moment = super().to_internal_value(value)
         except OverflowError:
@@ -58,7 +68,7 @@ class MomentField(serializers.DateTimeField):
         return moment
 
 
-def _detail_text(detail) -> str:
+def _detail_text(detail: Any) -> str:
     if isinstance(detail, list):
         return " ".join(_detail_text(d) for d in detail)
     if isinstance(detail, dict):
@@ -66,10 +76,26 @@ def _detail_text(detail) -> str:
     return str(detail)
 
 
-def exception_handler(exc, context):
+def error_code(code: object, fallback: ErrorCode = ErrorCode.ERROR) -> ErrorCode:
+    """The one check that an API error's code is a member of `ErrorCode`.
+
+    A code outside the enum is a programming error (tests/portal/test_error_codes.py looks for
+    them): logged, and answered with the fallback rather than a string clients do not know."""
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        logger.error("API error code %r is not in portal.core.errors.ErrorCode", code)
+        return fallback
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error as `{"code": "...", "detail": "..."}` with a 4xx status."""
     if isinstance(exc, DomainError):
-        body = {"code": exc.code, "detail": str(exc.message), **exc.extra}
+        body = {
+            "code": error_code(exc.code, ErrorCode.INVALID),
+            "detail": str(exc.message),
+            **exc.extra,
+        }
         return Response(body, status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -80,18 +106,18 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = {
-            "code": "invalid",
+            "code": ErrorCode.INVALID,
             "detail": _detail_text(exc.detail),
             "errors": exc.detail,
         }
-    else:
-        code = getattr(exc, "default_code", "error")
+    elif isinstance(exc, exceptions.APIException):
+        code = getattr(exc, "default_code", ErrorCode.ERROR)
         if isinstance(exc.detail, dict | list):
             detail = _detail_text(exc.detail)
         else:
             detail = str(exc.detail)
             code = getattr(exc.detail, "code", code) or code
-        response.data = {"code": code, "detail": detail}
+        response.data = {"code": error_code(code), "detail": detail}
     if response.status_code >= status.HTTP_500_INTERNAL_SERVER_ERROR:
         return None
     return response
@@ -104,8 +130,9 @@ class ErrorOutput(serializers.Serializer):
     """Every API error: `{"code", "detail"}` with a 4xx status (some add context fields)."""
 
     code = serializers.CharField(
-        help_text="Stable code: invalid, invalid_input, not_found, permission_denied, "
-        "not_authenticated, authentication_failed, invalid_transition, conflict, throttled, ..."
+        help_text="Stable code (the enum lists them all): invalid, invalid_input, not_found, "
+        "permission_denied, not_authenticated, authentication_failed, invalid_transition, "
+        "conflict, throttled, ..."
     )
     detail = serializers.CharField(help_text="What went wrong, in the user's language.")
     errors = serializers.JSONField(
@@ -134,7 +161,7 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
-def paginated(serializer_class, name: str):
+def paginated(serializer_class: type[serializers.BaseSerializer[Any]], name: str) -> Any:
     """The paginated list `{"count", "next", "previous", "results"}` of an APIView."""
     return inline_serializer(
         name,
@@ -152,7 +179,7 @@ PAGE_PARAMETERS = [
     OpenApiParameter("page_size", int, description=f"At most {Pagination.max_page_size}."),
 ]
 
-_ERROR_SCHEMA = {
+_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "code": {"type": "string"},
@@ -163,7 +190,9 @@ _ERROR_SCHEMA = {
 }
 
 
-def document_errors(result, generator, request, public):
+def document_errors(
+    result: dict[str, Any], generator: object, request: object, public: bool
+) -> dict[str, Any]:
     """drf-spectacular postprocessing hook: the errors any API operation may answer.
 
     Every operation may get 400 (input refused before the view: a NUL byte, JSON too deep) and
@@ -171,7 +200,9 @@ def document_errors(result, generator, request, public):
     login 403; one that takes a body 415 (a media type it does not read). Statuses particular to
     a view (409, 429, ...) are in its own `extend_schema`."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault("ErrorOutput", _ERROR_SCHEMA)
+    error_schema = schemas.setdefault("ErrorOutput", copy.deepcopy(_ERROR_SCHEMA))
+    # Every code the API may answer, from the one enum (tests/portal/test_error_codes.py).
+    error_schema["properties"]["code"]["enum"] = [member.value for member in ErrorCode]
     reference = {"$ref": "#/components/schemas/ErrorOutput"}
     for path, item in result.get("paths", {}).items():
         for operation in item.values():

@@ -1,18 +1,96 @@
 """One error vocabulary: domain errors carry a stable code and a translatable message.
 
 Views turn them into page messages, the API into `{"code", "detail"}` with a 4xx status
-(portal/core/api.py), commands into a report.
+(portal/core/api.py), commands into a report. Every code the portal sends is a member of
+`ErrorCode`: clients rely on these strings, so a member is never renamed or reused for another
+meaning (tests/portal/test_error_codes.py checks the classes, the raise sites and the schema).
 """
 
+from enum import StrEnum
+from typing import Any
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
-class DomainError(Exception):
-    code = "invalid"
-    status = 400
-    default_message = _("The request could not be completed.")
+class ErrorCode(StrEnum):
+    """Every `code` of an API error body, one member each.
 
-    def __init__(self, message=None, *, code: str | None = None, extra: dict | None = None):
+    Shared on purpose (the same meaning in several domains, so several classes declare it):
+    `INVALID` (the kernel's DomainError, InvalidDossier, InvalidReport, InvalidStatsQuery),
+    `INVALID_TRANSITION` and `DUPLICATE_SUBMISSION` (dossiers and reports), `CONFLICT` (the
+    kernel's Conflict and StaleDossier), `INVALID_QUERY` (BadCalendarQuery and the pagination
+    checks). Any other code belongs to one class or one raise site.
+    """
+
+    # The kernel's family (portal/core/errors.py) and the API plumbing (portal/core/api.py).
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
+    CONFLICT = "conflict"
+    BAD_ATTACHMENT = "bad_attachment"
+    INVALID_QUERY = "invalid_query"
+    INVALID_INPUT = "invalid_input"
+    # DRF's own exceptions, as the API error handler passes them on.
+    ERROR = "error"
+    PARSE_ERROR = "parse_error"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    NOT_AUTHENTICATED = "not_authenticated"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    THROTTLED = "throttled"
+    # Middleware and sign-in (portal/middleware, portal/accounts).
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    LOCKED_OUT = "locked_out"
+    OTP_REQUIRED = "otp_required"
+    OTP_INVALID = "otp_invalid"
+    # Dossiers (applications).
+    INVALID_TRANSITION = "invalid_transition"
+    DUPLICATE_SUBMISSION = "duplicate_submission"
+    MISSING_DOCUMENTS = "missing_documents"
+    APPOINTMENT_REQUIRED = "appointment_required"
+    FORM_UNAVAILABLE = "form_unavailable"
+    BAD_PERIOD = "bad_period"
+    RATING_NOT_ALLOWED = "rating_not_allowed"
+    LOOKUP_COOLING_DOWN = "lookup_cooling_down"
+    NO_COUNTER = "no_counter"
+    TICKET_CONFLICT = "ticket_conflict"
+    KIOSK_BUSY = "kiosk_busy"
+    PAYMENT_NOT_DUE = "payment_not_due"
+    PAYMENT_UNAVAILABLE = "payment_unavailable"
+    ONLINE_PAYMENT_OFF = "online_payment_off"
+    # Neighbourhood reports (feedback).
+    RATING_REFUSED = "rating_refused"
+    ALREADY_RATED = "already_rated"
+    LOCATION_REQUIRED = "location_required"
+    OUTSIDE_AREA = "outside_area"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNIT_REQUIRED = "unit_required"
+    # Procedures, the working-day calendar and the statistics (procedures, portal/dashboard).
+    IMPORT_FAILED = "import_failed"
+    INVALID_DATE = "invalid_date"
+    INVALID_PERIOD = "invalid_period"
+    PERIOD_TOO_LONG = "period_too_long"
+    INVALID_GROUP_BY = "invalid_group_by"
+    UNKNOWN_UNIT = "unknown_unit"
+    UNKNOWN_FIELD = "unknown_field"
+    UNKNOWN_PROCEDURE = "unknown_procedure"
+    NO_PROCESSING_TIME = "no_processing_time"
+
+
+class DomainError(Exception):
+    code: str = ErrorCode.INVALID
+    status = 400
+    default_message: str | Promise = _("The request could not be completed.")
+
+    def __init__(
+        self,
+        message: str | Promise | None = None,
+        *,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         self.message = message if message is not None else self.default_message
         if code:
             self.code = code
@@ -21,22 +99,22 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
     status = 404
     default_message = _("Not found.")
 
 
 class PermissionDenied(DomainError):
-    code = "permission_denied"
+    code = ErrorCode.PERMISSION_DENIED
     status = 403
     default_message = _("You may not do this.")
 
 
 class Conflict(DomainError):
-    code = "conflict"
+    code = ErrorCode.CONFLICT
     status = 409
     default_message = _("This was just changed by someone else. Reload and try again.")
 
 
 class BadAttachment(DomainError):
-    code = "bad_attachment"
+    code = ErrorCode.BAD_ATTACHMENT

@@ -16,7 +16,7 @@ from applications import access
 from applications import stats as dossier_figures
 from feedback import stats as report_figures
 from portal.accounts.models import Role
-from portal.core.errors import PermissionDenied
+from portal.core.errors import ErrorCode, PermissionDenied
 from procedures.models import Unit
 from procedures.models.units import COMMUNE_LEVEL_KINDS
 from procedures.stats import InvalidStatsQuery, StatsQuery
@@ -89,7 +89,7 @@ def parse_group_by(value: str | None) -> str | None:
     if value not in GROUPS:
         raise InvalidStatsQuery(
             _("Group by one of: %(choices)s.") % {"choices": ", ".join(GROUPS)},
-            code="invalid_group_by",
+            code=ErrorCode.INVALID_GROUP_BY,
         )
     return value
 

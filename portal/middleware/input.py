@@ -12,6 +12,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal.core.errors import ErrorCode
+
 JSON_PREFIXES = ("/api/", "/open311/")
 # The characters PostgreSQL will not store in text. Other control characters are stored
 # faithfully (a tab or a newline in a comment is legitimate).
@@ -77,7 +79,7 @@ def _unreadable_multipart(request) -> bool:
 def bad_input_response(request, detail: str, *, status: int = 400):
     """The answer to input refused before any view: JSON for the APIs, a page for people."""
     if request.path.startswith(JSON_PREFIXES):
-        return JsonResponse({"code": "invalid_input", "detail": detail}, status=status)
+        return JsonResponse({"code": ErrorCode.INVALID_INPUT, "detail": detail}, status=status)
     # Refused before the session is read (a forbidden cookie may be the session's): the page is
     # rendered as for an anonymous visitor.
     request.user = AnonymousUser()

@@ -19,6 +19,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from portal.core.errors import ErrorCode
+
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -43,7 +45,9 @@ def service_unavailable(request, exc: BaseException | None = None) -> HttpRespon
             "saved by this request. Please try again in a few minutes."
         )
     if wants_json(request):
-        response = JsonResponse({"code": "service_unavailable", "detail": detail}, status=503)
+        response = JsonResponse(
+            {"code": ErrorCode.SERVICE_UNAVAILABLE, "detail": detail}, status=503
+        )
     else:
         # No request context: the page must render without the database (no user, no session).
         response = HttpResponse(
