@@ -6,21 +6,22 @@ Views turn them into page messages, the API into `{"code", "detail"}` with a 4xx
 meaning (tests/portal/test_error_codes.py checks the classes, the raise sites and the schema).
 """
 
-from enum import StrEnum
+from enum import StrEnum, unique
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
+@unique
 class ErrorCode(StrEnum):
     """Every `code` of an API error body, one member each.
 
     Shared on purpose (the same meaning in several domains, so several classes declare it):
     `INVALID` (the kernel's DomainError, InvalidDossier, InvalidReport, InvalidStatsQuery),
     `INVALID_TRANSITION` and `DUPLICATE_SUBMISSION` (dossiers and reports), `CONFLICT` (the
-    kernel's Conflict and StaleDossier), `INVALID_QUERY` (BadCalendarQuery and the pagination
-    checks). Any other code belongs to one class or one raise site.
+    kernel's Conflict and StaleDossier): `SHARED_CODES` below. A raise site may also pass a code
+    of the enum (`code=ErrorCode.INVALID_QUERY`) to a class whose own code is more general.
     """
 
     # The kernel's family (portal/core/errors.py) and the API plumbing (portal/core/api.py).
@@ -77,6 +78,18 @@ class ErrorCode(StrEnum):
     UNKNOWN_FIELD = "unknown_field"
     UNKNOWN_PROCEDURE = "unknown_procedure"
     NO_PROCESSING_TIME = "no_processing_time"
+
+
+# The codes several DomainError classes declare on purpose (the enum's docstring says whose):
+# the same meaning in each domain. Any other code is declared by one class at most.
+SHARED_CODES = frozenset(
+    {
+        ErrorCode.INVALID,
+        ErrorCode.INVALID_TRANSITION,
+        ErrorCode.DUPLICATE_SUBMISSION,
+        ErrorCode.CONFLICT,
+    }
+)
 
 
 class DomainError(Exception):
