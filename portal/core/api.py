@@ -76,7 +76,7 @@ def _detail_text(detail: Any) -> str:
     return str(detail)
 
 
-def error_code(code: object, fallback: ErrorCode = ErrorCode.ERROR) -> ErrorCode:
+def error_code(code: str, fallback: ErrorCode = ErrorCode.ERROR) -> ErrorCode:
     """The one check that an API error's code is a member of `ErrorCode`.
 
     A code outside the enum is a programming error (tests/portal/test_error_codes.py looks for
@@ -126,7 +126,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 # --- The error answers in the OpenAPI schema ------------------------------------------------
 
 
-class ErrorOutput(serializers.Serializer):
+class ErrorOutput(serializers.Serializer[Any]):
     """Every API error: `{"code", "detail"}` with a 4xx status (some add context fields)."""
 
     code = serializers.CharField(
@@ -135,7 +135,7 @@ class ErrorOutput(serializers.Serializer):
         "conflict, throttled, ..."
     )
     detail = serializers.CharField(help_text="What went wrong, in the user's language.")
-    errors = serializers.JSONField(
+    errors = serializers.JSONField(  # type: ignore[assignment]  # the body's field, not .errors
         required=False, help_text="With code `invalid`: the messages by field."
     )
 

@@ -13,6 +13,7 @@ Throttles, the look-up lockout and the sign-in lockout (django-axes) all call `c
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
 def _valid(address: str) -> str | None:
@@ -22,7 +23,7 @@ def _valid(address: str) -> str | None:
         return None
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The address of the client that made `request`, never one the client chose."""
     remote = request.META.get("REMOTE_ADDR", "") or ""
     proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
@@ -37,7 +38,7 @@ def client_ip(request) -> str:
     return chosen or remote
 
 
-def throttle_ident(request) -> str:
+def throttle_ident(request: HttpRequest) -> str:
     """The key a throttle counts under: the client address, with an IPv6 client's /64 taken as
     one client (a single subscriber line holds a whole /64 and can rotate through it)."""
     address = client_ip(request)

@@ -8,11 +8,15 @@ deeper than 3), and after decoding any NUL character (PostgreSQL refuses it in t
 
 import json
 import re
+from collections.abc import Mapping
+from typing import IO, Any, NoReturn
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+
+from portal.core.errors import ErrorCode
 
 # A JSON string, escapes included: removed before brackets are counted.
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -39,7 +43,7 @@ def nesting_depth(raw: bytes) -> int:
     return deepest
 
 
-def _has_nul(value) -> bool:
+def _has_nul(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
@@ -50,11 +54,16 @@ def _has_nul(value) -> bool:
 
 
 class InvalidInput(ParseError):
-    default_code = "invalid_input"
+    default_code = ErrorCode.INVALID_INPUT
 
 
 class BoundedJSONParser(JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self,
+        stream: IO[Any] | None,
+        media_type: str | None = None,
+        parser_context: Mapping[str, Any] | None = None,
+    ) -> Any:
         limit = _max_bytes()
         raw = stream.read(limit + 1) if stream is not None else b""
         if len(raw) > limit:
@@ -76,6 +85,6 @@ class BoundedJSONParser(JSONParser):
         return data
 
 
-def _no_constant(name: str):
+def _no_constant(name: str) -> NoReturn:
     # NaN and Infinity are not JSON.
     raise ValueError(name)

@@ -96,7 +96,7 @@ def redact(text: str | None) -> str:
 
 
 def contains_personal_data(text: str | None) -> bool:
-    return bool(text) and bool(_spans(text))
+    return bool(text) and bool(_spans(text or ""))
 
 
 def mask(value: str, keep: int = 3) -> str:

@@ -30,8 +30,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.checks import CheckMessage
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
 
 from portal.core.clientip import throttle_ident
 
@@ -87,10 +90,11 @@ class DRFCacheThrottle(BaseThrottle):
     """DRF throttle on `hit`: the view's `throttle_scope` names its rate in
     `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` (read at call time)."""
 
-    def allow_request(self, request, view) -> bool:
-        scope = getattr(view, "throttle_scope", None)
-        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope) if scope else None
-        if not rate:
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        scope: str | None = getattr(view, "throttle_scope", None)
+        # Rates are written "30/min" (the stubs type them as numbers).
+        rate = str(api_settings.DEFAULT_THROTTLE_RATES.get(scope) or "") if scope else ""
+        if not scope or not rate:
             return True
         limit, window = parse_rate(rate)
         self._wait = hit(scope, throttle_ident(request), limit=limit, window=window)
@@ -99,7 +103,7 @@ class DRFCacheThrottle(BaseThrottle):
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
 
-    def get_ident(self, request) -> str:
+    def get_ident(self, request: Request) -> str:
         return throttle_ident(request)
 
 
@@ -178,7 +182,7 @@ class Cooldown:
             )
 
     @contextmanager
-    def attempt(self, ident: str) -> Iterator[Attempt]:
+    def attempt(self, ident: str) -> Iterator["Attempt | _Unguarded"]:
         """Attempts on one ident run one at a time (a parallel one is told to wait a second),
         so concurrent wrong guesses cannot slip past the count."""
         busy = f"{key_for(self.scope, ident)}:busy"
@@ -216,12 +220,12 @@ class _Unguarded:
         return 0
 
 
-def check_shared_cache(app_configs=None, **kwargs):
+def check_shared_cache(app_configs: object = None, **kwargs: object) -> list[CheckMessage]:
     """`check --deploy`: throttles counted per process hold only per process."""
     from django.conf import settings
     from django.core.checks import Warning
 
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
     if backend.endswith(("LocMemCache", "DummyCache")):
         return [
             Warning(

@@ -13,14 +13,20 @@ And what is written is not left behind when the transaction that wrote it rolls 
 at the end of each request and task) deletes the noted files that no committed row refers to.
 """
 
+from __future__ import annotations
+
 import functools
 import hashlib
 import logging
 import os
 import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import filetype
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import DatabaseError, models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -28,7 +34,12 @@ from PIL import Image
 
 from portal.core.errors import BadAttachment
 
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ALLOWED = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 # The extensions a name may carry for each content type (no extension: the content decides).
@@ -58,7 +69,7 @@ PDF_ACTION_TYPES = {
 }
 
 
-def check_upload(upload, *, photos_only: bool = False) -> tuple[str, str]:
+def check_upload(upload: File[Any], *, photos_only: bool = False) -> tuple[str, str]:
     """(content type, sha256) of a valid upload; BadAttachment with a clear message otherwise.
 
     `photos_only` (neighbourhood reports, open to anyone) refuses a PDF before parsing it."""
@@ -141,7 +152,7 @@ def _too_many_pixels(name: str) -> BadAttachment:
     )
 
 
-def _check_image(upload, name: str, mime: str) -> None:
+def _check_image(upload: File[Any], name: str, mime: str) -> None:
     """Size from the header only: Image.open reads the header and decodes nothing."""
     limit = settings.MOTCUA_MAX_IMAGE_PIXELS
     damaged = BadAttachment(
@@ -197,7 +208,7 @@ def _pdf_refusal(name: str, problem: str) -> BadAttachment:
     return BadAttachment(messages[problem] % {"name": name})
 
 
-def _check_pdf(upload, name: str) -> None:
+def _check_pdf(upload: File[Any], name: str) -> None:
     from pypdf import PdfReader
 
     try:
@@ -218,7 +229,7 @@ def _check_pdf(upload, name: str) -> None:
         raise _pdf_refusal(name, problem)
 
 
-def _pdf_problem(reader) -> str | None:
+def _pdf_problem(reader: PdfReader) -> str | None:
     """Walk every object: those reachable from the trailer (what a viewer sees) and every one the
     cross-reference tables list, object streams included (pypdf decompresses them)."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -227,7 +238,7 @@ def _pdf_problem(reader) -> str | None:
     if indirect > MAX_PDF_OBJECTS:
         return "complex"
     seen: set[tuple[int, int]] = set()
-    stack: list = [reader.trailer]
+    stack: list[Any] = [reader.trailer]
     for generation, numbers in reader.xref.items():
         stack.extend(IndirectObject(number, generation, reader) for number in numbers)
     stack.extend(IndirectObject(number, 0, reader) for number in reader.xref_objStm)
@@ -266,7 +277,7 @@ def _pdf_problem(reader) -> str | None:
 _WRITTEN = "_motcua_files_written"
 
 
-def save_tracked(instance: models.Model, **kwargs) -> None:
+def save_tracked(instance: models.Model, **kwargs: Any) -> None:
     """`instance.save()`, noting each file it writes to storage, so that a rollback of the
     surrounding transaction (a later step failing, the database refusing) leaves no file."""
     fields = [f for f in instance._meta.concrete_fields if isinstance(f, models.FileField)]
@@ -286,7 +297,7 @@ def save_tracked(instance: models.Model, **kwargs) -> None:
         discard_orphans()
 
 
-def discard_orphans(**_signal_kwargs) -> int:
+def discard_orphans(**_signal_kwargs: object) -> int:
     """Once no transaction is open, delete the noted files that no row refers to (their rows
     were rolled back). Inside a transaction it waits: the outcome is not known yet. Returns the
     number of files deleted."""
@@ -309,18 +320,23 @@ def discard_orphans(**_signal_kwargs) -> int:
     return deleted
 
 
-def discard_files(names: list[tuple[object, str]]) -> None:
+def discard_files(names: list[tuple[Storage, str]]) -> None:
     """Delete these stored files once the transaction commits (nothing if it rolls back)."""
     if names:
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+        transaction.on_commit(lambda: _delete(names))
 
 
-def discarding_orphans(func):
+def _delete(names: list[tuple[Storage, str]]) -> None:
+    for storage, name in names:
+        storage.delete(name)
+
+
+def discarding_orphans(func: Callable[P, R]) -> Callable[P, R]:
     """Around a service that writes files: once its outermost transaction is over, committed or
     rolled back, the files of rows that did not survive are deleted."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         finally:
