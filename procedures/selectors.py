@@ -51,8 +51,9 @@ def procedure_search(*, query: str = "", field: str = "", level: str = "") -> li
     )
     phrase = " ".join(tokens)
 
-    def rank(procedure: Procedure) -> tuple:
+    def rank(procedure: Procedure) -> tuple[int, int, str]:
         version = procedure.current_version
+        assert version is not None  # the catalogue holds only procedures with a current version
         name = version.name_folded
         name_en = version.name_en_folded
         code_hit = procedure.code == query.strip()

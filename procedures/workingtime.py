@@ -114,8 +114,7 @@ def _check_number(amount: object, what: str) -> Decimal:
     if not isinstance(amount, Decimal) and not math.isfinite(amount):
         raise ValueError(f"{what} must be finite, got {amount!r}.")
     # float, Fraction, numpy scalars...: go through the shortest decimal repr of the float.
-    exact = isinstance(amount, Decimal | int)
-    value = Decimal(amount) if exact else Decimal(repr(float(amount)))
+    value = Decimal(amount) if isinstance(amount, Decimal | int) else Decimal(repr(float(amount)))
     if not value.is_finite():
         raise ValueError(f"{what} must be finite, got {amount!r}.")
     return value
@@ -177,7 +176,10 @@ class WorkingCalendar:
                 # Labour Code 2019 art. 112 (Tet by the lunar calendar, Hung Kings, 30/4, 1/5,
                 # 2/9 and an adjacent day), the substituted days off the package knows (e.g.
                 # 2025-05-02, 2026-08-31) and Vietnam Culture Day 24/11 from 2026.
-                cached = dict(holidays.Vietnam(years=year, language=HOLIDAY_LANGUAGE).items())
+                country = holidays.Vietnam(  # type: ignore[no-untyped-call]  # untyped __init__
+                    years=year, language=HOLIDAY_LANGUAGE
+                )
+                cached = dict(country.items())
             else:
                 cached = {}
             self._holidays_by_year[year] = cached
@@ -332,7 +334,7 @@ class WorkingCalendar:
             return self.end_of_working_day(received.date())
         return self.end_of_working_day(self.next_working_day(received.date()))
 
-    def add_calendar_days(self, start: datetime, days: int) -> datetime:
+    def add_calendar_days(self, start: datetime, days: int | Decimal) -> datetime:
         """Due at the end of the working day of (normalised receipt date + `days`).
 
         Civil Code 2015 art. 148: a period whose last day is a day off ends at the end of the

@@ -5,9 +5,12 @@ Replaces `ModelBackend` in AUTHENTICATION_BACKENDS (it is one, so permissions an
 the portal never guesses whose password was typed.
 """
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
+from django.http import HttpRequest
 
 
 def _as_phone(identifier: str) -> str:
@@ -17,7 +20,7 @@ def _as_phone(identifier: str) -> str:
     return digits if digits.isdigit() else ""
 
 
-def matching_accounts(identifier: str) -> list:
+def matching_accounts(identifier: str) -> list[Any]:
     """The accounts a username, phone or e-mail names (at most two: more is already ambiguous).
     The sign-in lockout counts failures under the same account (portal/accounts/lockout.py)."""
     identifier = identifier.strip()
@@ -35,7 +38,13 @@ def matching_accounts(identifier: str) -> list:
 
 
 class PhoneOrEmailBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         users = get_user_model()
         if username is None:
             username = kwargs.get(users.USERNAME_FIELD)

@@ -15,6 +15,7 @@ password is checked and counts each failure.
 """
 
 import hashlib
+from typing import Any
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
@@ -22,7 +23,7 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,7 @@ from portal.accounts.auth import matching_accounts
 from portal.core.errors import ErrorCode
 
 
-def account_key(request, credentials) -> str | None:
+def account_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str | None:
     """The name failures are counted under: the account's username when the identifier names
     exactly one account, else the identifier itself, trimmed and lower-cased."""
     identifier = (credentials or {}).get("username")
@@ -41,11 +42,17 @@ def account_key(request, credentials) -> str | None:
         return None
     accounts = matching_accounts(identifier)
     if len(accounts) == 1:
-        return accounts[0].username
+        return str(accounts[0].username)
     return identifier.strip().lower()[:255]
 
 
-def client_str(username, ip_address, user_agent, path_info, request) -> str:
+def client_str(
+    username: str | None,
+    ip_address: str | None,
+    user_agent: str | None,
+    path_info: str | None,
+    request: HttpRequest | None,
+) -> str:
     """How axes names an attempt in the logs: never the phone or e-mail that was typed
     (settings: no personal data in logs), a short digest of it instead."""
     digest = hashlib.sha256((username or "").encode()).hexdigest()[:10] if username else "-"
@@ -55,26 +62,30 @@ def client_str(username, ip_address, user_agent, path_info, request) -> str:
 class LockoutHandler(AxesDatabaseHandler):
     """Axes' database handler with the address-wide cap added to the account+address count."""
 
-    def get_failures(self, request, credentials=None) -> int:
-        failures = super().get_failures(request, credentials)
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        failures: int = super().get_failures(request, credentials)
         address = getattr(request, "axes_ip_address", None)
         if not address:
             return failures
         attempts = AccessAttempt.objects.filter(ip_address=address)
         if settings.AXES_COOLOFF_TIME is not None:
             attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
-        from_address = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+        from_address: int = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
         if from_address >= settings.MOTCUA_SIGNIN_ADDRESS_FAILURE_LIMIT:
-            return max(failures, settings.AXES_FAILURE_LIMIT)
+            return max(failures, int(settings.AXES_FAILURE_LIMIT))
         return failures
 
 
-def _minutes(request) -> int:
+def _minutes(request: HttpRequest) -> int:
     cool_off = get_cool_off(request)
     return max(1, round(cool_off.total_seconds() / 60)) if cool_off else 0
 
 
-def locked_out(request, original_response=None, credentials=None):
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """The answer to a locked-out sign-in: `{"code": "locked_out"}` with 429 on the API, a page
     saying when to try again everywhere else."""
     minutes = _minutes(request)
@@ -83,6 +94,7 @@ def locked_out(request, original_response=None, credentials=None):
         "for %(minutes)s minutes; try again after that, or reset your password."
     ) % {"minutes": minutes}
     retry_after = str(minutes * 60)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": ErrorCode.LOCKED_OUT, "detail": message}, status=429)
     else:

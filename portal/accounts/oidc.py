@@ -7,10 +7,12 @@ sign-in links to the one account with the same verified phone number, or creates
 
 import hashlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -26,18 +28,18 @@ def enabled() -> bool:
 
 
 class NationalIdBackend(OIDCAuthenticationBackend):
-    def authenticate(self, request, **kwargs):
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if not enabled():
             return None
         return super().authenticate(request, **kwargs)
 
-    def describe_user_by_claims(self, claims):
+    def describe_user_by_claims(self, claims: dict[str, Any]) -> str:
         return "an e-ID subject"  # never a name, phone or ID number in logs
 
-    def verify_claims(self, claims):
+    def verify_claims(self, claims: dict[str, Any]) -> bool:
         return bool(claims.get("sub"))
 
-    def filter_users_by_claims(self, claims):
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         linked = self.UserModel.objects.filter(
             external_identities__provider=PROVIDER, external_identities__subject=claims["sub"]
         )
@@ -54,7 +56,7 @@ class NationalIdBackend(OIDCAuthenticationBackend):
         return self.UserModel.objects.none()
 
     @transaction.atomic
-    def create_user(self, claims):
+    def create_user(self, claims: dict[str, Any]) -> Any:
         digest = hashlib.sha256(f"{PROVIDER}:{claims['sub']}".encode()).hexdigest()[:12]
         user = self.UserModel.objects.create_user(
             f"{PROVIDER}-{digest}",
@@ -70,8 +72,8 @@ class NationalIdBackend(OIDCAuthenticationBackend):
         return user
 
 
-def _only_when_enabled(view):
-    def wrapped(request, *args, **kwargs):
+def _only_when_enabled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not enabled():
             raise Http404
         return view(request, *args, **kwargs)

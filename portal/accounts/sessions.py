@@ -5,11 +5,15 @@ personal data on shared desk computers). Absolute: SESSION_MAX_AGE_HOURS after s
 busy the session. The last-seen time is written at most once a minute, not on every request.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,12 +27,12 @@ def _now() -> float:
     return timezone.now().timestamp()
 
 
-def _is_staff(user) -> bool:
-    return user.is_staff or user.is_superuser or user.staff_roles.exists()
+def _is_staff(user: Any) -> bool:
+    return bool(user.is_staff or user.is_superuser or user.staff_roles.exists())
 
 
 @receiver(user_logged_in, dispatch_uid="motcua-session-signed-in")
-def _signed_in(sender, request, user, **kwargs):
+def _signed_in(sender: object, request: HttpRequest | None, user: Any, **kwargs: object) -> None:
     if request is None or not hasattr(request, "session"):
         return
     now = _now()
@@ -38,16 +42,16 @@ def _signed_in(sender, request, user, **kwargs):
 
 
 class SessionExpiryMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             self._check(request, user)
         return self.get_response(request)
 
-    def _check(self, request, user):
+    def _check(self, request: HttpRequest, user: Any) -> None:
         session = request.session
         now = _now()
         if SIGNED_IN_AT not in session:

@@ -11,6 +11,7 @@ import base64
 import io
 import time
 from base64 import b32encode
+from typing import Any
 
 import qrcode
 from django import forms
@@ -19,9 +20,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -43,18 +45,18 @@ WRONG_CODE = gettext_lazy(
 RECOVERY_CODES = 10
 
 
-def may_use_second_factor(user) -> bool:
+def may_use_second_factor(user: Any) -> bool:
     """Staff (desk roles, admin site access) may add a second factor; residents sign in with
     the password or the national e-ID."""
-    return user.is_authenticated and (
-        user.is_staff or user.is_superuser or user.staff_roles.exists()
+    return bool(
+        user.is_authenticated and (user.is_staff or user.is_superuser or user.staff_roles.exists())
     )
 
 
 class SignInView(LoginView):
     """Django's LoginView; a user with an authenticator goes on to the code step."""
 
-    def form_valid(self, form):
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if not user_has_device(user, confirmed=True):
             return super().form_valid(form)
@@ -76,33 +78,36 @@ class CodeForm(forms.Form):
     )
 
 
-def _pending_user(request):
+def _pending_user(request: HttpRequest) -> tuple[Any, dict[str, Any] | None]:
     pending = request.session.get(PENDING)
     if not isinstance(pending, dict):
         return None, None
     if time.time() - float(pending.get("since", 0)) > settings.MOTCUA_OTP_PENDING_SECONDS:
         request.session.pop(PENDING, None)
         return None, None
-    user = get_user_model()._default_manager.filter(pk=pending.get("user"), is_active=True).first()
+    users = get_user_model()._default_manager
+    user = users.filter(pk=pending.get("user"), is_active=True).first()  # type: ignore[misc]
     return user, pending
 
 
 @sensitive_post_parameters("otp_token")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def login_code(request):
+def login_code(request: HttpRequest) -> HttpResponse:
     """The code step: after the password, or for a signed-in session not yet verified (an
     administrator whose session began before they had a second factor)."""
     user, pending = _pending_user(request)
-    if user is None and request.user.is_authenticated and request.user.is_verified():
+    requester: Any = request.user  # django-otp's middleware adds is_verified()
+    if user is None and requester.is_authenticated and requester.is_verified():
         target = request.GET.get("next") or "/"
         return HttpResponseRedirect(target if _safe(request, target) else "/")
-    if user is None and request.user.is_authenticated and not request.user.is_verified():
-        user = request.user
+    if user is None and requester.is_authenticated and not requester.is_verified():
+        user = requester
         pending = {"next": request.GET.get("next") or "/"}
     if user is None:
         messages.info(request, _("Sign in again: the code was not entered in time."))
         return redirect("portal:login")
+    assert pending is not None  # a user comes with their pending sign-in, or the session's
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["otp_token"].replace(" ", "")
@@ -118,7 +123,7 @@ def login_code(request):
     return render(request, "portal/login_otp.html", {"form": form}, status=200)
 
 
-def _safe(request, url: str) -> bool:
+def _safe(request: HttpRequest, url: str) -> bool:
     return url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
@@ -141,7 +146,7 @@ def _grouped(secret: str) -> str:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def setup(request):
+def setup(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: scan the QR code (or type the key), confirm with one code,
     and keep the recovery codes shown once."""
     user = request.user

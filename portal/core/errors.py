@@ -6,11 +6,15 @@ Views turn them into page messages, the API into `{"code", "detail"}` with a 4xx
 meaning (tests/portal/test_error_codes.py checks the classes, the raise sites and the schema).
 """
 
-from enum import StrEnum, unique
-from typing import Any
+from __future__ import annotations
 
-from django.utils.functional import Promise
+from enum import StrEnum, unique
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 @unique
@@ -95,11 +99,11 @@ SHARED_CODES = frozenset(
 class DomainError(Exception):
     code: str = ErrorCode.INVALID
     status = 400
-    default_message: str | Promise = _("The request could not be completed.")
+    default_message: str | _StrPromise = _("The request could not be completed.")
 
     def __init__(
         self,
-        message: str | Promise | None = None,
+        message: str | _StrPromise | None = None,
         *,
         code: str | None = None,
         extra: dict[str, Any] | None = None,
