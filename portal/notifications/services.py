@@ -19,8 +19,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -62,7 +63,9 @@ class HttpSmsGateway:
     token. The reference travels as `Idempotency-Key`, so a gateway that honours it drops the
     resend of a message whose acknowledgement was lost."""
 
-    def __init__(self, url: str | None = None, token: str | None = None, timeout=None):
+    def __init__(
+        self, url: str | None = None, token: str | None = None, timeout: float | None = None
+    ) -> None:
         self.url = url or settings.SMS_GATEWAY_URL
         self.token = token or settings.SMS_GATEWAY_TOKEN
         self.timeout = timeout or settings.SMS_GATEWAY_TIMEOUT
@@ -122,7 +125,7 @@ class FileSmsGateway:
 SMS_BACKENDS = {"file": FileSmsGateway, "http": HttpSmsGateway}
 
 
-def sms_gateway():
+def sms_gateway() -> Any:
     """The gateway named by SMS_BACKEND: "file", "http", or a dotted path to a class."""
     name = settings.SMS_BACKEND
     cls = SMS_BACKENDS.get(name) or import_string(name)
@@ -132,7 +135,7 @@ def sms_gateway():
 # --- Messages --------------------------------------------------------------------------------
 
 
-def language_of(user=None, fallback: str = "vi") -> str:
+def language_of(user: object = None, fallback: str = "vi") -> str:
     language = (getattr(user, "preferred_language", "") or fallback)[:2]
     return language if language in LANGUAGES else "vi"
 
@@ -160,8 +163,8 @@ class Notice:
     channel: str
     template: str
     dedupe_key: str
-    context: dict = field(default_factory=dict)
-    recipient: object = None
+    context: dict[str, Any] = field(default_factory=dict)
+    recipient: Any = None
     address: str = ""
     phone: str = ""
     language: str = "vi"
@@ -174,7 +177,7 @@ class Notice:
             return bool(self.phone)
         return self.recipient is not None
 
-    def row(self, now) -> Notification:
+    def row(self, now: datetime | None) -> Notification:
         inapp = self.channel == Notification.Channel.INAPP
         return Notification(
             recipient=self.recipient,
@@ -199,7 +202,7 @@ def _queue_after_commit(ids: Iterable[int]) -> None:
     if not ids:
         return
 
-    def queue():
+    def queue() -> None:
         for pk in ids:
             send_notification.delay(pk)
 
@@ -213,12 +216,12 @@ def notify(
     channel: str,
     template: str,
     dedupe_key: str,
-    context: dict | None = None,
-    recipient=None,
+    context: dict[str, Any] | None = None,
+    recipient: Any = None,
     address: str = "",
     phone: str = "",
     language: str = "vi",
-    dossier=None,
+    dossier: Any = None,
 ) -> Notification | None:
     """Write one notice in the caller's transaction and queue it after commit.
 
@@ -279,7 +282,7 @@ class Outcome:
 
 def backoff(attempts: int) -> int:
     """Seconds before the next try after `attempts` failed ones, with a little jitter."""
-    seconds = min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
+    seconds: int = min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_CAP_SECONDS)
     return seconds + random.randint(0, max(seconds // 10, 1))  # noqa: S311 - jitter only
 
 
@@ -344,7 +347,7 @@ def latest_retry_seconds(attempts: int) -> int:
     and stayed untouched longer than this lost its retry."""
     if attempts <= 0:
         return 0
-    seconds = min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_CAP_SECONDS)
+    seconds: int = min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_CAP_SECONDS)
     return seconds + max(seconds // 10, 1)
 
 
@@ -355,7 +358,9 @@ def _waiting_in_broker() -> int | None:
     try:
         with app.connection_for_write() as conn:
             queue = app.conf.task_default_queue or "celery"
-            return conn.default_channel.queue_declare(queue=queue, passive=True).message_count
+            channel: Any = conn.default_channel  # kombu's channel: queue_declare on AMQP/Redis
+            waiting: int = channel.queue_declare(queue=queue, passive=True).message_count
+            return waiting
     except Exception:  # a transport without passive declare, or the broker down: do not guess
         return None
 
@@ -411,7 +416,7 @@ def requeue_pending(*, older_than_seconds: float | None = None, limit: int = 500
 # --- In-app notices for staff ----------------------------------------------------------------
 
 
-def unread_for(user) -> QuerySet[Notification]:
+def unread_for(user: Any) -> QuerySet[Notification]:
     """The user's own unread in-app notices, newest first (the desk's notice list)."""
     if not user.is_authenticated:
         return Notification.objects.none()
@@ -420,7 +425,7 @@ def unread_for(user) -> QuerySet[Notification]:
     ).order_by("-created_at", "-id")
 
 
-def notices_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+def notices_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
     """Mark the user's in-app notices read (all of them when `ids` is None); others' untouched."""
     notices = unread_for(user)
     if ids is not None:

@@ -4,7 +4,9 @@ The task names stay `portal.tasks.*` (where they were defined until the kernel s
 strings in queued messages and in the beat schedule, so a rename would strand messages in flight.
 """
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 
 from portal.notifications import services as notifications
 
@@ -15,7 +17,7 @@ from portal.notifications import services as notifications
     acks_late=True,
     max_retries=notifications.MAX_ATTEMPTS,
 )
-def send_notification(self, notification_id: int) -> str:
+def send_notification(self: Task[Any, Any], notification_id: int) -> str:
     """Send one notice. Safe to run twice (the row is re-read under a lock and a sent notice is
     skipped); acknowledged only when done, so a killed worker's notice is redelivered."""
     outcome = notifications.deliver(notification_id)
