@@ -324,14 +324,18 @@ def reception_procedure() -> tuple[str, list[int]]:
 def codes_check(day) -> dict:
     """Kim Long's codes of `day`: the counter's last number, how many dossiers carry one, and
     whether they run 1..last without a gap or a repeat."""
-    from applications.models import CodeCounter, Dossier
+    from applications.models import Dossier
+    from portal.core.models import Counter
+    from portal.core.sequences import DOSSIER_CODE
+    from procedures.models import Unit
 
     prefix = f"{UNIT}-{day:%y%m%d}-"
     numbers = sorted(
         int(code.rsplit("-", 1)[1])
         for code in Dossier.objects.filter(code__startswith=prefix).values_list("code", flat=True)
     )
-    counter = CodeCounter.objects.filter(unit__code=UNIT, day=day).first()
+    unit = Unit.objects.get(code=UNIT)
+    counter = Counter.objects.filter(scope=DOSSIER_CODE, unit_id=unit.pk, day=day).first()
     last = counter.last if counter else 0
     return {
         "day": day.isoformat(),

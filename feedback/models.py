@@ -286,19 +286,3 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class ReportCounter(models.Model):
-    """The last sequence issued per unit and day; row-locked so codes have no gaps."""
-
-    unit = models.ForeignKey("procedures.Unit", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "day"], name="uniq_feedback_counter")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.day:%y%m%d} {self.last}"

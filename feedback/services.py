@@ -28,7 +28,6 @@ from feedback.models import (
     Channel,
     Open311Key,
     Report,
-    ReportCounter,
     ReportEvent,
     ReportPhoto,
     State,
@@ -36,7 +35,7 @@ from feedback.models import (
 from portal.accounts.models import Role
 from portal.core.errors import BadAttachment, PermissionDenied
 from portal.core.locks import xact_lock
-from portal.core.sequences import next_number
+from portal.core.sequences import REPORT_CODE, next_number
 from portal.core.uploads import check_upload, discarding_orphans, save_tracked
 from procedures.models import Unit
 from procedures.services import working_calendar
@@ -129,7 +128,7 @@ def _require(value: str, message: str) -> str:
 def allocate_code(*, unit: Unit, day) -> str:
     """`PA-<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
     transaction, so a rolled-back report gives its number back and no two get the same one."""
-    return f"PA-{unit.code}-{day:%y%m%d}-{next_number(ReportCounter, unit=unit, day=day):04d}"
+    return f"PA-{unit.code}-{day:%y%m%d}-{next_number(REPORT_CODE, unit_id=unit.pk, day=day):04d}"
 
 
 # --- Creation --------------------------------------------------------------------------------
