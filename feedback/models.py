@@ -1,7 +1,7 @@
 """Neighbourhood reports (phản ánh hiện trường): a resident tells the ward about the street.
 
 The graph is declared here once (django-fsm-2 transitions on a protected field, like
-`applications.models.Dossier`); `feedback/services.py` locks the row, calls the transition,
+`applications.models.Dossier`); `feedback/services/` locks the row, calls the transition,
 writes the history row and writes the notices in the same transaction.
 
 Routing: a report goes to the ward or commune that covers the place. The unit data has no

@@ -22,7 +22,6 @@ OVERSIZED = {
     "applications/views_citizen.py": 728,
     "applications/documents.py": 550,
     "applications/citizen.py": 512,
-    "feedback/services.py": 461,
     "applications/tasks.py": 447,
     "applications/payments.py": 442,
     "procedures/workingtime.py": 437,
