@@ -322,11 +322,9 @@ def reception_procedure() -> tuple[str, list[int]]:
 
 
 def codes_check(day) -> dict:
-    """Kim Long's codes of `day`: the counter's last number, how many dossiers carry one, and
-    whether they run 1..last without a gap or a repeat."""
+    """Kim Long's codes of `day`: the counter's last number, the dossiers, and no gap/repeat."""
     from applications.models import Dossier
-    from portal.core.models import Counter
-    from portal.core.sequences import DOSSIER_CODE
+    from portal.core.sequences import DOSSIER_CODE, last_number
     from procedures.models import Unit
 
     prefix = f"{UNIT}-{day:%y%m%d}-"
@@ -334,9 +332,7 @@ def codes_check(day) -> dict:
         int(code.rsplit("-", 1)[1])
         for code in Dossier.objects.filter(code__startswith=prefix).values_list("code", flat=True)
     )
-    unit = Unit.objects.get(code=UNIT)
-    counter = Counter.objects.filter(scope=DOSSIER_CODE, unit_id=unit.pk, day=day).first()
-    last = counter.last if counter else 0
+    last = last_number(DOSSIER_CODE, unit_id=Unit.objects.get(code=UNIT).pk, day=day)
     return {
         "day": day.isoformat(),
         "counter_last": last,

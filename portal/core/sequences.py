@@ -32,6 +32,16 @@ def next_number(scope: str, *, unit_id: int, day: date) -> int:
     return counter.last
 
 
+def last_number(scope: str, *, unit_id: int, day: date) -> int:
+    """The last number issued by the counter (0 if none yet); a read, no lock (checks, benches)."""
+    last = (
+        Counter.objects.filter(scope=scope, unit_id=unit_id, day=day)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return last or 0
+
+
 def reserve_numbers(scope: str, needed: dict[tuple[int, date], int]) -> dict[tuple[int, date], int]:
     """Reserve `n` consecutive numbers for each `(unit id, day)` of `needed` at once, under the
     same row locks as `next_number`; returns the first number of each key's block.
