@@ -61,15 +61,15 @@ def allocate_code(*, unit: Unit, day: date) -> str:
 
 
 def check_photos(
-    photos: Sequence[UploadedFile | None] | None,
-) -> list[tuple[UploadedFile, str, str]]:
+    photos: Sequence[UploadedFile[bytes] | None] | None,
+) -> list[tuple[UploadedFile[bytes], str, str]]:
     """(upload, content type, sha256) of each photo; BadAttachment naming the first bad one.
 
     Checked before anything is written, so a bad photo leaves no half-made report."""
     given = [p for p in (photos or []) if p]
     if len(given) > MAX_PHOTOS:
         raise BadAttachment(_("At most %(n)s photos.") % {"n": MAX_PHOTOS})
-    checked: list[tuple[UploadedFile, str, str]] = []
+    checked: list[tuple[UploadedFile[bytes], str, str]] = []
     for upload in given:
         mime, digest = check_upload(upload, photos_only=True)
         if mime not in PHOTO_TYPES:
@@ -102,9 +102,13 @@ def _check_place(latitude: Decimal | None, longitude: Decimal | None, address: s
             _("Say where it is: an address or landmark, or the point's coordinates."),
             code="location_required",
         )
-    if latitude is not None and not (
-        HUE_BBOX["south"] <= latitude <= HUE_BBOX["north"]
-        and HUE_BBOX["west"] <= longitude <= HUE_BBOX["east"]
+    if (
+        latitude is not None
+        and longitude is not None
+        and not (
+            HUE_BBOX["south"] <= latitude <= HUE_BBOX["north"]
+            and HUE_BBOX["west"] <= longitude <= HUE_BBOX["east"]
+        )
     ):
         raise InvalidReport(_("The point is outside Huế."), code="outside_area")
 
@@ -159,7 +163,7 @@ def report_create(
     contact: Contact | None = None,
     actor: User | AnonymousUser | None = None,
     channel: str = Channel.WEB,
-    photos: Sequence[UploadedFile | None] | None = None,
+    photos: Sequence[UploadedFile[bytes] | None] | None = None,
     is_public: bool = True,
     submission_key: str = "",
     client_secret: str = "",
@@ -226,7 +230,7 @@ def report_create(
             file=upload,
             original_name=(upload.name or "photo")[:255],
             content_type=mime,
-            size=upload.size,
+            size=upload.size or 0,
             sha256=digest,
         )
         save_tracked(photo, force_insert=True)

@@ -18,6 +18,8 @@ import hashlib
 import logging
 import os
 import warnings
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import filetype
 from django.conf import settings
@@ -315,12 +317,16 @@ def discard_files(names: list[tuple[object, str]]) -> None:
         transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
 
 
-def discarding_orphans(func):
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def discarding_orphans(func: Callable[_P, _R]) -> Callable[_P, _R]:
     """Around a service that writes files: once its outermost transaction is over, committed or
     rolled back, the files of rows that did not survive are deleted."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
             return func(*args, **kwargs)
         finally:

@@ -118,7 +118,7 @@ def record(
     state_field: str = "state",
 ) -> E:
     """Append one history row for `subject` (history is append-only: never updated)."""
-    return event_model.objects.create(
+    return event_model._default_manager.create(
         **{subject_field: subject},
         action=action,
         from_state=from_state,
