@@ -19,8 +19,9 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from applications.models import Channel, CodeCounter, Dossier, DossierEvent, ReturnMethod, State
+from applications.models import Channel, Dossier, DossierEvent, ReturnMethod, State
 from applications.workflow import EventType
+from portal.core.sequences import DOSSIER_CODE, reserve_numbers
 from procedures.models import Procedure, Unit, UnitKind
 from procedures.services import working_calendar
 
@@ -181,39 +182,8 @@ def _batch(ctx: _Context, size: int, offset: int) -> None:
 
 def _reserve_codes(needed: dict[tuple[int, date], int]) -> dict[tuple[int, date], int]:
     """Continue each unit-and-day counter under its row lock, as `allocate_code` does one by
-    one: the first sequence of each key in this batch. The lock holds until the batch commits,
-    so a dossier received at the desk meanwhile waits and then takes the next number."""
-    if connection.vendor == "postgresql":
-        # One statement: create the missing counters, add to the others, read the new values.
-        from psycopg2.extras import execute_values
-
-        table = CodeCounter._meta.db_table
-        with connection.cursor() as cursor:
-            rows = execute_values(
-                cursor.cursor,
-                f"INSERT INTO {table} (unit_id, day, last) VALUES %s "  # noqa: S608
-                f"ON CONFLICT (unit_id, day) DO UPDATE SET last = {table}.last + EXCLUDED.last "
-                "RETURNING unit_id, day, last",
-                sorted((unit, day, n) for (unit, day), n in needed.items()),
-                page_size=len(needed),
-                fetch=True,
-            )
-        return {(unit, day): last - needed[(unit, day)] + 1 for unit, day, last in rows}
-    CodeCounter.objects.bulk_create(
-        [CodeCounter(unit_id=u, day=d, last=0) for u, d in needed], ignore_conflicts=True
-    )
-    next_seq = {}
-    changed = []
-    for counter in CodeCounter.objects.select_for_update().filter(
-        unit_id__in={u for u, _ in needed}, day__in={d for _, d in needed}
-    ):
-        key = (counter.unit_id, counter.day)
-        if key in needed:
-            next_seq[key] = counter.last + 1
-            counter.last += needed[key]
-            changed.append(counter)
-    CodeCounter.objects.bulk_update(changed, ["last"], batch_size=500)
-    return next_seq
+    one: the first sequence of each key in this batch (the kernel's `reserve_numbers`)."""
+    return reserve_numbers(DOSSIER_CODE, needed)
 
 
 def _dossier(ctx: _Context, unit, procedure, submitted, state, n, day, seq) -> dict:

@@ -407,20 +407,6 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class CodeCounter(models.Model):
-    """The last sequence issued per unit and day; row-locked so codes have no gaps or duplicates."""
-
-    unit = models.ForeignKey("procedures.Unit", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="uniq_code_counter")]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.day:%y%m%d} {self.last}"
-
-
 # --- Queue tickets at the one-stop desk ------------------------------------------------------
 
 
@@ -570,20 +556,6 @@ class QueueTicket(models.Model):
     @transition(field=state, source=TicketState.CALLED, target=TicketState.NO_SHOW)
     def no_show(self):
         """Called and did not come."""
-
-
-class TicketCounter(models.Model):
-    """The last ticket number issued per unit and day; row-locked like `CodeCounter`."""
-
-    unit = models.ForeignKey("procedures.Unit", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="uniq_ticket_counter")]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.day:%y%m%d} {self.last}"
 
 
 # --- Citizen side: drafts, fees and ratings ---------------------------------------------------

@@ -26,7 +26,6 @@ from applications.models import (
     Attachment,
     Channel,
     ClockStop,
-    CodeCounter,
     Dossier,
     DossierEvent,
     Regime,
@@ -37,7 +36,7 @@ from applications.workflow import EventType
 from portal.core import uploads
 from portal.core.errors import PermissionDenied
 from portal.core.locks import xact_lock
-from portal.core.sequences import next_number
+from portal.core.sequences import DOSSIER_CODE, next_number
 from portal.core.uploads import check_upload
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.services import working_calendar
@@ -153,7 +152,7 @@ def _require(value: str, message: str) -> str:
 def allocate_code(*, unit: Unit, day) -> str:
     """`<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
     transaction, so a rolled-back dossier gives its number back and no two get the same one."""
-    return f"{unit.code}-{day:%y%m%d}-{next_number(CodeCounter, unit=unit, day=day):04d}"
+    return f"{unit.code}-{day:%y%m%d}-{next_number(DOSSIER_CODE, unit_id=unit.pk, day=day):04d}"
 
 
 # --- Creation --------------------------------------------------------------------------------

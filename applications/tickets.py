@@ -5,7 +5,7 @@ display and the counter page use, scoped to who asks; the sub-domain is small en
 module.
 
 Two rules carry the weight:
-- numbers run from 1 each day per unit without gaps or duplicates: the `TicketCounter` row is
+- numbers run from 1 each day per unit without gaps or duplicates: the kernel's counter row is
   locked inside the issuing transaction, as `allocate_code` does for dossier codes;
 - two clerks pressing "call next" at once never get the same resident: the waiting row is taken
   with `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so the second clerk skips the row the
@@ -28,12 +28,11 @@ from applications.models import (
     Dossier,
     QueueTicket,
     ServiceCounter,
-    TicketCounter,
     TicketState,
 )
 from portal.accounts.models import Role
 from portal.core.errors import Conflict, DomainError, ErrorCode, NotFound, PermissionDenied
-from portal.core.sequences import next_number
+from portal.core.sequences import QUEUE_TICKET, next_number
 from portal.core.throttling import hit
 from procedures.models import Field, Unit
 
@@ -125,7 +124,7 @@ def kiosk_check_rate(unit: Unit) -> None:
 
 def _next_number(*, unit: Unit, day) -> int:
     """Locked inside the caller's transaction: a rolled-back ticket gives its number back."""
-    return next_number(TicketCounter, unit=unit, day=day)
+    return next_number(QUEUE_TICKET, unit_id=unit.pk, day=day)
 
 
 @transaction.atomic

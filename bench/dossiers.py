@@ -322,17 +322,17 @@ def reception_procedure() -> tuple[str, list[int]]:
 
 
 def codes_check(day) -> dict:
-    """Kim Long's codes of `day`: the counter's last number, how many dossiers carry one, and
-    whether they run 1..last without a gap or a repeat."""
-    from applications.models import CodeCounter, Dossier
+    """Kim Long's codes of `day`: the counter's last number, the dossiers, and no gap/repeat."""
+    from applications.models import Dossier
+    from portal.core.sequences import DOSSIER_CODE, last_number
+    from procedures.models import Unit
 
     prefix = f"{UNIT}-{day:%y%m%d}-"
     numbers = sorted(
         int(code.rsplit("-", 1)[1])
         for code in Dossier.objects.filter(code__startswith=prefix).values_list("code", flat=True)
     )
-    counter = CodeCounter.objects.filter(unit__code=UNIT, day=day).first()
-    last = counter.last if counter else 0
+    last = last_number(DOSSIER_CODE, unit_id=Unit.objects.get(code=UNIT).pk, day=day)
     return {
         "day": day.isoformat(),
         "counter_last": last,

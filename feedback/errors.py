@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from portal.core.errors import Conflict, DomainError, ErrorCode
+from portal.core.errors import InvalidTransition as KernelInvalidTransition
 
 
 class InvalidReport(DomainError):
@@ -10,8 +11,8 @@ class InvalidReport(DomainError):
     default_message = _("The report could not be accepted.")
 
 
-class InvalidTransition(Conflict):
-    code = ErrorCode.INVALID_TRANSITION
+class InvalidTransition(KernelInvalidTransition):
+    """The report's state machine refuses the step (raised by `portal.core.workflow.move`)."""
 
 
 class RatingRefused(Conflict):

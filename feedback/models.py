@@ -1,7 +1,7 @@
 """Neighbourhood reports (phản ánh hiện trường): a resident tells the ward about the street.
 
 The graph is declared here once (django-fsm-2 transitions on a protected field, like
-`applications.models.Dossier`); `feedback/services.py` locks the row, calls the transition,
+`applications.models.Dossier`); `feedback/services/` locks the row, calls the transition,
 writes the history row and writes the notices in the same transaction.
 
 Routing: a report goes to the ward or commune that covers the place. The unit data has no
@@ -286,19 +286,3 @@ class ReportPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class ReportCounter(models.Model):
-    """The last sequence issued per unit and day; row-locked so codes have no gaps."""
-
-    unit = models.ForeignKey("procedures.Unit", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "day"], name="uniq_feedback_counter")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.day:%y%m%d} {self.last}"

@@ -7,9 +7,12 @@ resident typed into the description. Staff reads are scoped by `access.visible_r
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -17,8 +20,12 @@ from django.utils.translation import gettext as _
 
 from feedback import access
 from feedback.models import CLOSED_STATES, HUE_BBOX, OPEN_STATES, Report, State
+from portal.accounts.models import User
 from portal.core.errors import NotFound
 from portal.core.privacy import mask, redact
+
+Viewer = User | AnonymousUser | None
+Filters = Mapping[str, Any]
 
 PUBLIC_ACTIONS = ("submit", "assign", "start", "resolve", "reject")
 
@@ -71,7 +78,8 @@ def _same_day(report: Report) -> bool | None:
 
 
 def public_view(report: Report, *, with_events: bool = False) -> PublicReport:
-    events = ()
+    """What anyone may know about `report` (with its public history if `with_events`)."""
+    events: tuple[PublicEvent, ...] = ()
     if with_events:
         events = tuple(
             PublicEvent(
@@ -109,13 +117,13 @@ def public_view(report: Report, *, with_events: bool = False) -> PublicReport:
     )
 
 
-def may_follow(report: Report, *, user=None, key: str = "") -> bool:
+def may_follow(report: Report, *, user: Viewer = None, key: str = "") -> bool:
     """A report shown publicly: anyone. One the reporter kept off the map: its reporter (signed
     in, or giving the rating key they were handed) and the staff who may see it. Its code is
     sequential (PA-<unit>-<day>-<n>), so it alone opens nothing (issue 8)."""
     if report.is_public:
         return True
-    if user is not None and user.is_authenticated:
+    if isinstance(user, User) and user.is_authenticated:
         if report.reporter_user_id == user.pk:
             return True
         if access.visible_reports(user).filter(pk=report.pk).exists():
@@ -123,7 +131,7 @@ def may_follow(report: Report, *, user=None, key: str = "") -> bool:
     return bool(key) and constant_time_compare(key.strip().upper(), report.rating_key)
 
 
-def report_by_code(*, code: str, user=None, key: str = "") -> Report:
+def report_by_code(*, code: str, user: Viewer = None, key: str = "") -> Report:
     """The follow page and the API's GET: by code, within `may_follow`; without personal data
     (`public_view`). A report the asker may not follow is 404 like an unknown code."""
     report = Report.objects.select_related("unit").filter(code=code.strip()[:40]).first()
@@ -132,7 +140,7 @@ def report_by_code(*, code: str, user=None, key: str = "") -> Report:
     return report
 
 
-def public_reports(filters: dict | None = None) -> QuerySet[Report]:
+def public_reports(filters: Filters | None = None) -> QuerySet[Report]:
     """Reports shown on the map and by Open311: the reporter agreed to show them."""
     filters = filters or {}
     reports = Report.objects.filter(is_public=True).select_related("unit")
@@ -149,6 +157,7 @@ def public_reports(filters: dict | None = None) -> QuerySet[Report]:
 
 
 def public_get(*, code: str) -> Report:
+    """A public report by its code; 404 for an unknown or private one."""
     report = public_reports().filter(code=code).first()
     if report is None:
         raise NotFound(_("No public report has this code."))
@@ -164,12 +173,12 @@ class Point:
     is_open: bool
 
 
-def plot(reports, *, width: int = 600, height: int = 400) -> list[Point]:
+def plot(reports: Iterable[Report], *, width: int = 600, height: int = 400) -> list[Point]:
     """Reports with coordinates as points of a plain SVG of Huế's extent (no map tiles offline:
     the list beside it says the same in words)."""
     span_x = HUE_BBOX["east"] - HUE_BBOX["west"]
     span_y = HUE_BBOX["north"] - HUE_BBOX["south"]
-    points = []
+    points: list[Point] = []
     for r in reports:
         if r.latitude is None or r.longitude is None:
             continue
@@ -183,7 +192,8 @@ def plot(reports, *, width: int = 600, height: int = 400) -> list[Point]:
 # --- Staff -----------------------------------------------------------------------------------
 
 
-def staff_reports(*, user, filters: dict | None = None) -> QuerySet[Report]:
+def staff_reports(*, user: User, filters: Filters | None = None) -> QuerySet[Report]:
+    """The reports `user` may see as staff, filtered, the most urgent pick-up first."""
     filters = filters or {}
     reports = access.visible_reports(user).select_related("unit", "assignee")
     if filters.get("state") in State.values:
@@ -201,7 +211,8 @@ def staff_reports(*, user, filters: dict | None = None) -> QuerySet[Report]:
     return reports.order_by("pickup_due_at", "id")
 
 
-def staff_report(*, user, code: str) -> Report:
+def staff_report(*, user: User, code: str) -> Report:
+    """One report `user` may see as staff; 404 otherwise."""
     report = (
         access.visible_reports(user)
         .select_related("unit", "assignee", "reporter_user")
@@ -214,6 +225,7 @@ def staff_report(*, user, code: str) -> Report:
 
 
 def masked_phone(report: Report) -> str:
+    """The reporter's phone number with its middle digits hidden."""
     return mask(report.contact_phone)
 
 

@@ -13,7 +13,7 @@ api_v1 = [
     path("", include("procedures.urls_api")),
     path("", include("applications.urls_api")),
     path("", include("portal.dashboard.urls_api")),
-    path("", include("feedback.urls_api")),
+    path("", include("feedback.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("applications.urls_citizen")),
     path("", include("feedback.urls")),
-    path("open311/v2/", include("feedback.urls_open311")),
+    path("open311/v2/", include("feedback.api.urls_open311")),
     path("", include("applications.urls_payments")),
     path("desk/", include("applications.urls")),
     path("dashboard/", include("portal.dashboard.urls")),

@@ -133,5 +133,18 @@ class Conflict(DomainError):
     default_message = _("This was just changed by someone else. Reload and try again.")
 
 
+class InvalidTransition(Conflict):
+    """The state machine refuses this step from the current state (`portal.core.workflow`)."""
+
+    code = ErrorCode.INVALID_TRANSITION
+    default_message = _("This step is not allowed in the current state.")
+
+
+class Stale(Conflict):
+    """The row changed since the user saw it (its version moved on)."""
+
+    code = ErrorCode.CONFLICT
+
+
 class BadAttachment(DomainError):
     code = ErrorCode.BAD_ATTACHMENT

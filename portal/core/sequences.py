@@ -1,21 +1,83 @@
 """Numbers without gaps or duplicates: dossier codes, queue tickets, report codes.
 
-A counter row per key (unit and day) is created if missing, then locked and bumped inside the
-caller's transaction: a rolled-back caller gives its number back, two callers at once wait for
-each other, so the numbers run 1, 2, 3... with none missing and none twice.
+One table (`portal.core.models.Counter`) holds every counter, keyed by a scope name, a unit's id
+and a day. A counter row is created if missing, then locked and bumped inside the caller's
+transaction: a rolled-back caller gives its number back, two callers at once wait for each
+other, so the numbers run 1, 2, 3... with none missing and none twice.
 """
 
-from typing import Any
+from __future__ import annotations
 
-from django.db import models
+from datetime import date
+
+from django.db import connection
+
+from portal.core.models import Counter
+
+# The scopes in use; a new counter is a new name here, not a new table.
+DOSSIER_CODE = "dossier-code"
+QUEUE_TICKET = "queue-ticket"
+REPORT_CODE = "report-code"
+SCOPES = (DOSSIER_CODE, QUEUE_TICKET, REPORT_CODE)
 
 
-def next_number(counter_model: type[models.Model], **key: Any) -> int:
-    """The next number of the counter `counter_model` (fields `**key` and `last`)."""
-    manager = counter_model._default_manager  # `objects`: counters declare no other manager
-    manager.bulk_create([counter_model(**key, last=0)], ignore_conflicts=True)
-    counter: Any = manager.select_for_update().get(**key)
+def next_number(scope: str, *, unit_id: int, day: date) -> int:
+    """The next number of the counter `scope` for this unit and day (1 on the first call)."""
+    Counter.objects.bulk_create(
+        [Counter(scope=scope, unit_id=unit_id, day=day, last=0)], ignore_conflicts=True
+    )
+    counter = Counter.objects.select_for_update().get(scope=scope, unit_id=unit_id, day=day)
     counter.last += 1
     counter.save(update_fields=["last"])
-    number: int = counter.last
-    return number
+    return counter.last
+
+
+def last_number(scope: str, *, unit_id: int, day: date) -> int:
+    """The last number issued by the counter (0 if none yet); a read, no lock (checks, benches)."""
+    last = (
+        Counter.objects.filter(scope=scope, unit_id=unit_id, day=day)
+        .values_list("last", flat=True)
+        .first()
+    )
+    return last or 0
+
+
+def reserve_numbers(scope: str, needed: dict[tuple[int, date], int]) -> dict[tuple[int, date], int]:
+    """Reserve `n` consecutive numbers for each `(unit id, day)` of `needed` at once, under the
+    same row locks as `next_number`; returns the first number of each key's block.
+
+    For bulk writers (the demo generator): the locks hold until the caller commits, so a
+    `next_number` meanwhile waits and then takes the number after the block."""
+    if not needed:
+        return {}
+    if connection.vendor == "postgresql":
+        # One statement: create the missing counters, add to the others, read the new values.
+        from psycopg2.extras import execute_values
+
+        table = Counter._meta.db_table
+        with connection.cursor() as cursor:
+            rows = execute_values(
+                cursor.cursor,
+                f"INSERT INTO {table} (scope, unit_id, day, last) VALUES %s "  # noqa: S608
+                f"ON CONFLICT (scope, unit_id, day) DO UPDATE SET last = {table}.last + "
+                "EXCLUDED.last RETURNING unit_id, day, last",
+                sorted((scope, unit, day, n) for (unit, day), n in needed.items()),
+                page_size=len(needed),
+                fetch=True,
+            )
+        return {(unit, day): last - needed[(unit, day)] + 1 for unit, day, last in rows}
+    Counter.objects.bulk_create(
+        [Counter(scope=scope, unit_id=u, day=d, last=0) for u, d in needed], ignore_conflicts=True
+    )
+    first: dict[tuple[int, date], int] = {}
+    changed = []
+    for counter in Counter.objects.select_for_update().filter(
+        scope=scope, unit_id__in={u for u, _ in needed}, day__in={d for _, d in needed}
+    ):
+        key = (counter.unit_id, counter.day)
+        if key in needed:
+            first[key] = counter.last + 1
+            counter.last += needed[key]
+            changed.append(counter)
+    Counter.objects.bulk_update(changed, ["last"], batch_size=500)
+    return first

@@ -3,7 +3,7 @@
 
 from django.urls import re_path
 
-from feedback import open311
+from feedback.api import open311
 
 FMT = r"\.(?P<fmt>json|xml)$"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from feedback import api
+from feedback.api import reports as api
 
 urlpatterns = [
     path("feedback/categories/", api.Categories.as_view(), name="api-feedback-categories"),

@@ -1,0 +1,136 @@
+"""The ward's steps on a report (assign, start, resolve, reject) and the reporter's rating.
+
+Each is one transaction on the kernel's skeleton (`portal.core.workflow`): the row locked, the
+role checked and the transition taken, the fields saved with a new version, one history row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from feedback import notices
+from feedback.errors import InvalidReport, RatingRefused
+from feedback.models import Report, State
+from feedback.services.history import lock, record, require, save, transition
+from portal.accounts.models import Role, User
+from portal.core.errors import PermissionDenied
+
+
+def _ward_staff(report: Report, user: User) -> bool:
+    return user.staff_roles.filter(
+        unit=report.unit_id, role__in=[Role.CLERK, Role.SPECIALIST, Role.LEADER]
+    ).exists()
+
+
+@transaction.atomic
+def report_assign(
+    *, report: Report, actor: User | None, assignee: User | None, note: str = ""
+) -> Report:
+    """Hand the report to a member of the ward's staff (again, to hand it to someone else)."""
+    report = lock(report)
+    if assignee is None or not _ward_staff(report, assignee):
+        raise InvalidReport(_("The assignee must be a member of the ward's staff."))
+    before = transition(report, "assign", actor)
+    report.assignee = assignee
+    fields = ["assignee"]
+    if report.assigned_at is None:
+        report.assigned_at = timezone.now()
+        fields.append("assigned_at")
+    save(report, fields)
+    record(
+        report,
+        action="assign",
+        from_state=before,
+        actor=actor,
+        note=note.strip(),
+        extra={"assignee": assignee.username},
+    )
+    return report
+
+
+@transaction.atomic
+def report_start(*, report: Report, actor: User | None, note: str = "") -> Report:
+    """The assignee is on it."""
+    report = lock(report)
+    before = transition(report, "start", actor)
+    save(report, [])
+    record(report, action="start", from_state=before, actor=actor, note=note.strip())
+    return report
+
+
+@transaction.atomic
+def report_resolve(*, report: Report, actor: User | None, answer: str) -> Report:
+    """Handled: the answer (what was done) is public and told to the reporter."""
+    answer = require(answer, _("Say what was done: the reporter reads it."))
+    report = lock(report)
+    before = transition(report, "resolve", actor)
+    return _close(report, before, actor, answer, "resolve")
+
+
+@transaction.atomic
+def report_reject(*, report: Report, actor: User | None, reason: str) -> Report:
+    """Not handled, with the reason (public and told to the reporter)."""
+    reason = require(reason, _("Give the reason for the rejection."))
+    report = lock(report)
+    before = transition(report, "reject", actor)
+    return _close(report, before, actor, reason, "reject")
+
+
+def _close(report: Report, before: str, actor: User | None, text: str, action: str) -> Report:
+    report.answer = text
+    report.resolved_at = timezone.now()
+    save(report, ["answer", "resolved_at"])
+    record(report, action=action, from_state=before, actor=actor, note=text)
+    notices.tell_reporter(report)
+    return report
+
+
+ACTION_SERVICES: dict[str, Callable[..., Report]] = {
+    "assign": report_assign,
+    "start": report_start,
+    "resolve": report_resolve,
+    "reject": report_reject,
+}
+
+
+@transaction.atomic
+def report_rate(
+    *,
+    report: Report,
+    score: int,
+    key: str = "",
+    actor: User | AnonymousUser | None = None,
+    comment: str = "",
+) -> Report:
+    """The reporter rates the answer once, 1 to 5, after it is resolved or rejected.
+
+    The reporter proves it is them by the key given at submission (or by being the signed-in
+    user who reported it): the tracking code alone is public and guessable."""
+    report = lock(report)
+    own = isinstance(actor, User) and actor.is_authenticated and report.reporter_user_id == actor.pk
+    if not own and not constant_time_compare((key or "").strip().upper(), report.rating_key):
+        raise PermissionDenied(_("The rating key does not match this report."))
+    if report.state not in (State.RESOLVED, State.REJECTED):
+        raise RatingRefused(_("You can rate the answer once the report is closed."))
+    if report.rating is not None:
+        raise RatingRefused(_("This report was already rated."), code="already_rated")
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise InvalidReport(_("Give a rating from 1 to 5."))
+    report.rating = score
+    report.rating_comment = (comment or "").strip()[:500]
+    report.rated_at = timezone.now()
+    report.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+    record(
+        report,
+        action="rate",
+        from_state=report.state,
+        actor=actor if own and isinstance(actor, User) else None,
+        extra={"rating": score},
+    )
+    return report
