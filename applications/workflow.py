@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from applications import action_inputs as inputs
+from applications.api import action_inputs as inputs
 from applications.models import (
     CLOCK_RUNNING,
     CLOCK_STOPPED_WAITING,

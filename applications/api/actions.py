@@ -1,7 +1,7 @@
 """One way to run a dossier action, shared by the API and the desk pages: the action's input
 serializer (workflow.ACTIONS) validates the request and gives the service its keyword arguments."""
 
-from applications.action_inputs import document_files
+from applications.api.action_inputs import document_files
 from applications.models import Dossier
 from applications.workflow import ACTIONS
 from portal.core.errors import NotFound

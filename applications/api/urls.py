@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applications import api
+from applications.api import views as api
 
 urlpatterns = [
     path("auth/token/", api.TokenObtain.as_view(), name="api-token"),

@@ -12,9 +12,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from applications import access, lookup, selectors, services, timeliness, workflow
-from applications.actions import document_files, run_action
+from applications import access, selectors, services, timeliness, workflow
+from applications.api.actions import document_files, run_action
 from applications.models import Channel, Dossier, DossierEvent
+from applications.selectors import lookup
 from portal.accounts.lockout import locked_out
 from portal.accounts.twofactor import WRONG_CODE
 from portal.core.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from applications.models import Channel, Dossier, DossierEvent, Regime, State
-from applications.services import REGIME_2025_FROM, allocate_code
+from applications.services.reception import REGIME_2025_FROM, allocate_code
 from applications.workflow import CLOCK_STOPPED_WAITING, FINISHED_STATES, EventType
 from procedures.errors import ImportFailed
 from procedures.models import Procedure, Unit, UnitKind

@@ -41,15 +41,10 @@ from django.utils.translation import gettext_lazy
 
 from applications import access
 from applications.models import Dossier, Payment, PaymentCallback, State
-from applications.services import dossier_confirm_payment
-from portal.accounts.models import Role
+from applications.services.actions import dossier_confirm_payment
 from portal.core.errors import Conflict, DomainError, PermissionDenied
 
 logger = logging.getLogger("motcua.payments")
-
-# Who may start a payment besides the applicant: the one-stop desk of the unit, paying for a
-# citizen who hands over the money there.
-PAYER_ROLES = {"citizen", Role.CLERK, Role.LEADER}
 
 # Longest value and most keys kept from a callback in the log: a forged callback may be huge.
 MAX_LOGGED_KEYS = 40
@@ -290,7 +285,7 @@ def payment_start(*, dossier: Dossier, actor, gateway: PaymentGateway | None = N
     gateway = gateway or get_gateway()
     # The dossier row lock makes a double-clicked "pay" reuse one pending payment.
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not (actor.is_superuser or access.roles_on(actor, dossier) & PAYER_ROLES):
+    if not access.may_pay(actor, dossier):
         raise PermissionDenied(_("Only the applicant or the desk may pay for this dossier."))
     if dossier.state != State.AWAITING_PAYMENT:
         raise PaymentNotDue()

@@ -31,14 +31,11 @@ from applications.models import (
     TicketCounter,
     TicketState,
 )
-from portal.accounts.models import Role
 from portal.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from portal.core.sequences import next_number
 from portal.core.throttling import hit
 from procedures.models import Field, Unit
 
-# Who works a counter: the desk of the unit, and its leader (who may do everything of the unit).
-COUNTER_ROLES = {Role.CLERK, Role.LEADER}
 OPEN_TICKET_STATES = (TicketState.CALLED, TicketState.SERVING)
 
 
@@ -50,24 +47,11 @@ class TicketConflict(Conflict):
     code = "ticket_conflict"
 
 
-# --- Access ----------------------------------------------------------------------------------
-
-
-def counter_units(user) -> set[int]:
-    """The units whose counters this user may work."""
-    if not user.is_authenticated:
-        return set()
-    if user.is_superuser:
-        return set(Unit.objects.filter(service_counters__isnull=False).values_list("pk", flat=True))
-    return {unit for unit, role in access._roles(user) if role in COUNTER_ROLES}
-
-
-def may_work_counter(user, counter: ServiceCounter) -> bool:
-    return counter.unit_id in counter_units(user)
+# --- Access -----------------------------------------------------------------------------------
 
 
 def _check_counter(actor, counter: ServiceCounter) -> None:
-    if not may_work_counter(actor, counter):
+    if not access.may_work_counter(actor, counter):
         raise PermissionDenied(_("Only the desk of this unit works its counters."))
 
 
@@ -363,7 +347,7 @@ def wait_stats(unit: Unit, day=None) -> WaitStats:
 def counters_for(user) -> QuerySet[ServiceCounter]:
     """The counters this user may work, across their units."""
     return (
-        ServiceCounter.objects.filter(unit_id__in=counter_units(user))
+        ServiceCounter.objects.filter(unit_id__in=access.counter_units(user))
         .select_related("unit")
         .prefetch_related("fields")
     )
@@ -381,7 +365,7 @@ def counter_get(*, user, pk: int) -> ServiceCounter:
 
 def counter_ticket(*, user, counter: ServiceCounter, pk: int) -> QueueTicket:
     """A ticket of the counter's unit; another unit's tickets do not exist for this user."""
-    ticket = QueueTicket.objects.filter(pk=pk, unit_id__in=counter_units(user)).first()
+    ticket = QueueTicket.objects.filter(pk=pk, unit_id__in=access.counter_units(user)).first()
     if ticket is None or ticket.unit_id != counter.unit_id:
         raise NotFound()
     return ticket

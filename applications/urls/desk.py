@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from applications import views
+from applications.views import desk as views
 
 app_name = "desk"
 
@@ -11,7 +11,7 @@ urlpatterns = [
     path("tiep-nhan/<str:procedure_code>/", views.reception, name="reception"),
     path("ho-so/<str:code>/", views.dossier_page, name="dossier"),
     path("ho-so/<str:code>/<str:action>/", views.dossier_action, name="dossier-action"),
-    path("", include("applications.urls_forms")),
-    path("", include("applications.urls_tickets")),
-    path("", include("applications.urls_complaints")),
+    path("", include("applications.urls.forms")),
+    path("", include("applications.urls.tickets")),
+    path("", include("portal.citizen.urls_complaints")),
 ]

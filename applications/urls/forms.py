@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from applications import views_forms
+from applications.views import forms as views_forms
 
 urlpatterns = [
     path("dossiers/<str:code>/forms/", views_forms.dossier_forms, name="forms"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from applications import views_payments as views
+from applications.views import payments as views
 
 app_name = "payments"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from applications import views_tickets as views
+from applications.views import tickets as views
 
 urlpatterns = [
     path("kiosk/<str:unit_code>/", views.kiosk, name="kiosk"),

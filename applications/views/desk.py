@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
 from applications import access, selectors, services, timeliness, workflow
-from applications.actions import document_files, run_action
+from applications.api.actions import document_files, run_action
 from applications.errors import InvalidDossier
 from applications.models import Channel, ReturnMethod, State
 from portal.core.errors import DomainError, NotFound
 from portal.notifications import services as notifications
-from procedures.models import Field, Unit
+from procedures.models import Field
 from procedures.selectors import procedure_catalogue, procedure_search
 
 STATE_LABELS = dict(State.choices)
@@ -195,18 +195,9 @@ KEPT_FIELDS = ("result_number", "note", "reason")
 # --- Walk-in reception from the procedure's checklist -----------------------------------------
 
 
-def _desk_units(user):
-    """The units where the user may receive dossiers at the desk."""
-    if user.is_superuser:
-        return Unit.objects.filter(kind__in=["ward", "commune", "special_zone"])
-    return Unit.objects.filter(
-        staff_roles__user=user, staff_roles__role__in=["clerk", "leader"]
-    ).distinct()
-
-
 @login_required
 def reception_start(request):
-    units = _desk_units(request.user)
+    units = access.desk_units(request.user)
     if not units.exists():
         raise PermissionDenied
     query = request.GET.get("q", "")
@@ -218,7 +209,7 @@ def reception_start(request):
 
 @login_required
 def reception(request, procedure_code):
-    units = list(_desk_units(request.user))
+    units = list(access.desk_units(request.user))
     if not units:
         raise PermissionDenied
     procedure = get_object_or_404(

@@ -16,8 +16,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from applications import payments, selectors
+from applications import selectors
 from applications.models import Payment, State
+from applications.services import payments
 from portal.core import errors
 
 IPN_MESSAGES = {

@@ -8,8 +8,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from rest_framework.settings import api_settings
 
-from applications import lookup as guarded
 from applications import timeliness
+from applications.selectors import lookup as guarded
 from portal.core.clientip import throttle_ident
 from portal.core.errors import NotFound
 from portal.core.throttling import hit, parse_rate

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, tickets
+from applications import access, selectors
+from applications.services import tickets
 from portal.core import errors
 from procedures.models import Field
 
@@ -131,7 +132,7 @@ def display(request, unit_code: str):
 @login_required
 def counters(request):
     """Choose the counter to work at, among the counters of the user's units."""
-    if not tickets.counter_units(request.user):
+    if not access.counter_units(request.user):
         raise PermissionDenied
     chosen = request.session.get("desk_counter")
     available = list(tickets.counters_for(request.user))

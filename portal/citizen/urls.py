@@ -3,8 +3,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from applications import views_citizen as views
-from applications import views_files
+from applications.views import files as views_files
+from portal.accounts import views as account_views
+from portal.citizen import apply, dossiers
 
 app_name = "citizen"
 
@@ -42,26 +43,26 @@ password_reset = [
 ]
 
 urlpatterns = [
-    path("dang-ky/", views.register, name="register"),
-    path("tai-khoan/", views.profile, name="profile"),
+    path("dang-ky/", account_views.register, name="register"),
+    path("tai-khoan/", account_views.profile, name="profile"),
     *password_reset,
     # Apply online: step 1 (applicant), 2 (documents), 3 (review and submit).
-    path("nop-ho-so/nhap/<int:pk>/", views.draft_details, name="draft"),
-    path("nop-ho-so/nhap/<int:pk>/tai-lieu/", views.draft_documents, name="draft-documents"),
-    path("nop-ho-so/nhap/<int:pk>/xem-lai/", views.draft_review, name="draft-review"),
-    path("nop-ho-so/nhap/<int:pk>/xoa/", views.draft_discard, name="draft-discard"),
-    path("nop-ho-so/<str:procedure_code>/", views.apply, name="apply"),
+    path("nop-ho-so/nhap/<int:pk>/", apply.draft_details, name="draft"),
+    path("nop-ho-so/nhap/<int:pk>/tai-lieu/", apply.draft_documents, name="draft-documents"),
+    path("nop-ho-so/nhap/<int:pk>/xem-lai/", apply.draft_review, name="draft-review"),
+    path("nop-ho-so/nhap/<int:pk>/xoa/", apply.draft_discard, name="draft-discard"),
+    path("nop-ho-so/<str:procedure_code>/", apply.apply, name="apply"),
     # My dossiers.
-    path("ho-so-cua-toi/", views.my_dossiers, name="dossiers"),
-    path("ho-so-cua-toi/nhap/", views.drafts, name="drafts"),
-    path("ho-so-cua-toi/<str:code>/", views.my_dossier, name="dossier"),
-    path("ho-so-cua-toi/<str:code>/da-nop/", views.submitted, name="submitted"),
-    path("ho-so-cua-toi/<str:code>/bo-sung/", views.supplement, name="supplement"),
-    path("ho-so-cua-toi/<str:code>/rut/", views.withdraw, name="withdraw"),
-    path("ho-so-cua-toi/<str:code>/giay-tiep-nhan/", views.receipt, name="receipt"),
+    path("ho-so-cua-toi/", dossiers.my_dossiers, name="dossiers"),
+    path("ho-so-cua-toi/nhap/", apply.drafts, name="drafts"),
+    path("ho-so-cua-toi/<str:code>/", dossiers.my_dossier, name="dossier"),
+    path("ho-so-cua-toi/<str:code>/da-nop/", apply.submitted, name="submitted"),
+    path("ho-so-cua-toi/<str:code>/bo-sung/", dossiers.supplement, name="supplement"),
+    path("ho-so-cua-toi/<str:code>/rut/", dossiers.withdraw, name="withdraw"),
+    path("ho-so-cua-toi/<str:code>/giay-tiep-nhan/", dossiers.receipt, name="receipt"),
     path("ho-so-cua-toi/<str:code>/ket-qua/", views_files.result_download, name="result"),
-    path("ho-so-cua-toi/<str:code>/danh-gia/", views.rate, name="rate"),
-    path("ho-so-cua-toi/<str:code>/danh-gia/cam-on/", views.rate_thanks, name="rate-thanks"),
+    path("ho-so-cua-toi/<str:code>/danh-gia/", dossiers.rate, name="rate"),
+    path("ho-so-cua-toi/<str:code>/danh-gia/cam-on/", dossiers.rate_thanks, name="rate-thanks"),
     # Files through an access check (the desk pages use them too).
     path("tep/<int:pk>/", views_files.attachment_download, name="attachment"),
 ]

@@ -3,9 +3,9 @@
 
 from django.urls import path
 
-from applications import views_citizen as views
+from portal.citizen import complaints
 
 urlpatterns = [
-    path("phan-anh/", views.complaints, name="complaints"),
-    path("phan-anh/<int:pk>/", views.complaint_answer, name="complaint-answer"),
+    path("phan-anh/", complaints.complaints, name="complaints"),
+    path("phan-anh/<int:pk>/", complaints.complaint_answer, name="complaint-answer"),
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import access
-from applications import stats as dossier_figures
+from applications.selectors import stats as dossier_figures
 from feedback import stats as report_figures
 from portal.accounts.models import Role
 from portal.core.errors import PermissionDenied

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from freezegun import freeze_time
 
-from applications import tickets
 from applications.demo_tickets import seed_counters
 from applications.models import QueueTicket, ServiceCounter, TicketState
+from applications.services import tickets
 from portal.accounts.models import User
 from procedures.models import Field, Unit
 

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
 
-from applications import payments, tasks
 from applications import services as dossiers
+from applications import tasks
 from applications.models import Dossier
+from applications.services import payments
 from portal.accounts.models import Role
 from tests.factories.catalogue import (
     ProcedureFactory,
@@ -197,4 +198,4 @@ def _flag_overdue(dossier: Dossier, now: datetime) -> None:
         pk=dossier.pk, state__in=["received", "in_review"], overdue_flagged_at__isnull=True
     ).update(overdue_flagged_at=now)
     if flagged:
-        tasks._record_flags([dossier.pk], now)
+        tasks.sweeps._record_flags([dossier.pk], now)

@@ -1,0 +1,60 @@
+"""Selectors: the dossier domain's reads, scoped to the actor (anyone else gets 404), one module
+per concern, re-exported here."""
+
+from applications.selectors.citizen import (
+    my_dossier,
+    my_dossiers,
+    my_draft,
+    my_drafts,
+    open_draft_for,
+    profile_prefill,
+    sent_draft_dossier,
+)
+from applications.selectors.complaints import (
+    leader_complaints,
+)
+from applications.selectors.dossiers import (
+    dossier_get,
+    dossier_list,
+    dossier_lookup,
+    work_queue,
+)
+from applications.selectors.lookup import (
+    LookupCooling,
+    dossier_lookup_guarded,
+)
+from applications.selectors.stats import (
+    cohort,
+    counts,
+    counts_by,
+    figures,
+    overdue_dossiers,
+    progress_score,
+    satisfaction,
+    satisfaction_score,
+)
+
+__all__ = [
+    "LookupCooling",
+    "cohort",
+    "counts",
+    "counts_by",
+    "dossier_get",
+    "dossier_list",
+    "dossier_lookup",
+    "dossier_lookup_guarded",
+    "figures",
+    "leader_complaints",
+    "my_dossier",
+    "my_dossiers",
+    "my_draft",
+    "my_drafts",
+    "open_draft_for",
+    "overdue_dossiers",
+    "profile_prefill",
+    "progress_score",
+    "satisfaction",
+    "satisfaction_score",
+    "sent_draft_dossier",
+    "work_queue",
+]
