@@ -2,9 +2,9 @@
 
 A serializer's validated data are the service's keyword arguments (field names, or `source=`,
 are the service's parameter names), so running an action needs no per-action code: the API and
-the desk both call `applications.actions.run_action`, which validates with the action's input and
-calls its service. `DossierActionInput` (component `ActionInput`) is the union, the body of the
-generic `POST /api/v1/dossiers/{code}/{action}/`.
+the desk both call `applications.api.actions.run_action`, which validates with the action's
+input and calls its service. `DossierActionInput` (component `ActionInput`) is the union, the
+body of the generic `POST /api/v1/dossiers/{code}/{action}/`.
 """
 
 from collections.abc import Mapping

@@ -11,7 +11,8 @@ means received and not finished, the clock running or stopped for a supplement o
 Withdrawn and stopped dossiers count in `received` and nowhere else.
 
 Satisfaction is the citizens' ratings of the cohort's dossiers (one per dossier, given after the
-result: `applications.citizen.rating_submit`), joined one-to-one into the same aggregate query,
+result: `applications.services.ratings.rating_submit`), joined one-to-one into the same
+aggregate query,
 with the dossiers a complaint was filed about. Who may read, and the neighbourhood reports'
 figures beside these, are the composition's (`portal.dashboard.stats`, `feedback.stats`).
 """
@@ -50,7 +51,8 @@ COUNTS = (
     "complaints",
 )
 CRITERIA = ("time", "attitude", "guidance", "transparency")
-# "Satisfied" is 4 or 5 out of 5; 1 and 2 open a complaint (applications.citizen), 3 is neither.
+# "Satisfied" is 4 or 5 out of 5; 1 and 2 open a complaint (applications.services.ratings), 3 is
+# neither.
 SATISFIED_AT_LEAST = 4
 
 

@@ -34,6 +34,22 @@ from applications.services.drafts import (
     draft_submit,
     proxy_document,
 )
+from applications.services.gateway import (
+    CallbackData,
+    OnlinePaymentOff,
+    PaymentGateway,
+    PaymentNotDue,
+    PaymentUnavailable,
+    SandboxGateway,
+    gateway_name,
+    get_gateway,
+    ipn_url,
+    online_payment_enabled,
+    return_url,
+    sandbox_enabled,
+    sandbox_transport,
+    urllib_transport,
+)
 from applications.services.notices import (
     day,
     dossier_context,
@@ -46,23 +62,9 @@ from applications.services.notices import (
     staff_notice,
 )
 from applications.services.payments import (
-    CallbackData,
-    OnlinePaymentOff,
-    PaymentGateway,
-    PaymentNotDue,
     PaymentOutcome,
-    PaymentUnavailable,
-    SandboxGateway,
-    gateway_name,
-    get_gateway,
-    ipn_url,
-    online_payment_enabled,
     payment_handle_callback,
     payment_start,
-    return_url,
-    sandbox_enabled,
-    sandbox_transport,
-    urllib_transport,
 )
 from applications.services.ratings import (
     RatingError,

@@ -1,6 +1,6 @@
 """Fee payment pages: start a payment, the gateway's signed return and IPN, the sandbox bank.
 
-Thin: reads through the scoped selector, writes through `applications.payments` services.
+Thin: reads through the scoped selector, writes through `applications.services.payments` services.
 The IPN and the return are untrusted input handled by `payment_handle_callback`; the sandbox
 "bank" page stands for the gateway's own site and exists only when the sandbox is configured.
 """
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from applications import selectors
 from applications.models import Payment, State
+from applications.services import gateway as payment_gateway
 from applications.services import payments
 from portal.core import errors
 
@@ -45,7 +46,7 @@ def pay(request, code: str):
     dossier = _dossier_for(request, code)
     if request.method == "POST":
         try:
-            gateway = payments.get_gateway()
+            gateway = payment_gateway.get_gateway()
             payment = payments.payment_start(dossier=dossier, actor=request.user, gateway=gateway)
         except errors.PermissionDenied as error:
             raise PermissionDenied from error
@@ -53,11 +54,11 @@ def pay(request, code: str):
             messages.error(request, error.message)
             return redirect("payments:pay", code=dossier.code)
         url = gateway.payment_url(
-            payment, return_url=payments.return_url(), ipn_url=payments.ipn_url()
+            payment, return_url=payment_gateway.return_url(), ipn_url=payment_gateway.ipn_url()
         )
         return redirect(url)
     attempts = dossier.payments.order_by("-created_at")
-    online = payments.online_payment_enabled()
+    online = payment_gateway.online_payment_enabled()
     return render(
         request,
         "payments/pay.html",
@@ -73,8 +74,8 @@ def pay(request, code: str):
 
 def _gateway_or_404():
     try:
-        return payments.get_gateway()
-    except payments.OnlinePaymentOff as error:
+        return payment_gateway.get_gateway()
+    except payment_gateway.OnlinePaymentOff as error:
         raise Http404 from error
 
 
@@ -127,14 +128,14 @@ def sandbox(request, reference: str):
     It calls back and redirects to the configured site only (`SITE_URL`): an order naming any
     other return or IPN address is refused, even when signed, so the sandbox is neither a
     request forger (SSRF) nor an open redirect."""
-    if not payments.sandbox_enabled():
+    if not payment_gateway.sandbox_enabled():
         raise Http404
-    gateway = payments.SandboxGateway()
+    gateway = payment_gateway.SandboxGateway()
     source = request.POST if request.method == "POST" else request.GET
     order = {key: value for key, value in source.items() if key.startswith(gateway.prefix)}
     if not gateway.verify(order) or order.get("sandbox_TxnRef") != reference:
         return _invalid_order(request)
-    back, ipn_to = payments.return_url(), payments.ipn_url()
+    back, ipn_to = payment_gateway.return_url(), payment_gateway.ipn_url()
     if (
         order.get("sandbox_ReturnUrl", back) != back
         or order.get("sandbox_IpnUrl", ipn_to) != ipn_to
@@ -150,5 +151,5 @@ def sandbox(request, reference: str):
             {"order": order, "reference": reference, "amount": amount},
         )
     answer = gateway.callback_params(order, paid=request.POST.get("choice") == "pay")
-    payments.sandbox_transport()(ipn_to, answer)
+    payment_gateway.sandbox_transport()(ipn_to, answer)
     return redirect(f"{back}?{urllib.parse.urlencode(answer)}")

@@ -1,6 +1,6 @@
 """Queue ticket pages: the public kiosk and display of a unit, and the clerk's counter page.
 
-Thin: they read through `applications.tickets` selectors and act through its services; domain
+Thin: they read through `applications.services.tickets` and act through its services; domain
 errors become a 404, a 403, or a message on the page the user came from.
 """
 

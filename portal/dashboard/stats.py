@@ -1,5 +1,6 @@
 """Officials' statistics (DESIGN.md `/api/v1/stats/`, `/dashboard/`): who may read, and the
-dossier figures (`applications.stats`) beside the neighbourhood reports' (`feedback.stats`).
+dossier figures (`applications.selectors.stats`) beside the neighbourhood reports'
+(`feedback.stats`).
 
 The two domains never import each other; their figures meet here. Each counts its own cohort
 within the scope of who asks: provincial officials and superusers the whole city, a unit leader
