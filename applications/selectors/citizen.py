@@ -10,11 +10,12 @@ from applications.models import (
 from portal.accounts.identity import full_name_of
 from portal.accounts.models import User
 from portal.core.errors import NotFound
+from procedures.models import Procedure
 
 # --- Reads scoped to the citizen ---------------------------------------------------------------
 
 
-def my_dossiers(*, user) -> QuerySet[Dossier]:
+def my_dossiers(*, user: User) -> QuerySet[Dossier]:
     return (
         access.visible_dossiers(user)
         .filter(applicant_user=user)
@@ -23,14 +24,14 @@ def my_dossiers(*, user) -> QuerySet[Dossier]:
     )
 
 
-def my_dossier(*, user, code: str) -> Dossier:
+def my_dossier(*, user: User, code: str) -> Dossier:
     dossier = my_dossiers(user=user).filter(code=code).first()
     if dossier is None:
         raise NotFound()
     return dossier
 
 
-def my_drafts(*, user) -> QuerySet[ApplicationDraft]:
+def my_drafts(*, user: User) -> QuerySet[ApplicationDraft]:
     return (
         ApplicationDraft.objects.filter(user=user, dossier__isnull=True)
         .select_related("procedure__current_version", "unit")
@@ -38,14 +39,14 @@ def my_drafts(*, user) -> QuerySet[ApplicationDraft]:
     )
 
 
-def my_draft(*, user, pk: int) -> ApplicationDraft:
+def my_draft(*, user: User, pk: int) -> ApplicationDraft:
     draft = my_drafts(user=user).filter(pk=pk).first()
     if draft is None:
         raise NotFound()
     return draft
 
 
-def sent_draft_dossier(*, user, pk: int) -> Dossier | None:
+def sent_draft_dossier(*, user: User, pk: int) -> Dossier | None:
     """The dossier a draft of this user became, if it was sent already."""
     draft = (
         ApplicationDraft.objects.filter(user=user, pk=pk, dossier__isnull=False)
@@ -55,7 +56,7 @@ def sent_draft_dossier(*, user, pk: int) -> Dossier | None:
     return draft.dossier if draft else None
 
 
-def open_draft_for(*, user, procedure) -> ApplicationDraft | None:
+def open_draft_for(*, user: User, procedure: Procedure) -> ApplicationDraft | None:
     return my_drafts(user=user).filter(procedure=procedure).first()
 
 

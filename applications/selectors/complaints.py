@@ -6,9 +6,10 @@ from applications import access
 from applications.models import (
     Complaint,
 )
+from portal.accounts.models import User
 
 
-def leader_complaints(*, user, status: str = Complaint.Status.OPEN) -> QuerySet[Complaint]:
+def leader_complaints(*, user: User, status: str = Complaint.Status.OPEN) -> QuerySet[Complaint]:
     """Complaints about the dossiers handled by the leader's units; nobody else's."""
     complaints = Complaint.objects.select_related(
         "dossier", "dossier__procedure_version", "dossier__handling_unit", "rating"

@@ -6,6 +6,7 @@ from django.utils import timezone
 from applications import access, timeliness
 from applications.models import Dossier
 from applications.workflow import OPEN_STATES
+from portal.accounts.models import User
 from portal.core.errors import NotFound
 
 
@@ -34,18 +35,18 @@ def _filtered(dossiers: QuerySet[Dossier], filters: dict) -> QuerySet[Dossier]:
     ).order_by("due_at", "id")
 
 
-def dossier_list(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
+def dossier_list(*, user: User, filters: dict | None = None) -> QuerySet[Dossier]:
     return _filtered(access.visible_dossiers(user), filters or {})
 
 
-def work_queue(*, user, filters: dict | None = None) -> QuerySet[Dossier]:
+def work_queue(*, user: User, filters: dict | None = None) -> QuerySet[Dossier]:
     """Open dossiers the user's units handle (waiting for the desk, or being processed),
     ordered by due moment. Dossiers a unit only received for another one are that one's work;
     they stay reachable through the look-up and the API list."""
     return _filtered(access.handled_dossiers(user), filters or {}).filter(state__in=OPEN_STATES)
 
 
-def dossier_get(*, user, code: str) -> Dossier:
+def dossier_get(*, user: User, code: str) -> Dossier:
     dossier = (
         access.visible_dossiers(user)
         .select_related(

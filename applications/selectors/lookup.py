@@ -27,7 +27,7 @@ class LookupCooling(DomainError):
     code = "lookup_cooling_down"
     status = 429
 
-    def __init__(self, wait: int):
+    def __init__(self, wait: int) -> None:
         self.wait = wait
         until = timezone.localtime() + timedelta(seconds=wait)
         self.retry_at = formats.time_format(until, "H:i")

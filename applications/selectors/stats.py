@@ -225,7 +225,9 @@ def counts_by(
     }
 
 
-def overdue_dossiers(*, scope: set[int] | None, query: StatsQuery, now: datetime, limit: int = 200):
+def overdue_dossiers(
+    *, scope: set[int] | None, query: StatsQuery, now: datetime, limit: int = 200
+) -> QuerySet[Dossier]:
     """The cohort's overdue dossiers, longest overdue first (the dashboard's list)."""
     dossiers = timeliness.with_timeliness(cohort(scope=scope, query=query), now)
     return (

@@ -5,6 +5,10 @@ dossier: the second waits for the lock, then finds the state or version changed 
 clear conflict instead of a double action.
 """
 
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +37,7 @@ from applications.services.base import (
 )
 from applications.services.reception import _attach, _discard_attachments, _do_receive
 from applications.workflow import EventType
+from portal.accounts.models import User
 from portal.core import uploads
 from portal.core.errors import PermissionDenied
 from portal.core.uploads import check_upload
@@ -41,7 +46,14 @@ from portal.core.uploads import check_upload
 
 
 @transaction.atomic
-def dossier_receive(*, dossier, actor, note="", due_at=None, expected_version=None) -> Dossier:
+def dossier_receive(
+    *,
+    dossier: Dossier,
+    actor: User,
+    note: str = "",
+    due_at: datetime | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
     """Form 01: the desk accepts an online dossier; the clock starts at the next working time."""
     dossier = _lock(dossier, expected_version)
     if not access.may(actor, "receive", dossier):
@@ -51,7 +63,9 @@ def dossier_receive(*, dossier, actor, note="", due_at=None, expected_version=No
 
 
 @transaction.atomic
-def dossier_refuse(*, dossier, actor, reason, expected_version=None) -> Dossier:
+def dossier_refuse(
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
+) -> Dossier:
     """Form 03: refused at reception, with the specific reason."""
     reason = _require(reason, _("Give the reason for the refusal."))
     dossier = _act(
@@ -75,7 +89,12 @@ def _refused_files(dossier: Dossier) -> dict:
 
 @transaction.atomic
 def dossier_start_review(
-    *, dossier, actor, assignee=None, note="", expected_version=None
+    *,
+    dossier: Dossier,
+    actor: User,
+    assignee: User | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dossier:
     """Hand the dossier to a specialist of the handling unit (by default the one who acts)."""
     dossier = _lock(dossier, expected_version)
@@ -99,7 +118,9 @@ def dossier_start_review(
 
 
 @transaction.atomic
-def dossier_request_supplement(*, dossier, actor, reason, expected_version=None) -> Dossier:
+def dossier_request_supplement(
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
+) -> Dossier:
     """Form 02: what to supply or correct, and why; the clock stops until the citizen answers."""
     reason = _require(reason, _("Say which documents to supply or correct, and why."))
     dossier = _lock(dossier, expected_version)
@@ -123,7 +144,14 @@ def dossier_request_supplement(*, dossier, actor, reason, expected_version=None)
 
 @uploads.discarding_orphans
 @transaction.atomic
-def dossier_supplement(*, dossier, actor, files=None, note="", expected_version=None) -> Dossier:
+def dossier_supplement(
+    *,
+    dossier: Dossier,
+    actor: User,
+    files: dict[int, UploadedFile] | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
     """The citizen (or the desk for them) supplied the documents; the clock runs again."""
     dossier = _lock(dossier, expected_version)
     if not access.may(actor, "supplement", dossier):
@@ -149,7 +177,12 @@ def dossier_supplement(*, dossier, actor, files=None, note="", expected_version=
 
 @transaction.atomic
 def dossier_request_payment(
-    *, dossier, actor, amount=None, note="", expected_version=None
+    *,
+    dossier: Dossier,
+    actor: User,
+    amount: Decimal | int | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dossier:
     dossier = _lock(dossier, expected_version)
     before = _transition(dossier, "request_payment", actor)
@@ -173,7 +206,9 @@ def dossier_request_payment(
 
 
 @transaction.atomic
-def dossier_confirm_payment(*, dossier, actor, note="", expected_version=None) -> Dossier:
+def dossier_confirm_payment(
+    *, dossier: Dossier, actor: User, note: str = "", expected_version: int | None = None
+) -> Dossier:
     dossier = _lock(dossier, expected_version)
     before = _transition(dossier, "confirm_payment", actor)
     extra = _restart_clock(dossier, timezone.now())
@@ -192,7 +227,13 @@ def dossier_confirm_payment(*, dossier, actor, note="", expected_version=None) -
 @uploads.discarding_orphans
 @transaction.atomic
 def dossier_resolve(
-    *, dossier, actor, result_number="", result_file=None, note="", expected_version=None
+    *,
+    dossier: Dossier,
+    actor: User,
+    result_number: str = "",
+    result_file: UploadedFile | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dossier:
     dossier = _lock(dossier, expected_version)
     before = _transition(dossier, "resolve", actor)
@@ -230,7 +271,9 @@ def dossier_resolve(
 
 
 @transaction.atomic
-def dossier_reject(*, dossier, actor, reason, expected_version=None) -> Dossier:
+def dossier_reject(
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
+) -> Dossier:
     reason = _require(reason, _("Give the written reason for the rejection."))
     return _act(
         dossier,
@@ -244,7 +287,9 @@ def dossier_reject(*, dossier, actor, reason, expected_version=None) -> Dossier:
 
 
 @transaction.atomic
-def dossier_stop(*, dossier, actor, reason, expected_version=None) -> Dossier:
+def dossier_stop(
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
+) -> Dossier:
     """Form 05 of Circular 03/2025: processing stops by notice, with the reason."""
     reason = _require(reason, _("Give the reason for stopping."))
     now = timezone.now()
@@ -264,7 +309,12 @@ def dossier_stop(*, dossier, actor, reason, expected_version=None) -> Dossier:
 
 @transaction.atomic
 def dossier_return_result(
-    *, dossier, actor, method=ReturnMethod.DESK, note="", expected_version=None
+    *,
+    dossier: Dossier,
+    actor: User,
+    method: str = ReturnMethod.DESK,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dossier:
     if method not in ReturnMethod.values:
         raise InvalidDossier(_("Return at the desk, electronically or by post."))
@@ -283,7 +333,9 @@ def dossier_return_result(
 
 
 @transaction.atomic
-def dossier_withdraw(*, dossier, actor, reason="", expected_version=None) -> Dossier:
+def dossier_withdraw(
+    *, dossier: Dossier, actor: User, reason: str = "", expected_version: int | None = None
+) -> Dossier:
     now = timezone.now()
     dossier = _act(
         dossier,
@@ -300,7 +352,14 @@ def dossier_withdraw(*, dossier, actor, reason="", expected_version=None) -> Dos
 
 
 @transaction.atomic
-def dossier_apologize(*, dossier, actor, reason, new_due_at, expected_version=None) -> Dossier:
+def dossier_apologize(
+    *,
+    dossier: Dossier,
+    actor: User,
+    reason: str,
+    new_due_at: datetime,
+    expected_version: int | None = None,
+) -> Dossier:
     """Form 04: before the due moment, the new date set once; the dossier still counts late."""
     reason = _require(reason, _("Give the reason for the delay."))
     dossier = _lock(dossier, expected_version)

@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 from applications.models import Channel, Dossier, DossierEvent, Regime, State
 from applications.services.reception import REGIME_2025_FROM, allocate_code
 from applications.workflow import CLOCK_STOPPED_WAITING, FINISHED_STATES, EventType
+from portal.accounts import identity
 from procedures.errors import ImportFailed
 from procedures.models import Procedure, Unit, UnitKind
 
@@ -81,7 +82,9 @@ def read_backlog(path: str | Path) -> list[BacklogRow]:
     return rows
 
 
-def _row(line, data, procedures, seen) -> BacklogRow:
+def _row(
+    line: int, data: dict[str, str], procedures: dict[str, Procedure], seen: dict[str, int]
+) -> BacklogRow:
     code = data["legacy_code"]
     if not code or len(code) > 60:
         raise ValueError("legacy_code is empty or longer than 60 characters")
@@ -93,8 +96,8 @@ def _row(line, data, procedures, seen) -> BacklogRow:
         raise ValueError(f"unknown procedure code {data['procedure_code']!r}")
     if not data["applicant_name"]:
         raise ValueError("applicant_name is empty")
-    phone = data["applicant_phone"].replace(" ", "")
-    if phone and not (phone.isdigit() and 10 <= len(phone) <= 11):
+    phone = identity.phone_digits(data["applicant_phone"])
+    if phone and not identity.is_phone_number(phone, leading_zero=False):
         raise ValueError("applicant_phone must have 10 or 11 digits")
     if data["channel"] not in Channel.values:
         raise ValueError(f"channel must be online, desk or post, not {data['channel']!r}")

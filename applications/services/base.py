@@ -2,6 +2,7 @@
 history row, and stopping or restarting the clock."""
 
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +20,12 @@ from applications.models import (
     DossierEvent,
 )
 from applications.workflow import EventType
+from portal.accounts.models import User
 from portal.core.errors import PermissionDenied
 from procedures.services import working_calendar
 
 
-def _actor_label(actor) -> str:
+def _actor_label(actor: User | None) -> str:
     return actor.display_name if actor is not None else "system"
 
 
@@ -32,11 +34,11 @@ def _record(
     *,
     action: EventType,
     from_state: str,
-    actor,
+    actor: User | None,
     note: str = "",
-    extra=None,
-    at=None,
-):
+    extra: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> DossierEvent:
     return DossierEvent.objects.create(
         dossier=dossier,
         action=action,
@@ -66,13 +68,15 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     return locked
 
 
-def _save(dossier: Dossier, actor, fields: list[str]) -> None:
+def _save(dossier: Dossier, actor: User | None, fields: list[str]) -> None:
     dossier.version += 1
     dossier.updated_by = actor
     dossier.save(update_fields=[*fields, "state", "version", "updated_by", "updated_at"])
 
 
-def _transition(dossier: Dossier, action: str, actor, *, check_role: bool = True) -> str:
+def _transition(
+    dossier: Dossier, action: str, actor: User | None, *, check_role: bool = True
+) -> str:
     """Check the role and the state, then move; returns the state before."""
     if check_role and actor is not None and not access.may(actor, action, dossier):
         raise PermissionDenied(_("You may not do this on this dossier."))
@@ -89,7 +93,14 @@ def _transition(dossier: Dossier, action: str, actor, *, check_role: bool = True
 
 
 def _act(
-    dossier, action: str, actor, expected_version, *, note="", extra=None, **changes
+    dossier: Dossier,
+    action: str,
+    actor: User | None,
+    expected_version: int | None,
+    *,
+    note: str = "",
+    extra: dict[str, Any] | None = None,
+    **changes: Any,
 ) -> Dossier:
     """The common shape of an action: lock, check and move, set the fields, save, record."""
     dossier = _lock(dossier, expected_version)
@@ -115,7 +126,9 @@ def _require(value: str, message: str) -> str:
     return value
 
 
-def _stop_clock(dossier, kind, reason, now, deadline=None):
+def _stop_clock(
+    dossier: Dossier, kind: str, reason: str, now: datetime, deadline: datetime | None = None
+) -> None:
     ClockStop.objects.create(
         dossier=dossier,
         kind=kind,
@@ -127,7 +140,7 @@ def _stop_clock(dossier, kind, reason, now, deadline=None):
     dossier.clock_stopped_at = now
 
 
-def _restart_clock(dossier, now) -> dict:
+def _restart_clock(dossier: Dossier, now: datetime) -> dict:
     """Apply the procedure's policy: resume (default) or restart (its own law)."""
     stop = dossier.clock_stops.select_for_update().filter(ended_at__isnull=True).first()
     version = dossier.procedure_version

@@ -9,11 +9,12 @@ from applications.errors import InvalidDossier
 from applications.models import (
     Complaint,
 )
+from portal.accounts.models import User
 from portal.core.errors import Conflict, PermissionDenied
 
 
 @transaction.atomic
-def complaint_answer(*, complaint, leader, answer: str) -> Complaint:
+def complaint_answer(*, complaint: Complaint, leader: User, answer: str) -> Complaint:
     """The unit leader answers, once; the citizen reads the answer on the dossier page."""
     answer = (answer or "").strip()
     if not answer:

@@ -4,6 +4,7 @@ submitting one calls reception's dossier_create."""
 import uuid
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,9 +15,10 @@ from applications.models import (
     DraftAttachment,
 )
 from applications.services import reception
+from portal.accounts.models import User
 from portal.core.errors import BadAttachment, Conflict
 from portal.core.uploads import check_upload, discarding_orphans, save_tracked
-from procedures.models import Procedure, RequiredDocument, Unit
+from procedures.models import Procedure, ProcedureVersion, RequiredDocument, Unit
 from procedures.text import fold
 
 # --- Drafts ------------------------------------------------------------------------------------
@@ -27,7 +29,7 @@ ANSWER_FIELDS = (
 )  # fmt: skip
 
 
-def proxy_document(version) -> RequiredDocument | None:
+def proxy_document(version: ProcedureVersion) -> RequiredDocument | None:
     """The procedure's authorisation document (văn bản / giấy ủy quyền), if it lists one."""
     for document in version.documents.all():
         if fold(document.name_vi).startswith(("van ban uy quyen", "giay uy quyen")):
@@ -36,7 +38,9 @@ def proxy_document(version) -> RequiredDocument | None:
 
 
 @transaction.atomic
-def draft_save(*, user, procedure: Procedure, answers: dict, draft=None) -> ApplicationDraft:
+def draft_save(
+    *, user: User, procedure: Procedure, answers: dict, draft: ApplicationDraft = None
+) -> ApplicationDraft:
     """Step 1's answers stored at once; the same draft is updated on each step."""
     unit = Unit.objects.filter(code=answers.get("unit", "")).first()
     if unit is None or not unit.is_commune_level:
@@ -53,7 +57,7 @@ def draft_save(*, user, procedure: Procedure, answers: dict, draft=None) -> Appl
     return draft
 
 
-def _lock_draft(draft) -> ApplicationDraft:
+def _lock_draft(draft: ApplicationDraft) -> ApplicationDraft:
     locked = ApplicationDraft.objects.select_for_update().get(pk=draft.pk)
     if locked.dossier_id:
         raise Conflict(
@@ -64,7 +68,9 @@ def _lock_draft(draft) -> ApplicationDraft:
 
 
 @discarding_orphans
-def draft_attach(*, draft, document: RequiredDocument, upload) -> DraftAttachment:
+def draft_attach(
+    *, draft: ApplicationDraft, document: RequiredDocument, upload: UploadedFile
+) -> DraftAttachment:
     """One document saved into the draft at once. A bad file raises BadAttachment and leaves the
     draft, its answers and its other files as they were."""
     if document.version_id != draft.procedure.current_version_id:
@@ -94,7 +100,7 @@ def draft_attach(*, draft, document: RequiredDocument, upload) -> DraftAttachmen
 
 
 @transaction.atomic
-def draft_detach(*, draft, document_id: int) -> None:
+def draft_detach(*, draft: ApplicationDraft, document_id: int) -> None:
     draft = _lock_draft(draft)
     for attachment in draft.attachments.filter(document_id=document_id):
         name, storage = attachment.file.name, attachment.file.storage
@@ -103,14 +109,14 @@ def draft_detach(*, draft, document_id: int) -> None:
 
 
 @transaction.atomic
-def draft_discard(*, draft) -> None:
+def draft_discard(*, draft: ApplicationDraft) -> None:
     draft = _lock_draft(draft)
     names = [(a.file.storage, a.file.name) for a in draft.attachments.all()]
     draft.delete()
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
 
 
-def draft_problems(draft) -> list[str]:
+def draft_problems(draft: ApplicationDraft) -> list[str]:
     """What still stops the draft from being sent, in the citizen's words."""
     version = draft.procedure.current_version
     attached = set(draft.attachments.values_list("document_id", flat=True))
@@ -131,7 +137,7 @@ def draft_problems(draft) -> list[str]:
 
 
 @discarding_orphans
-def draft_submit(*, draft) -> Dossier:
+def draft_submit(*, draft: ApplicationDraft) -> Dossier:
     """The draft becomes a dossier, once: the draft's key makes a repeated submit return the
     dossier of the first one (double click, reload, two tabs)."""
     with transaction.atomic():

@@ -9,8 +9,9 @@ import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -101,7 +102,7 @@ class SandboxGateway:
     # VNPay's "51": not enough money in the account. The sandbox's fail button answers it.
     INSUFFICIENT_FUNDS = "51"
 
-    def __init__(self, secret: str | None = None):
+    def __init__(self, secret: str | None = None) -> None:
         self.secret = secret or getattr(settings, "PAYMENT_SANDBOX_SECRET", DEV_SANDBOX_SECRET)
         if not self.secret:
             # An HMAC with an empty key is a signature anyone can make.
@@ -235,7 +236,7 @@ def urllib_transport(url: str, params: dict) -> dict | None:
         return None
 
 
-def sandbox_transport():
+def sandbox_transport() -> Callable[[str, dict[str, Any]], dict[str, Any] | None]:
     """The IPN transport: `settings.PAYMENT_SANDBOX_TRANSPORT` (a dotted path) lets the tests
     deliver it through the Django test client instead of the network."""
     path = getattr(settings, "PAYMENT_SANDBOX_TRANSPORT", "")

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from applications.models import Dossier
 from portal.accounts.models import User
 from portal.core.time import when
 from portal.notifications.models import Notification
@@ -29,7 +30,7 @@ def day(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
 
 
-def dossier_context(dossier) -> dict:
+def dossier_context(dossier: Dossier) -> dict:
     version = dossier.procedure_version
     unit = dossier.receiving_unit
     return {
@@ -44,7 +45,9 @@ def dossier_context(dossier) -> dict:
     }
 
 
-def _tell_citizen(dossier, *, template: str, event: str, context: dict) -> list[Notification]:
+def _tell_citizen(
+    dossier: Dossier, *, template: str, event: str, context: dict
+) -> list[Notification]:
     """SMS to the applicant's phone and e-mail to their address, in their language."""
     user = dossier.applicant_user
     phone = dossier.applicant_phone or getattr(user, "phone", "")
@@ -67,7 +70,7 @@ def _tell_citizen(dossier, *, template: str, event: str, context: dict) -> list[
     return sent
 
 
-def notify_submitted(dossier) -> list[Notification]:
+def notify_submitted(dossier: Dossier) -> list[Notification]:
     """The online submission confirmed to the citizen: its code and what happens next."""
     return _tell_citizen(
         dossier,
@@ -77,7 +80,7 @@ def notify_submitted(dossier) -> list[Notification]:
     )
 
 
-def notify_received(dossier) -> list[Notification]:
+def notify_received(dossier: Dossier) -> list[Notification]:
     """Form 01 told to the citizen: the receipt code and the appointment."""
     return _tell_citizen(
         dossier,
@@ -87,7 +90,9 @@ def notify_received(dossier) -> list[Notification]:
     )
 
 
-def notify_supplement_requested(dossier, *, reason: str, officer=None) -> list[Notification]:
+def notify_supplement_requested(
+    dossier: Dossier, *, reason: str, officer: User | None = None
+) -> list[Notification]:
     """Form 02 told to the citizen: what to supply and who guides them."""
     context = dossier_context(dossier)
     context["reason"] = reason
@@ -100,13 +105,13 @@ def notify_supplement_requested(dossier, *, reason: str, officer=None) -> list[N
     )
 
 
-def notify_result_ready(dossier) -> list[Notification]:
+def notify_result_ready(dossier: Dossier) -> list[Notification]:
     context = dossier_context(dossier)
     context["result_number"] = dossier.result_number
     return _tell_citizen(dossier, template="result_ready", event="result", context=context)
 
 
-def notify_apology_issued(dossier, *, reason: str) -> list[Notification]:
+def notify_apology_issued(dossier: Dossier, *, reason: str) -> list[Notification]:
     """Form 04 told to the citizen once the handler issued it, with the new date."""
     context = dossier_context(dossier)
     context["reason"] = reason
@@ -126,7 +131,13 @@ def handlers(*, assignee: User | None, leaders: list[User]) -> list[User]:
 
 
 def staff_notice(
-    user: User, *, template: str, event: str, context: dict, dossier_id=None, channel=INAPP
+    user: User,
+    *,
+    template: str,
+    event: str,
+    context: dict,
+    dossier_id: int | None = None,
+    channel: str = INAPP,
 ) -> Notice:
     return Notice(
         channel=channel,

@@ -22,6 +22,7 @@ address of a caller's choosing.
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +37,7 @@ from applications.services.gateway import (
     PaymentUnavailable,
     get_gateway,
 )
+from portal.accounts.models import User
 from portal.core.errors import PermissionDenied
 
 logger = logging.getLogger("motcua.payments")
@@ -57,7 +59,9 @@ def _new_reference(dossier: Dossier) -> str:
 
 
 @transaction.atomic
-def payment_start(*, dossier: Dossier, actor, gateway: PaymentGateway | None = None) -> Payment:
+def payment_start(
+    *, dossier: Dossier, actor: User, gateway: PaymentGateway | None = None
+) -> Payment:
     """The payment to send the citizen to the gateway with: the pending one, or a new one."""
     gateway = gateway or get_gateway()
     # The dossier row lock makes a double-clicked "pay" reuse one pending payment.
@@ -122,7 +126,14 @@ def _loggable(params: dict) -> dict:
     return {key[:60]: str(params[key])[:MAX_LOGGED_VALUE] for key in keys}
 
 
-def _log(payment, kind, valid, outcome, params, reference="") -> None:
+def _log(
+    payment: Payment | None,
+    kind: str,
+    valid: bool,
+    outcome: str,
+    params: dict[str, Any],
+    reference: str = "",
+) -> None:
     PaymentCallback.objects.create(
         payment=payment,
         kind=kind,

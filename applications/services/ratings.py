@@ -10,6 +10,7 @@ from applications.models import (
     Rating,
 )
 from applications.workflow import FINISHED_STATES
+from portal.accounts.models import User
 from portal.core.errors import DomainError, NotFound
 
 # --- Ratings and complaints --------------------------------------------------------------------
@@ -31,7 +32,7 @@ class RatingError(DomainError):
 
 
 @transaction.atomic
-def rating_submit(*, dossier, user, scores: dict, comment: str = "") -> Rating:
+def rating_submit(*, dossier: Dossier, user: User, scores: dict, comment: str = "") -> Rating:
     """Once per dossier, by its applicant, after the result (resolved, rejected or returned)."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if dossier.applicant_user_id != user.pk:

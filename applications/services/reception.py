@@ -1,7 +1,7 @@
 """Dossier codes, reception at the desk and online submission (dossier_create) and the receipt."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -25,12 +25,14 @@ from applications.models import (
 from applications.services import notices
 from applications.services.base import _record, _require, _save, _transition
 from applications.workflow import EventType
+from portal.accounts import identity
+from portal.accounts.models import User
 from portal.core import uploads
 from portal.core.errors import PermissionDenied
 from portal.core.locks import xact_lock
 from portal.core.sequences import next_number
 from portal.core.uploads import check_upload
-from procedures.models import Procedure, Unit
+from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.services import working_calendar
 
 # Decree 118/2025 took effect on 1 July 2025; dossiers received before lived under Decree 61/2018.
@@ -49,7 +51,7 @@ class Applicant:
 # --- Codes -----------------------------------------------------------------------------------
 
 
-def allocate_code(*, unit: Unit, day) -> str:
+def allocate_code(*, unit: Unit, day: date) -> str:
     """`<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
     transaction, so a rolled-back dossier gives its number back and no two get the same one."""
     return f"{unit.code}-{day:%y%m%d}-{next_number(CodeCounter, unit=unit, day=day):04d}"
@@ -58,7 +60,13 @@ def allocate_code(*, unit: Unit, day) -> str:
 # --- Creation --------------------------------------------------------------------------------
 
 
-def _attach(dossier, files: dict[int, UploadedFile], documents, purpose, actor) -> list[Attachment]:
+def _attach(
+    dossier: Dossier,
+    files: dict[int, UploadedFile],
+    documents: list[RequiredDocument],
+    purpose: str,
+    actor: User | None,
+) -> list[Attachment]:
     by_id = {d.pk: d for d in documents}
     attachments = []
     for doc_id, upload in files.items():
@@ -113,12 +121,9 @@ def _discard_attachments(dossier: Dossier) -> list[dict]:
 
 def _check_applicant(applicant: Applicant) -> None:
     _require(applicant.name, _("The applicant's name is required."))
-    if applicant.id_number and not (
-        applicant.id_number.isdigit() and len(applicant.id_number) == 12
-    ):
+    if applicant.id_number and not identity.is_citizen_id_number(applicant.id_number):
         raise InvalidDossier(_("A citizen ID number has 12 digits."))
-    phone = applicant.phone.replace(" ", "")
-    if phone and not (phone.isdigit() and 10 <= len(phone) <= 11 and phone.startswith("0")):
+    if applicant.phone and not identity.is_phone_number(applicant.phone):
         raise InvalidDossier(_("A Vietnamese phone number has 10 or 11 digits and starts with 0."))
 
 
@@ -131,7 +136,7 @@ def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | Non
     return deadlines.appointment(dossier.procedure_version, calendar, received_at, due_at)
 
 
-def _sent_before(actor, submission_key: str) -> Dossier | None:
+def _sent_before(actor: User | None, submission_key: str) -> Dossier | None:
     """The dossier this same user already sent with this key (a double click, a retried
     request), or None. A key is its sender's own: anyone else's identical key is a new
     submission and never reads this one (issue 8: replayed demo keys returned other people's
@@ -155,7 +160,7 @@ def dossier_create(
     unit: Unit,
     applicant: Applicant,
     channel: str,
-    actor,
+    actor: User | None,
     files: dict[int, UploadedFile] | None = None,
     checked_documents: list[int] | None = None,
     handling_unit: Unit | None = None,
@@ -263,7 +268,15 @@ def dossier_create(
     return dossier
 
 
-def _do_receive(dossier: Dossier, actor, *, now, due_at=None, note="", checked=None):
+def _do_receive(
+    dossier: Dossier,
+    actor: User | None,
+    *,
+    now: datetime,
+    due_at: datetime | None = None,
+    note: str = "",
+    checked: list[int] | None = None,
+) -> None:
     before = _transition(dossier, "receive", actor, check_role=False)
     dossier.received_at = _receipt_moment(dossier, now)
     dossier.due_at = _appointment(dossier, dossier.received_at, due_at)

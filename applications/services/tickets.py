@@ -13,7 +13,7 @@ Two rules carry the weight:
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from math import ceil
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from applications.models import (
     TicketCounter,
     TicketState,
 )
+from portal.accounts.models import User
 from portal.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from portal.core.sequences import next_number
 from portal.core.throttling import hit
@@ -50,7 +51,7 @@ class TicketConflict(Conflict):
 # --- Access -----------------------------------------------------------------------------------
 
 
-def _check_counter(actor, counter: ServiceCounter) -> None:
+def _check_counter(actor: User, counter: ServiceCounter) -> None:
     if not access.may_work_counter(actor, counter):
         raise PermissionDenied(_("Only the desk of this unit works its counters."))
 
@@ -107,7 +108,7 @@ def kiosk_check_rate(unit: Unit) -> None:
 # --- Writes ----------------------------------------------------------------------------------
 
 
-def _next_number(*, unit: Unit, day) -> int:
+def _next_number(*, unit: Unit, day: date) -> int:
     """Locked inside the caller's transaction: a rolled-back ticket gives its number back."""
     return next_number(TicketCounter, unit=unit, day=day)
 
@@ -139,7 +140,7 @@ def _current(counter: ServiceCounter) -> QueueTicket | None:
 
 
 @transaction.atomic
-def ticket_call_next(*, counter: ServiceCounter, clerk) -> QueueTicket | None:
+def ticket_call_next(*, counter: ServiceCounter, clerk: User) -> QueueTicket | None:
     """Call the lowest waiting number of today that this counter serves; None when nobody
     waits. The counter row is locked first, so one counter never has two residents called;
     the ticket row is taken with SKIP LOCKED, so two counters never call the same resident."""
@@ -176,7 +177,7 @@ def ticket_call_next(*, counter: ServiceCounter, clerk) -> QueueTicket | None:
     return ticket
 
 
-def _act_on(ticket: QueueTicket, counter: ServiceCounter, actor, action: str) -> QueueTicket:
+def _act_on(ticket: QueueTicket, counter: ServiceCounter, actor: User, action: str) -> QueueTicket:
     """Lock the ticket, check it is this counter's and that the step is allowed now."""
     _check_counter(actor, counter)
     locked = QueueTicket.objects.select_for_update().get(pk=ticket.pk)
@@ -194,7 +195,7 @@ def _act_on(ticket: QueueTicket, counter: ServiceCounter, actor, action: str) ->
 
 
 @transaction.atomic
-def ticket_recall(*, ticket: QueueTicket, counter: ServiceCounter, clerk) -> QueueTicket:
+def ticket_recall(*, ticket: QueueTicket, counter: ServiceCounter, clerk: User) -> QueueTicket:
     """Announce the number again; the recorded wait does not change."""
     ticket = _act_on(ticket, counter, clerk, "recall")
     ticket.announced_at = timezone.now()
@@ -204,7 +205,7 @@ def ticket_recall(*, ticket: QueueTicket, counter: ServiceCounter, clerk) -> Que
 
 
 @transaction.atomic
-def ticket_serve(*, ticket: QueueTicket, counter: ServiceCounter, clerk) -> QueueTicket:
+def ticket_serve(*, ticket: QueueTicket, counter: ServiceCounter, clerk: User) -> QueueTicket:
     """The resident reached the counter."""
     ticket = _act_on(ticket, counter, clerk, "serve")
     ticket.served_at = timezone.now()
@@ -214,7 +215,7 @@ def ticket_serve(*, ticket: QueueTicket, counter: ServiceCounter, clerk) -> Queu
 
 @transaction.atomic
 def ticket_done(
-    *, ticket: QueueTicket, counter: ServiceCounter, clerk, dossier: Dossier | None = None
+    *, ticket: QueueTicket, counter: ServiceCounter, clerk: User, dossier: Dossier | None = None
 ) -> QueueTicket:
     """Served; optionally linked to the dossier received from the resident, which must be one
     the clerk's unit received or handles."""
@@ -231,7 +232,7 @@ def ticket_done(
 
 
 @transaction.atomic
-def ticket_no_show(*, ticket: QueueTicket, counter: ServiceCounter, clerk) -> QueueTicket:
+def ticket_no_show(*, ticket: QueueTicket, counter: ServiceCounter, clerk: User) -> QueueTicket:
     """Called and did not come: the counter is free for the next number."""
     ticket = _act_on(ticket, counter, clerk, "no_show")
     ticket.closed_at = timezone.now()
@@ -240,7 +241,7 @@ def ticket_no_show(*, ticket: QueueTicket, counter: ServiceCounter, clerk) -> Qu
 
 
 @transaction.atomic
-def counter_set_open(*, counter: ServiceCounter, clerk, is_open: bool) -> ServiceCounter:
+def counter_set_open(*, counter: ServiceCounter, clerk: User, is_open: bool) -> ServiceCounter:
     """Open or close a counter; a counter with a resident at it closes only once free."""
     _check_counter(clerk, counter)
     counter = _lock_counter(counter)
@@ -322,7 +323,7 @@ class WaitStats:
     p90: timedelta | None
 
 
-def wait_stats(unit: Unit, day=None) -> WaitStats:
+def wait_stats(unit: Unit, day: date | None = None) -> WaitStats:
     """Waits of the day (number taken to first call): average and 90th percentile, the
     nearest-rank percentile so it is a wait someone actually had."""
     day = day or timezone.localdate()
@@ -344,7 +345,7 @@ def wait_stats(unit: Unit, day=None) -> WaitStats:
     )
 
 
-def counters_for(user) -> QuerySet[ServiceCounter]:
+def counters_for(user: User) -> QuerySet[ServiceCounter]:
     """The counters this user may work, across their units."""
     return (
         ServiceCounter.objects.filter(unit_id__in=access.counter_units(user))
@@ -353,7 +354,7 @@ def counters_for(user) -> QuerySet[ServiceCounter]:
     )
 
 
-def counter_get(*, user, pk: int) -> ServiceCounter:
+def counter_get(*, user: User, pk: int) -> ServiceCounter:
     """A counter exists for everyone (it is on the public display); working it is for the
     unit's desk: 404 for an unknown one, 403 for another unit's."""
     counter = ServiceCounter.objects.select_related("unit").filter(pk=pk).first()
@@ -363,7 +364,7 @@ def counter_get(*, user, pk: int) -> ServiceCounter:
     return counter
 
 
-def counter_ticket(*, user, counter: ServiceCounter, pk: int) -> QueueTicket:
+def counter_ticket(*, user: User, counter: ServiceCounter, pk: int) -> QueueTicket:
     """A ticket of the counter's unit; another unit's tickets do not exist for this user."""
     ticket = QueueTicket.objects.filter(pk=pk, unit_id__in=access.counter_units(user)).first()
     if ticket is None or ticket.unit_id != counter.unit_id:

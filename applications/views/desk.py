@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from applications.api.actions import document_files, run_action
 from applications.errors import InvalidDossier
 from applications.models import Channel, ReturnMethod, State
 from portal.core.errors import DomainError, NotFound
+from portal.core.pages import page
 from portal.notifications import services as notifications
 from procedures.models import Field
 from procedures.selectors import procedure_catalogue, procedure_search
@@ -100,12 +100,10 @@ def _staff_or_403(user):
 
 
 @login_required
+@page()
 def dossier_page(request, code):
     _staff_or_403(request.user)
-    try:
-        dossier = selectors.dossier_get(user=request.user, code=code)
-    except NotFound:
-        raise Http404 from None
+    dossier = selectors.dossier_get(user=request.user, code=code)
     now = timezone.now()
     documents = list(dossier.procedure_version.documents.all())
     attachments = list(dossier.attachments.select_related("document"))
@@ -152,12 +150,10 @@ def dossier_page(request, code):
 
 @login_required
 @require_POST
+@page()
 def dossier_action(request, code, action):
     _staff_or_403(request.user)
-    try:
-        dossier = selectors.dossier_get(user=request.user, code=code)
-    except NotFound:
-        raise Http404 from None
+    dossier = selectors.dossier_get(user=request.user, code=code)
     data = request.POST.copy()
     data.update(request.FILES)
     try:
@@ -165,7 +161,7 @@ def dossier_action(request, code, action):
             action=action, dossier=dossier, actor=request.user, data=data, files=request.FILES
         )
     except NotFound:
-        raise Http404 from None
+        raise
     except (DomainError, ValidationError) as exc:
         if isinstance(exc, ValidationError):
             messages.error(

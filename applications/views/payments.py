@@ -7,9 +7,7 @@ The IPN and the return are untrusted input handled by `payment_handle_callback`;
 
 import urllib.parse
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,6 +19,7 @@ from applications.models import Payment, State
 from applications.services import gateway as payment_gateway
 from applications.services import payments
 from portal.core import errors
+from portal.core.pages import page
 
 IPN_MESSAGES = {
     "00": "Confirm Success",
@@ -41,18 +40,13 @@ def _dossier_for(request, code: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@page("payments:pay")
 def pay(request, code: str):
     """The fee of a dossier waiting for payment, and the button that goes to the gateway."""
     dossier = _dossier_for(request, code)
     if request.method == "POST":
-        try:
-            gateway = payment_gateway.get_gateway()
-            payment = payments.payment_start(dossier=dossier, actor=request.user, gateway=gateway)
-        except errors.PermissionDenied as error:
-            raise PermissionDenied from error
-        except errors.DomainError as error:
-            messages.error(request, error.message)
-            return redirect("payments:pay", code=dossier.code)
+        gateway = payment_gateway.get_gateway()
+        payment = payments.payment_start(dossier=dossier, actor=request.user, gateway=gateway)
         url = gateway.payment_url(
             payment, return_url=payment_gateway.return_url(), ipn_url=payment_gateway.ipn_url()
         )

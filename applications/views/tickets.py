@@ -18,19 +18,13 @@ from django.views.decorators.http import require_POST
 from applications import access, selectors
 from applications.services import tickets
 from portal.core import errors
+from portal.core.pages import page
 from procedures.models import Field
 
 # How long the printed-ticket page stays before the kiosk shows its buttons again.
 KIOSK_RETURN_SECONDS = 20
 # The display reloads itself; no JavaScript needed on a wall screen.
 DISPLAY_REFRESH_SECONDS = 10
-
-
-def _raise_http(error: errors.DomainError) -> None:
-    if isinstance(error, errors.NotFound):
-        raise Http404 from error
-    if isinstance(error, errors.PermissionDenied):
-        raise PermissionDenied from error
 
 
 def _minutes(wait: timedelta | None) -> int | None:
@@ -47,6 +41,7 @@ def _public_unit(code: str):
 # --- Public: kiosk and display ---------------------------------------------------------------
 
 
+@page("desk:kiosk")
 def kiosk(request, unit_code: str):
     """Big buttons, one per field served now; pressing one takes a number."""
     unit = _public_unit(unit_code)
@@ -70,11 +65,7 @@ def kiosk(request, unit_code: str):
             )
             response["Retry-After"] = str(busy.extra["retry_after"])
             return response
-        try:
-            ticket = tickets.ticket_issue(unit=unit, field=field)
-        except errors.DomainError as error:
-            messages.error(request, error.message)
-            return redirect("desk:kiosk", unit_code=unit.code)
+        ticket = tickets.ticket_issue(unit=unit, field=field)
         return redirect("desk:kiosk_ticket", unit_code=unit.code, pk=ticket.pk)
     fields, general = tickets.kiosk_fields(unit)
     return render(
@@ -142,14 +133,11 @@ def counters(request):
 
 
 def _counter(request, pk: int):
-    try:
-        return tickets.counter_get(user=request.user, pk=pk)
-    except errors.DomainError as error:
-        _raise_http(error)
-        raise
+    return tickets.counter_get(user=request.user, pk=pk)
 
 
 @login_required
+@page()
 def counter(request, pk: int):
     counter = _counter(request, pk)
     request.session["desk_counter"] = counter.pk
@@ -173,16 +161,12 @@ def counter(request, pk: int):
 
 @login_required
 @require_POST
+@page("desk:counter")
 def counter_call(request, pk: int):
     counter = _counter(request, pk)
-    try:
-        ticket = tickets.ticket_call_next(counter=counter, clerk=request.user)
-    except errors.DomainError as error:
-        _raise_http(error)
-        messages.error(request, error.message)
-    else:
-        if ticket is None:
-            messages.info(request, _("Nobody is waiting for this counter."))
+    ticket = tickets.ticket_call_next(counter=counter, clerk=request.user)
+    if ticket is None:
+        messages.info(request, _("Nobody is waiting for this counter."))
     return redirect("desk:counter", pk=counter.pk)
 
 
@@ -196,41 +180,32 @@ TICKET_ACTIONS = {
 
 @login_required
 @require_POST
+@page("desk:counter", kwargs=["pk"])
 def counter_act(request, pk: int, ticket_pk: int, action: str):
     """Recall, start serving, done (optionally with the dossier received) or not come."""
     if action not in TICKET_ACTIONS:
         raise Http404
     counter = _counter(request, pk)
-    try:
-        ticket = tickets.counter_ticket(user=request.user, counter=counter, pk=ticket_pk)
-    except errors.NotFound as error:
-        raise Http404 from error
+    ticket = tickets.counter_ticket(user=request.user, counter=counter, pk=ticket_pk)
     kwargs = {"ticket": ticket, "counter": counter, "clerk": request.user}
     code = request.POST.get("dossier", "").strip()[:40] if action == "done" else ""
-    try:
-        if code:
-            try:
-                kwargs["dossier"] = selectors.dossier_get(user=request.user, code=code)
-            except errors.NotFound:
-                raise tickets.TicketConflict(
-                    _("There is no dossier %(code)s that you may see.") % {"code": code}
-                ) from None
-        TICKET_ACTIONS[action](**kwargs)
-    except errors.DomainError as error:
-        _raise_http(error)
-        messages.error(request, error.message)
+    if code:
+        try:
+            kwargs["dossier"] = selectors.dossier_get(user=request.user, code=code)
+        except errors.NotFound:
+            raise tickets.TicketConflict(
+                _("There is no dossier %(code)s that you may see.") % {"code": code}
+            ) from None
+    TICKET_ACTIONS[action](**kwargs)
     return redirect("desk:counter", pk=counter.pk)
 
 
 @login_required
 @require_POST
+@page("desk:counter")
 def counter_open(request, pk: int):
     counter = _counter(request, pk)
-    try:
-        tickets.counter_set_open(
-            counter=counter, clerk=request.user, is_open=request.POST.get("open") == "1"
-        )
-    except errors.DomainError as error:
-        _raise_http(error)
-        messages.error(request, error.message)
+    tickets.counter_set_open(
+        counter=counter, clerk=request.user, is_open=request.POST.get("open") == "1"
+    )
     return redirect("desk:counter", pk=counter.pk)

@@ -39,6 +39,27 @@ def normalise_phone(value: str) -> str:
     return digits
 
 
+def phone_digits(value: str) -> str:
+    """A phone number as typed, spaces removed."""
+    return (value or "").replace(" ", "")
+
+
+def is_phone_number(value: str, *, leading_zero: bool = True) -> bool:
+    """A Vietnamese phone number as a dossier, a report or an imported row may give it: 10 digits
+    (mobile) or 11 (landline), starting with 0 (old systems' exports: not always). Spaces are
+    ignored. The citizen's own account takes mobiles only (`check_mobile`)."""
+    phone = phone_digits(value)
+    return (
+        phone.isdigit() and 10 <= len(phone) <= 11 and (phone.startswith("0") or not leading_zero)
+    )
+
+
+def is_citizen_id_number(value: str) -> bool:
+    """The shape of a citizen ID (căn cước): 12 digits. `check_citizen_id` also checks what the
+    digits say (province, birth year)."""
+    return value.isdigit() and len(value) == 12
+
+
 def check_mobile(value: str) -> str:
     """The normalised mobile number, or ValidationError with a message the citizen can act on."""
     phone = normalise_phone(value)

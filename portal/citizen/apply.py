@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -18,7 +17,8 @@ from portal.accounts import identity
 from portal.accounts.views import _Form
 from portal.citizen.common import ACCEPT
 from portal.citizen.dossiers import _dossier_or_404
-from portal.core.errors import BadAttachment, DomainError, NotFound
+from portal.core.errors import BadAttachment, DomainError
+from portal.core.pages import page
 from procedures.models import Unit, UnitKind
 from procedures.selectors import procedure_catalogue
 from procedures.services import working_calendar
@@ -112,13 +112,12 @@ def _procedure_or_404(code: str):
 
 
 def _draft_or_404(request, pk: int):
-    try:
-        return selectors.my_draft(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    """The user's own draft; another's is a 404 (pages using it are under `@page()`)."""
+    return selectors.my_draft(user=request.user, pk=pk)
 
 
 @login_required
+@page()
 def apply(request, procedure_code):
     """Step 1 of a new application, or the open draft for this procedure, resumed."""
     procedure = _procedure_or_404(procedure_code)
@@ -129,6 +128,7 @@ def apply(request, procedure_code):
 
 
 @login_required
+@page()
 def draft_details(request, pk):
     draft = _draft_or_404(request, pk)
     return _details(request, draft.procedure, draft)
@@ -171,6 +171,7 @@ def _details(request, procedure, draft):
 
 
 @login_required
+@page()
 def draft_documents(request, pk):
     """Step 2: one upload per document, each saved into the draft at once; a bad file is named
     and the others stay."""
@@ -220,6 +221,7 @@ def draft_documents(request, pk):
 
 
 @login_required
+@page()
 def draft_review(request, pk):
     """Step 3: everything on one page, with the fee and the unit; submit makes one dossier."""
     sent = selectors.sent_draft_dossier(user=request.user, pk=pk)
@@ -258,6 +260,7 @@ def draft_review(request, pk):
 
 @login_required
 @require_POST
+@page()
 def draft_discard(request, pk):
     draft = _draft_or_404(request, pk)
     services.draft_discard(draft=draft)
@@ -266,6 +269,7 @@ def draft_discard(request, pk):
 
 
 @login_required
+@page()
 def drafts(request):
     return render(
         request, "citizen/drafts.html", {"drafts": selectors.my_drafts(user=request.user)}
@@ -273,6 +277,7 @@ def drafts(request):
 
 
 @login_required
+@page()
 def submitted(request, code):
     """The answer: the code, what happens next and when."""
     dossier = _dossier_or_404(request, code)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,16 +19,15 @@ from applications.models import ClockStop, State
 from applications.services import ratings
 from portal.accounts.views import _Form
 from portal.citizen.common import ACCEPT, EVENT_LABELS, NEXT_STEP
-from portal.core.errors import DomainError, NotFound
+from portal.core.errors import DomainError
+from portal.core.pages import page
 
 # --- My dossiers -------------------------------------------------------------------------------
 
 
 def _dossier_or_404(request, code):
-    try:
-        return selectors.my_dossier(user=request.user, code=code)
-    except NotFound:
-        raise Http404 from None
+    """The user's own dossier; another's is a 404 (pages using it are under `@page()`)."""
+    return selectors.my_dossier(user=request.user, code=code)
 
 
 def payment_url(code: str) -> str:
@@ -36,6 +35,7 @@ def payment_url(code: str) -> str:
 
 
 @login_required
+@page()
 def my_dossiers(request):
     now = timezone.now()
     page = Paginator(selectors.my_dossiers(user=request.user), 20).get_page(request.GET.get("page"))
@@ -51,6 +51,7 @@ def my_dossiers(request):
 
 
 @login_required
+@page()
 def my_dossier(request, code):
     dossier = _dossier_or_404(request, code)
     now = timezone.now()
@@ -98,6 +99,7 @@ def my_dossier(request, code):
 
 @login_required
 @require_POST
+@page()
 def supplement(request, code):
     """The citizen answers the supplement request; the clock runs again (services.py)."""
     dossier = _dossier_or_404(request, code)
@@ -128,6 +130,7 @@ KEPT_NOTE_KEY = "supplement_note_kept"
 
 
 @login_required
+@page("citizen:dossier")
 def withdraw(request, code):
     """Withdraw, after a confirmation page (a final step: the dossier cannot be reopened)."""
     dossier = _dossier_or_404(request, code)
@@ -136,29 +139,23 @@ def withdraw(request, code):
         return redirect("citizen:dossier", code=code)
     if request.method == "POST":
         version = request.POST.get("expected_version", "")
-        try:
-            services.dossier_withdraw(
-                dossier=dossier,
-                actor=request.user,
-                reason=request.POST.get("reason", "")[:4000],
-                expected_version=int(version) if version.isdigit() else None,
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Your dossier was withdrawn."))
+        services.dossier_withdraw(
+            dossier=dossier,
+            actor=request.user,
+            reason=request.POST.get("reason", "")[:4000],
+            expected_version=int(version) if version.isdigit() else None,
+        )
+        messages.success(request, _("Your dossier was withdrawn."))
         return redirect("citizen:dossier", code=code)
     return render(request, "citizen/withdraw.html", {"dossier": dossier})
 
 
 @login_required
+@page()
 def receipt(request, code):
     """Form 01, the receipt with the appointment, once the desk has received the dossier."""
     dossier = _dossier_or_404(request, code)
-    try:
-        info, content = documents.render_form(dossier=dossier, form="receipt")
-    except NotFound:
-        raise Http404 from None
+    info, content = documents.render_form(dossier=dossier, form="receipt")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{dossier.code}-mau-{info.number}-{info.slug}.pdf"'
@@ -189,6 +186,7 @@ class RatingForm(_Form):
 
 
 @login_required
+@page()
 def rate(request, code):
     dossier = _dossier_or_404(request, code)
     if not access.may_rate(dossier, request.user):
@@ -213,6 +211,7 @@ def rate(request, code):
 
 
 @login_required
+@page()
 def rate_thanks(request, code):
     dossier = _dossier_or_404(request, code)
     rating = getattr(dossier, "rating", None)
