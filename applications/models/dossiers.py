@@ -1,7 +1,7 @@
 """Dossiers (hồ sơ) as state machines, their history, clock stops and attachments.
 
-The graph is declared here once (django-fsm-2 transitions); services in `services.py` lock the
-row, call the transition, write the history row and queue side effects. Draw it with
+The graph is declared here once (django-fsm-2 transitions); services in `applications/services/`
+lock the row, call the transition, write the history row and queue side effects. Draw it with
 `python manage.py graph_transitions applications.Dossier` (DOT on stdout; `-o dossier.png`
 needs Graphviz's `dot` program).
 """

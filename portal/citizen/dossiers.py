@@ -101,7 +101,7 @@ def my_dossier(request, code):
 @require_POST
 @page()
 def supplement(request, code):
-    """The citizen answers the supplement request; the clock runs again (services.py)."""
+    """The citizen answers the supplement request; the clock runs again (applications.services)."""
     dossier = _dossier_or_404(request, code)
     version = request.POST.get("expected_version", "")
     try:
