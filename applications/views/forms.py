@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from applications import access, documents, selectors
 from portal.core.errors import DomainError, NotFound
+from portal.core.pages import page
 
 
 def _staff_only(request) -> None:
@@ -44,13 +45,11 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 @login_required
+@page(render=_unavailable)
 def dossier_forms(request, code: str):
     """The forms this dossier's history calls for, to print."""
     _staff_only(request)
-    try:
-        dossier = _staff_dossier(request.user, code)
-    except DomainError as error:
-        return _unavailable(request, error)
+    dossier = _staff_dossier(request.user, code)
     return render(
         request,
         "forms/index.html",
@@ -60,24 +59,20 @@ def dossier_forms(request, code: str):
 
 @require_GET
 @login_required
+@page(render=_unavailable)
 def form_pdf(request, code: str, form: str):
     _staff_only(request)
-    try:
-        dossier = _staff_dossier(request.user, code)
-        info, content = documents.render_form(dossier=dossier, form=form)
-    except DomainError as error:
-        return _unavailable(request, error)
+    dossier = _staff_dossier(request.user, code)
+    info, content = documents.render_form(dossier=dossier, form=form)
     return _pdf(content, f"{dossier.code}-mau-{info.number}-{info.slug}.pdf")
 
 
 @require_GET
 @login_required
+@page(render=_unavailable)
 def tracking_log(request, unit_code: str):
     _staff_only(request)
-    try:
-        unit = documents.log_unit(user=request.user, unit_code=unit_code)
-        first, last = documents.log_period(request.GET.get("from"), request.GET.get("to"))
-    except DomainError as error:
-        return _unavailable(request, error)
+    unit = documents.log_unit(user=request.user, unit_code=unit_code)
+    first, last = documents.log_period(request.GET.get("from"), request.GET.get("to"))
     content = documents.render_tracking_log(unit=unit, first=first, last=last)
     return _pdf(content, f"so-theo-doi-{unit.code}-{first:%Y%m%d}-{last:%Y%m%d}.pdf")

@@ -4,6 +4,8 @@
 `DomainError` raised by a POST a `messages.error` with the error's message and a redirect, to the
 URL name given (reversed with the view's own URL arguments, or only those named in `kwargs`) or
 back to the page itself. On a GET such an error passes through (a redirect could loop).
+`@page(render=...)` instead answers every domain error with that function's response (a page
+that explains, with the error's status).
 
 A redirect drops what was posted: a page whose form must survive an error (the citizen's
 supplement note, the desk's action form, any form re-rendered with its errors) handles that error
@@ -24,7 +26,12 @@ from portal.core.errors import DomainError, NotFound, PermissionDenied
 View = Callable[..., HttpResponse]
 
 
-def page(back: str | None = None, *, kwargs: Iterable[str] | None = None) -> Callable[[View], View]:
+def page(
+    back: str | None = None,
+    *,
+    kwargs: Iterable[str] | None = None,
+    render: Callable[[HttpRequest, DomainError], HttpResponse] | None = None,
+) -> Callable[[View], View]:
     names = tuple(kwargs) if kwargs is not None else None
 
     def decorate(view: View) -> View:
@@ -32,11 +39,13 @@ def page(back: str | None = None, *, kwargs: Iterable[str] | None = None) -> Cal
         def wrapper(request: HttpRequest, *args: Any, **view_kwargs: Any) -> HttpResponse:
             try:
                 return view(request, *args, **view_kwargs)
-            except NotFound as error:
-                raise Http404 from error
-            except PermissionDenied as error:
-                raise Forbidden from error
             except DomainError as error:
+                if render is not None:
+                    return render(request, error)
+                if isinstance(error, NotFound):
+                    raise Http404 from error
+                if isinstance(error, PermissionDenied):
+                    raise Forbidden from error
                 if request.method != "POST":
                     raise
                 messages.error(request, str(error.message))
