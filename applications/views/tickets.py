@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import access, selectors
+from applications.selectors import tickets as ticket_reads
 from applications.services import tickets
 from portal.core import errors
 from portal.core.pages import page
@@ -33,7 +34,7 @@ def _minutes(wait: timedelta | None) -> int | None:
 
 def _public_unit(code: str):
     try:
-        return tickets.public_unit(code)
+        return ticket_reads.public_unit(code)
     except errors.NotFound as error:
         raise Http404 from error
 
@@ -56,7 +57,7 @@ def kiosk(request, unit_code: str):
         try:
             tickets.kiosk_check_rate(unit)
         except tickets.KioskBusy as busy:
-            fields, general = tickets.kiosk_fields(unit)
+            fields, general = ticket_reads.kiosk_fields(unit)
             response = render(
                 request,
                 "tickets/kiosk.html",
@@ -67,7 +68,7 @@ def kiosk(request, unit_code: str):
             return response
         ticket = tickets.ticket_issue(unit=unit, field=field)
         return redirect("desk:kiosk_ticket", unit_code=unit.code, pk=ticket.pk)
-    fields, general = tickets.kiosk_fields(unit)
+    fields, general = ticket_reads.kiosk_fields(unit)
     return render(
         request,
         "tickets/kiosk.html",
@@ -79,7 +80,7 @@ def kiosk_ticket(request, unit_code: str, pk: int):
     """The printable ticket: number, service, people ahead, time taken."""
     unit = _public_unit(unit_code)
     try:
-        ticket = tickets.kiosk_ticket(unit=unit, pk=pk)
+        ticket = ticket_reads.kiosk_ticket(unit=unit, pk=pk)
     except errors.NotFound as error:
         raise Http404 from error
     return render(
@@ -88,7 +89,7 @@ def kiosk_ticket(request, unit_code: str, pk: int):
         {
             "unit": unit,
             "ticket": ticket,
-            "ahead": tickets.people_ahead(ticket),
+            "ahead": ticket_reads.people_ahead(ticket),
             "return_seconds": KIOSK_RETURN_SECONDS,
         },
     )
@@ -97,8 +98,8 @@ def kiosk_ticket(request, unit_code: str, pk: int):
 def display(request, unit_code: str):
     """The wall screen: the number each counter called last, and the last calls."""
     unit = _public_unit(unit_code)
-    board, recent = tickets.display_board(unit)
-    stats = tickets.wait_stats(unit)
+    board, recent = ticket_reads.display_board(unit)
+    stats = ticket_reads.wait_stats(unit)
     response = render(
         request,
         "tickets/display.html",
@@ -126,14 +127,14 @@ def counters(request):
     if not access.counter_units(request.user):
         raise PermissionDenied
     chosen = request.session.get("desk_counter")
-    available = list(tickets.counters_for(request.user))
+    available = list(ticket_reads.counters_for(request.user))
     if chosen and any(c.pk == chosen for c in available) and not request.GET.get("choose"):
         return redirect("desk:counter", pk=chosen)
     return render(request, "tickets/counters.html", {"counters": available})
 
 
 def _counter(request, pk: int):
-    return tickets.counter_get(user=request.user, pk=pk)
+    return ticket_reads.counter_get(user=request.user, pk=pk)
 
 
 @login_required
@@ -141,8 +142,8 @@ def _counter(request, pk: int):
 def counter(request, pk: int):
     counter = _counter(request, pk)
     request.session["desk_counter"] = counter.pk
-    current = tickets.current_ticket(counter)
-    stats = tickets.wait_stats(counter.unit)
+    current = ticket_reads.current_ticket(counter)
+    stats = ticket_reads.wait_stats(counter.unit)
     return render(
         request,
         "tickets/counter.html",
@@ -150,7 +151,7 @@ def counter(request, pk: int):
             "counter": counter,
             "current": current,
             "current_wait": _minutes(current.wait) if current else None,
-            "waiting": tickets.waiting_for(counter),
+            "waiting": ticket_reads.waiting_for(counter),
             "stats": stats,
             "average_minutes": _minutes(stats.average),
             "p90_minutes": _minutes(stats.p90),
@@ -186,7 +187,7 @@ def counter_act(request, pk: int, ticket_pk: int, action: str):
     if action not in TICKET_ACTIONS:
         raise Http404
     counter = _counter(request, pk)
-    ticket = tickets.counter_ticket(user=request.user, counter=counter, pk=ticket_pk)
+    ticket = ticket_reads.counter_ticket(user=request.user, counter=counter, pk=ticket_pk)
     kwargs = {"ticket": ticket, "counter": counter, "clerk": request.user}
     code = request.POST.get("dossier", "").strip()[:40] if action == "done" else ""
     if code:
