@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from applications import access
 from applications.selectors import stats as dossier_figures
 from feedback import stats as report_figures
-from portal.accounts.models import Role
 from portal.core.errors import PermissionDenied
 from procedures.models import Unit
 from procedures.models.units import COMMUNE_LEVEL_KINDS
@@ -52,12 +51,9 @@ def scope_units(user) -> set[int] | None:
     units the user leads. Anyone else may not read statistics."""
     if not user.is_authenticated:
         raise PermissionDenied()
-    if user.is_superuser:
+    if access.is_official(user):
         return None
-    roles = access._roles(user)
-    if any(role == Role.OFFICIAL for _unit, role in roles):
-        return None
-    led = {unit for unit, role in roles if role == Role.LEADER}
+    led = access.leader_units(user)
     if not led:
         raise PermissionDenied(_("Statistics are for officials and unit leaders."))
     return led
