@@ -161,7 +161,7 @@ def dossier_action(request, code, action):
             action=action, dossier=dossier, actor=request.user, data=data, files=request.FILES
         )
     except NotFound:
-        raise
+        raise  # a 404, through @page()
     except (DomainError, ValidationError) as exc:
         if isinstance(exc, ValidationError):
             messages.error(
