@@ -1,4 +1,6 @@
-"""Who may see a dossier and who may act on it: scoped to the user's units and roles.
+"""The one home of every dossier, payment, print and counter permission: who may see a dossier,
+act on it, print its forms or a unit's log, pay for it, work a unit's queue counters, rate it, and
+answer its complaints; scoped to the user's units and roles.
 
 A user who may not see a dossier gets 404 everywhere, never a hint that it exists.
 """
@@ -6,8 +8,9 @@ A user who may not see a dossier gets 404 everywhere, never a hint that it exist
 from django.db.models import Q, QuerySet
 
 from applications import workflow
-from applications.models import Dossier
+from applications.models import Complaint, Dossier, Rating, ServiceCounter
 from portal.accounts.models import Role
+from procedures.models import Unit
 
 # Which roles may take each action (besides a superuser), from workflow.ACTIONS. "citizen" is
 # the applicant.
@@ -72,3 +75,99 @@ def available_actions(user, dossier: Dossier) -> list[str]:
     """The actions this user may take on this dossier now, and nothing else."""
     allowed_now = {t.name for t in dossier.get_available_state_transitions()}
     return [a for a in ACTIONS if a in allowed_now and may(user, a, dossier)]
+
+
+def is_official(user) -> bool:
+    """A superuser or a provincial official: sees every unit's dossiers and prints."""
+    return user.is_authenticated and (
+        user.is_superuser or any(role == Role.OFFICIAL for _unit, role in _roles(user))
+    )
+
+
+# --- Reception at the desk -------------------------------------------------------------------
+
+# Who receives dossiers at a unit's desk (and refuses to receive one).
+DESK_ROLES = frozenset({Role.CLERK, Role.LEADER})
+
+
+def unit_staff_roles(user, unit_id: int) -> set[str]:
+    """The user's staff roles at this unit."""
+    return {role for unit, role in _roles(user) if unit == unit_id}
+
+
+def desk_units(user) -> QuerySet[Unit]:
+    """The units where the user may receive dossiers at the desk."""
+    if user.is_superuser:
+        return Unit.objects.filter(kind__in=["ward", "commune", "special_zone"])
+    return Unit.objects.filter(
+        staff_roles__user=user, staff_roles__role__in=list(DESK_ROLES)
+    ).distinct()
+
+
+# --- Printed forms ---------------------------------------------------------------------------
+
+
+def may_print_desk_forms(user, dossier: Dossier) -> bool:
+    """The desk's forms of a dossier: officials, and staff of its units. A staff member who is
+    also an applicant elsewhere does not get the desk's forms of their own dossier this way."""
+    return is_official(user) or bool(roles_on(user, dossier) - {workflow.APPLICANT})
+
+
+def may_print_log(user, unit: Unit) -> bool:
+    """A unit's tracking log: its own staff, provincial officials, superusers."""
+    return is_official(user) or any(unit_id == unit.pk for unit_id, _role in _roles(user))
+
+
+# --- Payments --------------------------------------------------------------------------------
+
+# Who may start a payment besides the applicant: the one-stop desk of the unit, paying for a
+# citizen who hands over the money there.
+PAYER_ROLES = frozenset({workflow.APPLICANT, Role.CLERK, Role.LEADER})
+
+
+def may_pay(user, dossier: Dossier) -> bool:
+    return user.is_superuser or bool(roles_on(user, dossier) & PAYER_ROLES)
+
+
+# --- Queue counters --------------------------------------------------------------------------
+
+# Who works a counter: the desk of the unit, and its leader (who may do everything of the unit).
+COUNTER_ROLES = frozenset({Role.CLERK, Role.LEADER})
+
+
+def counter_units(user) -> set[int]:
+    """The units whose counters this user may work."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(Unit.objects.filter(service_counters__isnull=False).values_list("pk", flat=True))
+    return {unit for unit, role in _roles(user) if role in COUNTER_ROLES}
+
+
+def may_work_counter(user, counter: ServiceCounter) -> bool:
+    return counter.unit_id in counter_units(user)
+
+
+# --- Ratings and complaints ------------------------------------------------------------------
+
+
+def may_rate(dossier: Dossier, user) -> bool:
+    """Once per dossier, by its applicant, after the result."""
+    return (
+        dossier.applicant_user_id == user.pk
+        and dossier.state in workflow.FINISHED_STATES
+        and not Rating.objects.filter(dossier=dossier).exists()
+    )
+
+
+def leader_units(user) -> set[int]:
+    """The units the user leads."""
+    return {unit for unit, role in _roles(user) if role == Role.LEADER}
+
+
+def is_leader(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(leader_units(user)))
+
+
+def may_answer_complaint(user, complaint: Complaint) -> bool:
+    return user.is_superuser or complaint.dossier.handling_unit_id in leader_units(user)

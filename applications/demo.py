@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from applications.backlog import import_backlog, read_backlog
 from applications.generation import generate_dossiers
 from applications.models import Dossier
+from applications.services.backlog import import_backlog, read_backlog
 from procedures.models import Unit
 
 DEMO_COUNT = 300

@@ -8,7 +8,7 @@ Everything else is derived from here: the API's per-action operations and reques
 (which state allows which action) is the django-fsm transitions on `Dossier`.
 
 Adding an action is one row in `ACTIONS`, one transition on `Dossier`, one service in
-`services.py` and one input serializer in `action_inputs.py` (see CONTRIBUTING.md).
+`services/` and one input serializer in `api/action_inputs.py` (see CONTRIBUTING.md).
 """
 
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from applications import action_inputs as inputs
+from applications.api import action_inputs as inputs
 from applications.models import (
     CLOCK_RUNNING,
     CLOCK_STOPPED_WAITING,
@@ -81,7 +81,7 @@ class Action:
     the desk, a transition of the same name on `Dossier`, a history row of the same type."""
 
     name: str
-    # The function in applications/services.py (by name: services import access, which reads
+    # The function in applications/services/ (by name: services import access, which reads
     # this table).
     service_name: str
     roles: frozenset[str]

@@ -4,14 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from applications import views_public
+from applications.views import public as views_public
 from portal import views
 
 handler500 = "portal.views.server_error"
 
 api_v1 = [
     path("", include("procedures.urls_api")),
-    path("", include("applications.urls_api")),
+    path("", include("applications.api.urls")),
     path("", include("portal.dashboard.urls_api")),
     path("", include("feedback.api.urls")),
 ]
@@ -19,11 +19,11 @@ api_v1 = [
 urlpatterns = [
     path("", include("portal.urls_pages")),
     path("", include("procedures.urls")),
-    path("", include("applications.urls_citizen")),
+    path("", include("portal.citizen.urls")),
     path("", include("feedback.urls")),
     path("open311/v2/", include("feedback.api.urls_open311")),
-    path("", include("applications.urls_payments")),
-    path("desk/", include("applications.urls")),
+    path("", include("applications.urls.payments")),
+    path("desk/", include("applications.urls.desk")),
     path("dashboard/", include("portal.dashboard.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -1,8 +1,8 @@
 """What officials ask figures for: a period and, optionally, a unit, field or procedure.
 
-Both domains count against the same query, dossiers (`applications.stats`) and neighbourhood
-reports (`feedback.stats`); the dashboard and the statistics API (`portal.dashboard`) parse it
-once. Dates are Asia/Ho_Chi_Minh dates, `end` included.
+Both domains count against the same query, dossiers (`applications.selectors.stats`) and
+neighbourhood reports (`feedback.stats`); the dashboard and the statistics API
+(`portal.dashboard`) parse it once. Dates are Asia/Ho_Chi_Minh dates, `end` included.
 """
 
 from dataclasses import dataclass

@@ -1,5 +1,6 @@
 """Officials' statistics (DESIGN.md `/api/v1/stats/`, `/dashboard/`): who may read, and the
-dossier figures (`applications.stats`) beside the neighbourhood reports' (`feedback.stats`).
+dossier figures (`applications.selectors.stats`) beside the neighbourhood reports'
+(`feedback.stats`).
 
 The two domains never import each other; their figures meet here. Each counts its own cohort
 within the scope of who asks: provincial officials and superusers the whole city, a unit leader
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import access
-from applications import stats as dossier_figures
+from applications.selectors import stats as dossier_figures
 from feedback import stats as report_figures
 from portal.accounts.models import Role
 from portal.core.errors import ErrorCode, PermissionDenied
@@ -51,12 +52,9 @@ def scope_units(user) -> set[int] | None:
     units the user leads. Anyone else may not read statistics."""
     if not user.is_authenticated:
         raise PermissionDenied()
-    if user.is_superuser:
+    if access.is_official(user):
         return None
-    roles = access._roles(user)
-    if any(role == Role.OFFICIAL for _unit, role in roles):
-        return None
-    led = {unit for unit, role in roles if role == Role.LEADER}
+    led = access.leader_units(user)
     if not led:
         raise PermissionDenied(_("Statistics are for officials and unit leaders."))
     return led

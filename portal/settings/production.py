@@ -24,7 +24,7 @@ PAYMENT_GATEWAY = os.environ.get("PAYMENT_GATEWAY", "").strip() or "none"
 PAYMENT_SANDBOX_ALLOWED = env_bool("PAYMENT_SANDBOX_ALLOWED", False)
 PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET", "")
 PAYMENT_SECRET_MIN_LENGTH = 32
-# The names applications.payments.GATEWAYS knows, and "none".
+# The names applications.services.gateway.GATEWAYS knows, and "none".
 _PAYMENT_GATEWAYS = ("none", "sandbox")
 if PAYMENT_GATEWAY not in _PAYMENT_GATEWAYS:
     raise ImproperlyConfigured(

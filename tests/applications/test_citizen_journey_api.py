@@ -14,7 +14,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from applications.models import Payment, PaymentCallback, Rating
-from applications.payments import get_gateway
+from applications.services.gateway import get_gateway
 from tests.applications.conftest import online_payload, pdf
 
 FEE = 50_000

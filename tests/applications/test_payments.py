@@ -10,7 +10,7 @@ from django.test import Client
 
 from applications import services
 from applications.models import Dossier, DossierEvent, Payment, PaymentCallback
-from applications.payments import SandboxGateway
+from applications.services.gateway import SandboxGateway
 from portal.accounts.models import User
 from procedures.models import Unit
 from tests.applications.conftest import pdf, required_docs

@@ -25,7 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from freezegun import freeze_time
 
-from applications import citizen, services, timeliness
+from applications import services, timeliness
 from applications.generation import generate_dossiers
 from applications.models import Complaint, Dossier
 from feedback import services as feedback
@@ -85,7 +85,7 @@ def rate(dossier, when, overall, time, attitude, guidance, transparency, comment
         "transparency": transparency,
     }
     with freeze_time(when):
-        return citizen.rating_submit(
+        return services.rating_submit(
             dossier=dossier, user=dossier.applicant_user, scores=scores, comment=comment
         )
 

@@ -235,7 +235,7 @@ def test_a_short_procedure_is_reminded_at_a_quarter_of_its_time(ward):
     same_day = ProcedureFactory(version__same_day=True)  # same day, cut-off 15:00
     dossier = taken(ward, same_day)
     assert dossier.due_at.astimezone(VN).date() == RECEIVED.date()
-    total = tasks.working_calendar(dossier.handling_unit).working_time_between(
+    total = tasks.sweeps.working_calendar(dossier.handling_unit).working_time_between(
         dossier.received_at, dossier.due_at
     )
     reminder_at = dossier.due_at - total / 4

@@ -7,9 +7,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from applications import citizen, services, tickets
+from applications import services
 from applications.demo_tickets import seed_counters
 from applications.models import ServiceCounter
+from applications.services import tickets
 from portal.accounts.models import User
 from procedures.models import Procedure, Unit
 
@@ -115,7 +116,7 @@ def citizen_paths() -> dict[str, str]:
     clerk = User.objects.get(username="clerk.kimlong")
     specialist = User.objects.get(username="specialist.kimlong")
     birth = Procedure.objects.get(code="1.001193")
-    draft = citizen.draft_save(
+    draft = services.draft_save(
         user=me,
         procedure=birth,
         answers={
@@ -129,7 +130,7 @@ def citizen_paths() -> dict[str, str]:
     )
     for document in birth.current_version.documents.all():
         if document.required:
-            citizen.draft_attach(draft=draft, document=document, upload=_pdf("giay.pdf"))
+            services.draft_attach(draft=draft, document=document, upload=_pdf("giay.pdf"))
 
     procedure = (
         Procedure.objects.filter(current_version__processing_unit="working_days")

@@ -8,9 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from freezegun import freeze_time
 
-from applications import payments, tasks
 from applications import services as dossiers
+from applications import tasks
 from applications.models import Dossier
+from applications.services import gateway as payment_gateway
+from applications.services import payments
 from portal.accounts.models import Role
 from tests.factories.catalogue import (
     ProcedureFactory,
@@ -77,7 +79,9 @@ def _step(dossier: Dossier, step: str, people: dict) -> Dossier:
         return dossiers.dossier_request_payment(dossier=dossier, actor=specialist, note="Lệ phí")
     if step == "payment_start":
         payer = dossier.applicant_user or clerk
-        payments.payment_start(dossier=dossier, actor=payer, gateway=payments.SandboxGateway())
+        payments.payment_start(
+            dossier=dossier, actor=payer, gateway=payment_gateway.SandboxGateway()
+        )
         return Dossier.objects.get(pk=dossier.pk)
     if step == "resolve":
         return dossiers.dossier_resolve(dossier=dossier, actor=specialist, result_number="12/QĐ")
@@ -197,4 +201,4 @@ def _flag_overdue(dossier: Dossier, now: datetime) -> None:
         pk=dossier.pk, state__in=["received", "in_review"], overdue_flagged_at__isnull=True
     ).update(overdue_flagged_at=now)
     if flagged:
-        tasks._record_flags([dossier.pk], now)
+        tasks.sweeps._record_flags([dossier.pk], now)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from applications import citizen, payments, services, tickets
+from applications import services
 from applications.demo_tickets import seed_counters
 from applications.models import (
     ApplicationDraft,
@@ -21,6 +21,7 @@ from applications.models import (
     QueueTicket,
     ServiceCounter,
 )
+from applications.services import payments, ratings, tickets
 from feedback import services as feedback_services
 from feedback.models import Report, ReportPhoto
 from portal.accounts.models import User
@@ -122,10 +123,10 @@ def victims(demo, settings) -> Victims:
         dossier=dossier, actor=leader, result_number="123/QĐ", result_file=pdf("ket-qua.pdf")
     )
     dossier = Dossier.objects.get(pk=dossier.pk)
-    rating = citizen.rating_submit(
+    rating = services.rating_submit(
         dossier=dossier,
         user=user("citizen"),
-        scores=dict.fromkeys(citizen.CRITERIA, 1),
+        scores=dict.fromkeys(ratings.CRITERIA, 1),
         comment=f"Không hài lòng — {APPLICANT_NAME}",
     )
 
@@ -136,7 +137,7 @@ def victims(demo, settings) -> Victims:
     paying = Dossier.objects.get(pk=paying.pk)
     payment = payments.payment_start(dossier=paying, actor=user("citizen"))
 
-    draft = citizen.draft_save(
+    draft = services.draft_save(
         user=user("citizen"),
         procedure=procedure,
         answers={

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from applications.models import Payment, PaymentCallback
-from applications.payments import DEV_SANDBOX_SECRET, SandboxGateway
+from applications.services.gateway import DEV_SANDBOX_SECRET, SandboxGateway
 from portal.accounts.models import User
 from tests.applications.test_payments import (
     FEE,

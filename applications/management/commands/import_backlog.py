@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from applications.backlog import import_backlog, read_backlog
+from applications.services.backlog import import_backlog, read_backlog
 from procedures.commands import fail_import
 from procedures.errors import ImportFailed
 from procedures.models import Unit

@@ -1,0 +1,1 @@
+"""The dossier API (Django REST framework): views, per-action inputs, URLs."""

@@ -1,0 +1,371 @@
+"""Dossier API (DESIGN.md names). Thin: parse input, call a service or selector, serialise."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import match_token, user_has_device
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from applications import access, selectors, services, timeliness, workflow
+from applications.api.actions import document_files, run_action
+from applications.models import Channel, Dossier, DossierEvent
+from applications.selectors import lookup
+from portal.accounts.lockout import locked_out
+from portal.accounts.twofactor import WRONG_CODE
+from portal.core.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
+from portal.core.errors import DomainError, NotFound
+from portal.core.privacy import mask
+from portal.core.throttling import DRFCacheThrottle
+from procedures.models import Unit
+from procedures.selectors import procedure_catalogue
+
+
+class TokenInput(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        required=False,
+        write_only=True,
+        max_length=16,
+        help_text="The authenticator app's code (or a recovery code), for accounts with two-step "
+        "sign-in.",
+    )
+
+
+class TokenObtain(ObtainAuthToken):
+    """`{"username", "password"}` -> `{"token"}`; send `Authorization: Token <token>`.
+
+    Lockout (portal/accounts/lockout.py): a locked-out user and address get 429 `locked_out`,
+    even with the right password. An account with two-step sign-in also sends the code of its
+    authenticator app (or a recovery code) as `otp_token`: a password alone is not enough here
+    either."""
+
+    serializer_class = TokenInput
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except serializers.ValidationError:
+            # django-axes marks the request it was given: here DRF's, which Django's middleware
+            # never sees, so the lockout answer is given here.
+            if getattr(request, "axes_locked_out", False):
+                return locked_out(request)
+            raise
+        user = serializer.validated_data["user"]
+        if user_has_device(user, confirmed=True):
+            code = serializer.validated_data.get("otp_token", "")
+            if not code:
+                raise DomainError(
+                    _(
+                        "This account uses two-step sign-in: send the code from the "
+                        "authenticator app as otp_token."
+                    ),
+                    code="otp_required",
+                )
+            if match_token(user, code.replace(" ", "")) is None:
+                raise DomainError(WRONG_CODE, code="otp_invalid")
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    # DRF's view names its own parsers (an unbounded JSON one among them): the API's bounded
+    # defaults instead (portal/core/parsers.py).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+
+
+class EventOutput(serializers.ModelSerializer):
+    class Meta:
+        model = DossierEvent
+        fields = ["action", "from_state", "to_state", "actor_label", "at", "note", "extra"]
+
+
+class DossierOutput(serializers.ModelSerializer):
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure_version.name")
+    procedure_version = serializers.IntegerField(source="procedure_version.number")
+    receiving_unit = serializers.CharField(source="receiving_unit.code")
+    handling_unit = serializers.CharField(source="handling_unit.code")
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    timeliness = serializers.SerializerMethodField()
+    applicant_id_number = serializers.SerializerMethodField()
+    applicant_phone = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "state",
+            "timeliness",
+            "procedure",
+            "procedure_name",
+            "procedure_version",
+            "receiving_unit",
+            "handling_unit",
+            "channel",
+            "applicant_name",
+            "applicant_id_number",
+            "applicant_phone",
+            "assignee",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "apology_due_at",
+            "resolved_at",
+            "returned_at",
+            "fee_vnd",
+            "result_number",
+            "reason",
+            "legacy_code",
+            "is_transferred",
+            "version",
+            "actions",
+        ]
+
+    def get_timeliness(self, obj) -> str | None:
+        return timeliness.of(obj, self.context["now"])
+
+    def get_applicant_id_number(self, obj) -> str:
+        return mask(obj.applicant_id_number)
+
+    def get_applicant_phone(self, obj) -> str:
+        return mask(obj.applicant_phone)
+
+    def get_actions(self, obj) -> list[str]:
+        return access.available_actions(self.context["request"].user, obj)
+
+
+class DossierDetailOutput(DossierOutput):
+    history = EventOutput(source="events", many=True)
+    applicant_email = serializers.EmailField()
+    applicant_address = serializers.CharField()
+
+    class Meta(DossierOutput.Meta):
+        fields = [*DossierOutput.Meta.fields, "applicant_email", "applicant_address", "history"]
+
+    def get_applicant_id_number(self, obj) -> str:
+        return obj.applicant_id_number
+
+    def get_applicant_phone(self, obj) -> str:
+        return obj.applicant_phone
+
+
+class DossierCreateInput(serializers.Serializer):
+    procedure = serializers.CharField()
+    unit = serializers.CharField()
+    handling_unit = serializers.CharField(required=False, allow_blank=True)
+    applicant_name = serializers.CharField(max_length=200)
+    applicant_id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
+    applicant_phone = serializers.CharField(max_length=15, required=False, allow_blank=True)
+    applicant_email = serializers.EmailField(required=False, allow_blank=True)
+    applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
+    submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    checked_documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    due_at = MomentField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+def _output(request, dossier, detail=True):
+    cls = DossierDetailOutput if detail else DossierOutput
+    return cls(dossier, context={"request": request, "now": timezone.now()}).data
+
+
+OVERDUE_VALUES = ("", "true", "false", "1", "0")
+
+
+class DossierListCreate(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("unit", str),
+            OpenApiParameter("legacy_code", str),
+            OpenApiParameter("procedure", str),
+            *PAGE_PARAMETERS,
+        ],
+        responses=paginated(DossierOutput, "PaginatedDossierOutputList"),
+        operation_id="v1_dossiers_list",
+    )
+    def get(self, request):
+        overdue = request.query_params.get("overdue", "")
+        if overdue not in OVERDUE_VALUES:
+            raise DomainError(_("overdue must be true or false."), code="invalid_query")
+        dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(dossiers, request, view=self)
+        now = timezone.now()
+        data = DossierOutput(page, many=True, context={"request": request, "now": now}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        request=DossierCreateInput,
+        responses={201: DossierDetailOutput, **error_responses(404)},
+    )
+    def post(self, request):
+        data = DossierCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        procedure = procedure_catalogue().filter(code=values["procedure"]).first()
+        if procedure is None:
+            raise NotFound(_("Unknown procedure code."))
+        unit = Unit.objects.filter(code=values["unit"]).first()
+        if unit is None:
+            raise NotFound(_("Unknown unit code."))
+        handling = None
+        if values.get("handling_unit"):
+            handling = Unit.objects.filter(code=values["handling_unit"]).first()
+            if handling is None:
+                raise NotFound(_("Unknown unit code."))
+        files = document_files(request.FILES)
+        dossier = services.dossier_create(
+            procedure=procedure,
+            unit=unit,
+            handling_unit=handling,
+            applicant=services.Applicant(
+                name=values["applicant_name"],
+                id_number=values.get("applicant_id_number", ""),
+                phone=values.get("applicant_phone", ""),
+                email=values.get("applicant_email", ""),
+                address=values.get("applicant_address", ""),
+            ),
+            channel=values["channel"],
+            actor=request.user,
+            files=files,
+            checked_documents=values.get("checked_documents"),
+            submission_key=values.get("submission_key", "")
+            or request.headers.get("Idempotency-Key", ""),
+            due_at=values.get("due_at"),
+            note=values.get("note", ""),
+        )
+        return Response(_output(request, dossier), status=status.HTTP_201_CREATED)
+
+
+class DossierDetail(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=DossierDetailOutput)
+    def get(self, request, code):
+        return Response(_output(request, selectors.dossier_get(user=request.user, code=code)))
+
+
+class DossierAction(APIView):
+    """POST /api/v1/dossiers/{code}/{action}/: any action by name. Its body is the union of the
+    actions' bodies; each action's own operation (`v1_dossiers_<action>`) says what it takes.
+    200 with the dossier; 409 invalid_transition when the state does not allow it; 403 when the
+    user may not; 404 when the user may not see it."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        operation_id="v1_dossiers_action",
+        request=workflow.AnyActionInput,
+        responses={200: DossierDetailOutput, **error_responses(409)},
+    )
+    def post(self, request, code, action):
+        if action not in workflow.ACTIONS:
+            raise NotFound(_("Unknown action."))
+        return _act(request, code, action)
+
+
+def _act(request, code, action):
+    # 404 first: the body of a request on a dossier the user may not see is never read.
+    dossier = selectors.dossier_get(user=request.user, code=code)
+    # A field any action knows is held to its rules wherever it is sent (a due moment in year 1
+    # is a 400 even where this action ignores it); then the action's own input decides.
+    workflow.AnyActionInput(data=request.data).is_valid(raise_exception=True)
+    dossier = run_action(
+        action=action, dossier=dossier, actor=request.user, data=request.data, files=request.FILES
+    )
+    return Response(_output(request, dossier))
+
+
+def _action_view(spec: workflow.Action) -> type[APIView]:
+    """`POST /api/v1/dossiers/{code}/<action>/` with the action's own request body."""
+
+    def post(self, request, code):
+        return _act(request, code, spec.name)
+
+    post = extend_schema(
+        operation_id=f"v1_dossiers_{spec.name}",
+        description=f"The `{spec.name}` action. Roles: {', '.join(sorted(spec.roles))}."
+        + (f" Calls for form `{spec.form}`." if spec.form else ""),
+        request=spec.input,
+        responses={200: DossierDetailOutput, **error_responses(409)},
+    )(post)
+    name = "".join(part.title() for part in spec.name.split("_"))
+    return type(
+        f"Dossier{name}",
+        (APIView,),
+        {
+            "__doc__": f"POST /api/v1/dossiers/{{code}}/{spec.name}/: 200 with the dossier; 409 "
+            "invalid_transition when the state does not allow it; 403 when the user may not; 404 "
+            "when the user may not see it.",
+            "permission_classes": [permissions.IsAuthenticated],
+            "post": post,
+        },
+    )
+
+
+# One operation per action, derived from workflow.ACTIONS.
+ACTION_VIEWS: dict[str, type[APIView]] = {
+    name: _action_view(spec) for name, spec in workflow.ACTIONS.items()
+}
+
+
+class LookupOutput(serializers.Serializer):
+    code = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="get_state_display")
+    timeliness = serializers.SerializerMethodField()
+    procedure = serializers.CharField(source="procedure_version.name")
+    unit = serializers.CharField(source="handling_unit.name")
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+
+    def get_timeliness(self, obj) -> str | None:
+        return timeliness.of(obj, timezone.now())
+
+
+class LookupThrottle(DRFCacheThrottle):
+    """Per client address, counted in the shared cache; the same budget as the look-up page."""
+
+
+class Lookup(APIView):
+    """Public look-up by code and the last 4 digits of the phone; no personal data; throttled
+    per address and, for wrong digits, per code (applications/lookup.py)."""
+
+    throttle_classes = [LookupThrottle]
+    throttle_scope = "lookup"
+
+    def throttled(self, request, wait):
+        error = exceptions.Throttled(
+            detail=_("Too many look-ups from this connection. Try again in %(seconds)s seconds.")
+            % {"seconds": int(wait or 60)}
+        )
+        error.wait = wait
+        raise error
+
+    @extend_schema(
+        parameters=[OpenApiParameter("phone", str, required=True)],
+        responses={200: LookupOutput, **error_responses(429)},
+    )
+    def get(self, request, code):
+        try:
+            dossier = lookup.dossier_lookup_guarded(
+                code=code, phone_last4=request.query_params.get("phone", "")
+            )
+        except lookup.LookupCooling as cooling:
+            response = Response(
+                {"code": cooling.code, "detail": str(cooling.message), **cooling.extra},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+            response["Retry-After"] = str(cooling.wait)
+            return response
+        return Response(LookupOutput(dossier).data)

@@ -1,0 +1,47 @@
+"""The dossier domain's models, one module per concern; every model is re-exported here so
+`from applications.models import Dossier` keeps working (and Django finds them all)."""
+
+from applications.models.citizen import ApplicationDraft, Complaint, DraftAttachment, Rating
+from applications.models.dossiers import Attachment, ClockStop, Dossier, DossierEvent
+from applications.models.payments import Payment, PaymentCallback
+from applications.models.states import (
+    APPEND_ONLY,
+    CLOCK_RUNNING,
+    CLOCK_STOPPED_WAITING,
+    FINISHED_STATES,
+    NEVER_DELETED,
+    OPEN_STATES,
+    PROCESSING,
+    Channel,
+    Regime,
+    ReturnMethod,
+    State,
+)
+from applications.models.tickets import QueueTicket, ServiceCounter, TicketState
+
+__all__ = [
+    "APPEND_ONLY",
+    "CLOCK_RUNNING",
+    "CLOCK_STOPPED_WAITING",
+    "FINISHED_STATES",
+    "NEVER_DELETED",
+    "OPEN_STATES",
+    "PROCESSING",
+    "ApplicationDraft",
+    "Attachment",
+    "Channel",
+    "ClockStop",
+    "Complaint",
+    "Dossier",
+    "DossierEvent",
+    "DraftAttachment",
+    "Payment",
+    "PaymentCallback",
+    "QueueTicket",
+    "Rating",
+    "Regime",
+    "ReturnMethod",
+    "ServiceCounter",
+    "State",
+    "TicketState",
+]

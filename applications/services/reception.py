@@ -1,0 +1,293 @@
+"""Dossier codes, reception at the desk and online submission (dossier_create) and the receipt."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import access, deadlines
+from applications.errors import (
+    DuplicateSubmission,
+    InvalidDossier,
+    MissingDocuments,
+)
+from applications.models import (
+    Attachment,
+    Channel,
+    Dossier,
+    Regime,
+    State,
+)
+from applications.services import notices
+from applications.services.base import _record, _require, _save, _transition
+from applications.workflow import EventType
+from portal.accounts import identity
+from portal.accounts.models import User
+from portal.core import uploads
+from portal.core.errors import PermissionDenied
+from portal.core.locks import xact_lock
+from portal.core.sequences import DOSSIER_CODE, next_number
+from portal.core.uploads import check_upload
+from procedures.models import Procedure, RequiredDocument, Unit
+from procedures.services import working_calendar
+
+# Decree 118/2025 took effect on 1 July 2025; dossiers received before lived under Decree 61/2018.
+REGIME_2025_FROM = datetime(2025, 7, 1, tzinfo=timezone.get_fixed_timezone(7 * 60))
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+# --- Codes -----------------------------------------------------------------------------------
+
+
+def allocate_code(*, unit: Unit, day: date) -> str:
+    """`<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
+    transaction, so a rolled-back dossier gives its number back and no two get the same one."""
+    return f"{unit.code}-{day:%y%m%d}-{next_number(DOSSIER_CODE, unit_id=unit.pk, day=day):04d}"
+
+
+# --- Creation --------------------------------------------------------------------------------
+
+
+def _attach(
+    dossier: Dossier,
+    files: dict[int, UploadedFile],
+    documents: list[RequiredDocument],
+    purpose: str,
+    actor: User | None,
+) -> list[Attachment]:
+    by_id = {d.pk: d for d in documents}
+    attachments = []
+    for doc_id, upload in files.items():
+        if doc_id not in by_id:
+            raise InvalidDossier(
+                _("Document %(id)s is not part of this procedure.") % {"id": doc_id}
+            )
+        mime, digest = check_upload(upload)
+        attachment = Attachment(
+            dossier=dossier,
+            document=by_id[doc_id],
+            purpose=purpose,
+            file=upload,
+            original_name=(upload.name or "file")[:255],
+            content_type=mime,
+            size=upload.size,
+            sha256=digest,
+            uploaded_by=actor,
+        )
+        uploads.save_tracked(attachment, force_insert=True)
+        attachments.append(attachment)
+    return attachments
+
+
+def _handed_back(files: dict[int, UploadedFile]) -> list[dict]:
+    """What a refused request came with: named in its history, not kept (form 03: the papers
+    go back to the applicant)."""
+    return [
+        {"document": doc_id, "name": (upload.name or "file")[:255], "size": upload.size}
+        for doc_id, upload in files.items()
+    ]
+
+
+def _discard_attachments(dossier: Dossier) -> list[dict]:
+    """A refused dossier's files are removed from storage once the refusal commits; the history
+    keeps what they were (name, size, checksum)."""
+    attachments = list(dossier.attachments.all())
+    record = [
+        {
+            "document": a.document_id,
+            "name": a.original_name,
+            "size": a.size,
+            "sha256": a.sha256,
+        }
+        for a in attachments
+    ]
+    names = [(a.file.storage, a.file.name) for a in attachments if a.file]
+    dossier.attachments.all().delete()
+    uploads.discard_files(names)
+    return record
+
+
+def _check_applicant(applicant: Applicant) -> None:
+    _require(applicant.name, _("The applicant's name is required."))
+    if applicant.id_number and not identity.is_citizen_id_number(applicant.id_number):
+        raise InvalidDossier(_("A citizen ID number has 12 digits."))
+    if applicant.phone and not identity.is_phone_number(applicant.phone):
+        raise InvalidDossier(_("A Vietnamese phone number has 10 or 11 digits and starts with 0."))
+
+
+def _receipt_moment(dossier: Dossier, now: datetime) -> datetime:
+    return working_calendar(dossier.handling_unit).normalise(now)
+
+
+def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | None) -> datetime:
+    calendar = working_calendar(dossier.handling_unit)
+    return deadlines.appointment(dossier.procedure_version, calendar, received_at, due_at)
+
+
+def _sent_before(actor: User | None, submission_key: str) -> Dossier | None:
+    """The dossier this same user already sent with this key (a double click, a retried
+    request), or None. A key is its sender's own: anyone else's identical key is a new
+    submission and never reads this one (issue 8: replayed demo keys returned other people's
+    dossiers). A sender who can no longer see the dossier (a clerk after it was transferred
+    away) gets a conflict without its data."""
+    existing = Dossier.objects.filter(submitted_by=actor, submission_key=submission_key).first()
+    if existing is None:
+        return None
+    if not access.visible_dossiers(actor).filter(pk=existing.pk).exists():
+        raise DuplicateSubmission(
+            _("This submission was already received; it cannot be shown to you here.")
+        )
+    return existing
+
+
+@uploads.discarding_orphans
+@transaction.atomic
+def dossier_create(
+    *,
+    procedure: Procedure,
+    unit: Unit,
+    applicant: Applicant,
+    channel: str,
+    actor: User | None,
+    files: dict[int, UploadedFile] | None = None,
+    checked_documents: list[int] | None = None,
+    handling_unit: Unit | None = None,
+    submission_key: str = "",
+    due_at: datetime | None = None,
+    note: str = "",
+    refuse_reason: str = "",
+) -> Dossier:
+    """A new dossier. A citizen's starts `submitted`; a clerk's desk dossier starts `received`
+    with its receipt and appointment (form 01), after every required document is checked.
+
+    A walk-in request the desk may not receive (outside the unit's remit, not receivable) is
+    recorded and refused at once with `refuse_reason`, so that form 03 can be printed for it.
+    """
+    files = files or {}
+    if submission_key:
+        # A double click waits here for the first submit to commit, then gets its dossier.
+        xact_lock("dossier-submission", str(actor.pk), submission_key)
+        existing = _sent_before(actor, submission_key)
+        if existing is not None:
+            return existing
+    if channel not in Channel.values:
+        raise InvalidDossier(_("Unknown channel."))
+    if not unit.is_commune_level:
+        raise InvalidDossier(_("Dossiers are received by a ward or commune."))
+    _check_applicant(applicant)
+    version = procedure.current_version
+    documents = list(version.documents.all())
+    staff_roles = access.unit_staff_roles(actor, unit.pk)
+    at_desk = bool(staff_roles) or actor.is_superuser
+    if at_desk and not (access.DESK_ROLES & staff_roles or actor.is_superuser):
+        raise PermissionDenied(_("Only the desk of this unit receives dossiers here."))
+    refuse_reason = (refuse_reason or "").strip()
+    if refuse_reason and not at_desk:
+        raise PermissionDenied(_("Only the desk refuses to receive a dossier."))
+    present = set(files) | set(checked_documents or [])
+    missing = [d for d in documents if d.required and d.pk not in present]
+    if missing and not refuse_reason and (at_desk or channel == Channel.ONLINE):
+        raise MissingDocuments(
+            _("Missing required documents: %(list)s")
+            % {"list": "; ".join(d.name for d in missing)},
+            extra={"missing": [d.pk for d in missing]},
+        )
+    now = timezone.now()
+    dossier = Dossier(
+        procedure=procedure,
+        procedure_version=version,
+        receiving_unit=unit,
+        handling_unit=handling_unit or unit,
+        applicant_user=None if at_desk else actor,
+        applicant_name=applicant.name.strip(),
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone.replace(" ", ""),
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        channel=Channel.DESK if at_desk and channel == Channel.ONLINE else channel,
+        state=State.SUBMITTED,
+        fee_vnd=version.fee_vnd,
+        submitted_at=now,
+        submission_key=submission_key,
+        submitted_by=actor,
+        updated_by=actor,
+    )
+    dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:
+        existing = _sent_before(actor, submission_key) if submission_key else None
+        if existing is None:
+            raise
+        return existing
+    if refuse_reason:
+        # Not received: its files are not kept (they go back with the applicant).
+        _record(
+            dossier,
+            action=EventType.SUBMIT,
+            from_state="",
+            actor=actor,
+            note=note,
+            at=now,
+            extra={"handed_back": _handed_back(files)} if files else None,
+        )
+    else:
+        _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
+        _record(dossier, action=EventType.SUBMIT, from_state="", actor=actor, note=note, at=now)
+    if refuse_reason:
+        # Circular 03/2025, form 03: the specific reason for not receiving the request.
+        before = _transition(dossier, "refuse", actor, check_role=False)
+        dossier.reason = refuse_reason
+        dossier.closed_at = now
+        _save(dossier, actor, ["reason", "closed_at"])
+        _record(
+            dossier,
+            action=EventType.REFUSE,
+            from_state=before,
+            actor=actor,
+            note=refuse_reason,
+            at=now,
+        )
+    elif at_desk:
+        _do_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=sorted(present))
+    else:
+        notices.notify_submitted(dossier)
+    return dossier
+
+
+def _do_receive(
+    dossier: Dossier,
+    actor: User | None,
+    *,
+    now: datetime,
+    due_at: datetime | None = None,
+    note: str = "",
+    checked: list[int] | None = None,
+) -> None:
+    before = _transition(dossier, "receive", actor, check_role=False)
+    dossier.received_at = _receipt_moment(dossier, now)
+    dossier.due_at = _appointment(dossier, dossier.received_at, due_at)
+    dossier.regime = Regime.R2025 if dossier.received_at >= REGIME_2025_FROM else Regime.R2018
+    _save(dossier, actor, ["received_at", "due_at", "regime"])
+    _record(
+        dossier,
+        action=EventType.RECEIVE,
+        from_state=before,
+        actor=actor,
+        note=note,
+        at=now,
+        extra={"due_at": dossier.due_at.isoformat(), "checked_documents": checked or []},
+    )
+    notices.notify_received(dossier)

@@ -1,0 +1,1 @@
+"""URL lists of the dossier pages: the desk (namespace "desk") and payments ("payments")."""

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from applications.views import desk as views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.work_queue, name="queue"),
+    path("thong-bao/", views.notices, name="notices"),
+    path("tiep-nhan/", views.reception_start, name="reception-start"),
+    path("tiep-nhan/<str:procedure_code>/", views.reception, name="reception"),
+    path("ho-so/<str:code>/", views.dossier_page, name="dossier"),
+    path("ho-so/<str:code>/<str:action>/", views.dossier_action, name="dossier-action"),
+    path("", include("applications.urls.forms")),
+    path("", include("applications.urls.tickets")),
+    path("", include("portal.citizen.urls_complaints")),
+]

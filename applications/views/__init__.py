@@ -1,0 +1,1 @@
+"""The desk and public pages of the dossier domain (URLs in `applications/urls/`)."""

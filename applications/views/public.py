@@ -1,0 +1,57 @@
+"""The public look-up (`/tra-cuu/`): the receipt's QR code opens it. No login, no personal data.
+
+Throttled per client address (the same budget as the API look-up, in the shared cache) and per
+dossier code for wrong digits (applications/lookup.py).
+"""
+
+from django.shortcuts import render
+from django.utils import timezone
+from rest_framework.settings import api_settings
+
+from applications import timeliness
+from applications.selectors import lookup as guarded
+from portal.core.clientip import throttle_ident
+from portal.core.errors import NotFound
+from portal.core.throttling import hit, parse_rate
+
+
+def _throttle_wait(request) -> int:
+    """Seconds to wait when this address used up the look-up budget, else 0."""
+    limit, window = parse_rate(api_settings.DEFAULT_THROTTLE_RATES["lookup"])
+    return hit("lookup", throttle_ident(request), limit=limit, window=window)
+
+
+def _too_many(request, context, *, wait: int, **extra):
+    response = render(request, "portal/lookup.html", {**context, **extra}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def lookup(request):
+    """The receipt's QR code opens `/tra-cuu/?code=...` (GET, the code only); the form sends the
+    phone digits by POST, so they stay out of the address bar, the history and the access log.
+    An old link with `phone` in the query string still answers."""
+    data = request.POST if request.method == "POST" else request.GET
+    code = data.get("code", "").strip()[:40]
+    phone = data.get("phone", "").strip()[:4]
+    context = {"code": code, "phone": "", "dossier": None, "not_found": False}
+    status = 200
+    if code and phone:
+        wait = _throttle_wait(request)
+        if wait:
+            return _too_many(request, context, wait=wait, throttled=True, retry_seconds=wait)
+        try:
+            dossier = guarded.dossier_lookup_guarded(code=code, phone_last4=phone)
+        except guarded.LookupCooling as cooling:
+            return _too_many(request, context, wait=cooling.wait, cooling=cooling.message)
+        except NotFound:
+            context["not_found"] = True
+            status = 404
+        else:
+            word = timeliness.of(dossier, timezone.now())
+            context.update(
+                dossier=dossier,
+                timeliness=word,
+                timeliness_label=timeliness.LABELS.get(word, ""),
+            )
+    return render(request, "portal/lookup.html", context, status=status)

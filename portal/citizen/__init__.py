@@ -1,0 +1,2 @@
+"""Composition: the citizen's pages (sign-up, apply online, my dossiers, ratings) and the
+leaders' complaint pages."""
