@@ -1,9 +1,14 @@
 """Reads of the procedures app: the finder's search and the catalogue."""
 
-from django.db.models import Q, QuerySet
+from datetime import date, datetime
 
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from portal.core.time import VN_TZ
 from procedures.models import Procedure
 from procedures.text import fold
+from procedures.workingtime import is_provisional
 
 MAX_QUERY_LENGTH = 200
 MAX_TOKENS = 12
@@ -69,3 +74,18 @@ def procedure_search(*, query: str = "", field: str = "", level: str = "") -> li
         return (score, len(name), procedure.code)
 
     return sorted(matches, key=rank)
+
+
+def provisional_note(moment: date | datetime | None) -> str | None:
+    """A warning when `moment` falls in a year with no government holiday decision yet, else None.
+
+    Issue 11: such a year is computed from the Labour Code alone (procedures/data/calendar_vn.toml
+    has no swaps for it yet), so a due moment in it may move when the decision is published.
+    """
+    if not is_provisional(moment):
+        return None
+    year = moment.astimezone(VN_TZ).year if isinstance(moment, datetime) else moment.year
+    return _(
+        "Provisional: the government has not yet published its holiday decision for %(year)s; "
+        "this date may change."
+    ) % {"year": year}
