@@ -32,6 +32,7 @@ from portal.accounts.models import Role
 from portal.core.errors import BadAttachment, Conflict, DomainError, NotFound, PermissionDenied
 from portal.core.uploads import check_upload, discarding_orphans, save_tracked
 from procedures.models import Procedure, RequiredDocument, Unit
+from procedures.selectors import documents_required
 from procedures.text import fold
 
 User = get_user_model()
@@ -300,8 +301,8 @@ def draft_problems(draft) -> list[str]:
     proxy = proxy_document(version)
     problems = [
         _("Missing: %(name)s") % {"name": d.name}
-        for d in version.documents.all()
-        if d.required and d.pk not in attached
+        for d in documents_required(version)
+        if d.pk not in attached
     ]
     if draft.data.get("on_behalf"):
         if proxy is not None and proxy.pk not in attached:

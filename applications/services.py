@@ -40,6 +40,7 @@ from portal.core.locks import xact_lock
 from portal.core.sequences import next_number
 from portal.core.uploads import check_upload
 from procedures.models import Procedure, RequiredDocument, Unit
+from procedures.selectors import documents_required
 from procedures.services import working_calendar
 
 # Decree 118/2025 took effect on 1 July 2025; dossiers received before lived under Decree 61/2018.
@@ -293,7 +294,7 @@ def dossier_create(
     if refuse_reason and not at_desk:
         raise PermissionDenied(_("Only the desk refuses to receive a dossier."))
     present = set(files) | set(checked_documents or [])
-    missing = [d for d in documents if d.required and d.pk not in present]
+    missing = [d for d in documents_required(version) if d.pk not in present]
     if missing and not refuse_reason and (at_desk or channel == Channel.ONLINE):
         raise MissingDocuments(
             _("Missing required documents: %(list)s")

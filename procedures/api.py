@@ -54,7 +54,17 @@ class UnitList(generics.ListAPIView):
 class DocumentOutput(serializers.ModelSerializer):
     class Meta:
         model = RequiredDocument
-        fields = ["id", "position", "name", "name_vi", "name_en", "kind", "count", "required"]
+        fields = [
+            "id",
+            "position",
+            "name",
+            "name_vi",
+            "name_en",
+            "kind",
+            "count",
+            "required",
+            "condition",
+        ]
 
 
 @extend_schema_field(

@@ -7,6 +7,7 @@ format has one procedure per row with the same keys as columns; see README.md.
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,8 +23,18 @@ PROCESSING_UNITS = {unit.value for unit in ProcessingUnit}
 # Documents asked for only in some cases are not required at reception (e.g. "if by proxy").
 # A paper only shown at the desk ("xuất trình") is checked there, not handed in or uploaded.
 _CONDITIONAL_MARKERS = (
-    "(nếu", "nếu có", "trường hợp", "chỉ khi", "(đối với", "(trẻ sinh ra do", "xuất trình",
+    "(nếu", "nếu có", "trường hợp", "chỉ khi", "(khi", "(đối với", "(trẻ sinh ra do",
 )  # fmt: skip
+_SHOWN_ONLY = "xuất trình"
+# The condition itself, kept in the source's words: a parenthesised clause that opens with a
+# condition word ("(khi xin cấp lại)"), or a trailing clause after a dash or semicolon that holds
+# one (", tùy trường hợp" after an en dash).
+_CONDITION_CLAUSE = re.compile(
+    r"\(\s*((?:nếu|khi|chỉ khi|trường hợp|đối với|trẻ sinh ra do)\b[^()]*)\)", re.IGNORECASE
+)
+_TRAILING_CLAUSE = re.compile(
+    r"[;\u2013]\s*([^;\u2013]*\b(?:nếu|trường hợp)\b[^;\u2013]*)$", re.IGNORECASE
+)
 CSV_COLUMNS = [
     "code",
     "name_vi",
@@ -53,6 +64,7 @@ class DocumentRecord:
     kind: str
     count: int
     required: bool
+    condition: str | None = None
 
 
 @dataclass
@@ -304,10 +316,12 @@ def _document(position: int, doc) -> DocumentRecord:
         raise ValueError(f"document {position}: count must be a whole number") from None
     if not 1 <= count <= 20:
         raise ValueError(f"document {position}: count must be between 1 and 20")
+    condition = str(doc.get("condition") or "").strip()[:600] or document_condition(name_vi)
     required = doc.get("required")
-    if required in (None, ""):
-        lowered = name_vi.lower()
-        required = not any(marker in lowered for marker in _CONDITIONAL_MARKERS)
+    if condition:
+        required = False  # issue 11: a conditional document never blocks by itself
+    elif required in (None, ""):
+        required = _SHOWN_ONLY not in name_vi.lower()
     elif isinstance(required, str):
         if required.lower() not in {"yes", "no", "true", "false", "1", "0"}:
             raise ValueError(f"document {position}: required must be yes or no")
@@ -318,4 +332,21 @@ def _document(position: int, doc) -> DocumentRecord:
         kind=kind,
         count=count,
         required=bool(required),
+        condition=condition or None,
     )
+
+
+def document_condition(name_vi: str) -> str | None:
+    """The condition under which a document is needed, in the source's words, or None.
+
+    "Giấy xác nhận ... đã cấp trước đây (khi xin cấp lại)" -> "khi xin cấp lại". A document only
+    shown at the desk ("xuất trình") has no condition: it is checked, not handed in.
+    """
+    lowered = name_vi.lower()
+    if not any(marker in lowered for marker in _CONDITIONAL_MARKERS):
+        return None
+    for pattern in (_CONDITION_CLAUSE, _TRAILING_CLAUSE):
+        match = pattern.search(name_vi)
+        if match:
+            return match.group(1).strip(" ;,.")
+    return name_vi  # a marker outside any clause: the whole name is the condition

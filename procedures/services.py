@@ -133,6 +133,7 @@ def procedures_import(*, records: list[ProcedureRecord]) -> ImportResult:
                 kind=doc.kind,
                 count=doc.count,
                 required=doc.required,
+                condition=doc.condition or "",
             )
             for position, doc in enumerate(record.documents, start=1)
         )

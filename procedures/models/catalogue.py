@@ -198,6 +198,17 @@ class RequiredDocument(models.Model):
         default=True,
         help_text=_("Off for documents needed only in some cases (e.g. 'if acting by proxy')."),
     )
+    condition = models.CharField(
+        _("condition"),
+        max_length=600,
+        blank=True,
+        help_text=_(
+            "When the document is needed, in the source's words (e.g. 'khi xin cấp lại'); empty "
+            "for a document always needed. Asking for papers beyond the procedure's list is "
+            "prohibited (LEGAL.md, Reception): a conditional document is asked for only when "
+            "the applicant or the clerk states that its condition applies."
+        ),
+    )
     template = models.FileField(_("form template"), upload_to="forms/", blank=True)
 
     class Meta:
