@@ -98,6 +98,7 @@ class ProcedureOutput(serializers.Serializer):
 class ProcedureDetailOutput(ProcedureOutput):
     fee_note = serializers.CharField(source="current_version.fee_note")
     processing_note = serializers.CharField(source="current_version.processing_note")
+    processing_note_en = serializers.CharField(source="current_version.processing_note_en")
     clock_policy = serializers.CharField(source="current_version.clock_policy")
     authority = serializers.CharField(source="current_version.authority")
     legal_basis = serializers.ListField(

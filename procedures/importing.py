@@ -16,7 +16,8 @@ from procedures.errors import ImportFailed
 from procedures.workingtime import ProcessingUnit
 
 LEVELS = {"commune", "province"}
-ONLINE_LEVELS = {"full", "partial", "none"}
+# "" is unknown: no public source states the level (issue 11: never guessed).
+ONLINE_LEVELS = {"full", "partial", "none", ""}
 CLOCK_POLICIES = {"resume", "restart"}
 DOCUMENT_KINDS = {"original", "certified_copy", "copy", "form"}
 PROCESSING_UNITS = {unit.value for unit in ProcessingUnit}
@@ -54,6 +55,8 @@ CSV_COLUMNS = [
     "legal_basis",
     "documents",
 ]
+# DVCQG's national procedure codes ("1.004873"); local codes ("HUE-L001") cannot look like one.
+_NATIONAL_CODE = re.compile(r"^\d\.\d{6}$")
 MAX_LIMITS = {"working_days": 365, "working_hours": 2920, "same_day": 1, "calendar_days": 3650}
 
 
@@ -81,9 +84,10 @@ class ProcedureRecord:
     cutoff: str = ""
     clock_policy: str = "resume"
     processing_note: str = ""
+    processing_note_en: str = ""
     fee_vnd: int | None = None
     fee_note: str = ""
-    online_level: str = "partial"
+    online_level: str = ""
     authority_vi: str = ""
     authority_en: str = ""
     legal_basis: list[str] = field(default_factory=list)
@@ -233,13 +237,14 @@ def _record(line: int, row) -> ProcedureRecord:
         field_en=_text(row, "field_en", max_length=120),
         level=level,
         processing_note=_text(row, "processing_note", max_length=5000),
+        processing_note_en=_text(row, "processing_note_en", max_length=5000),
         fee_note=_text(row, "fee_note", max_length=5000),
         authority_vi=_text(row, "authority_vi", max_length=300),
         authority_en=_text(row, "authority_en", max_length=300),
         certainty=_text(row, "certainty", max_length=12),
         source=_text(row, "source", max_length=5000),
     )
-    online = row.get("online_level") or "partial"
+    online = row.get("online_level") or ""
     if online not in ONLINE_LEVELS:
         raise ValueError(f"online_level must be one of {sorted(ONLINE_LEVELS)}, not {online!r}")
     record.online_level = online
@@ -350,3 +355,19 @@ def document_condition(name_vi: str) -> str | None:
         if match:
             return match.group(1).strip(" ;,.")
     return name_vi  # a marker outside any clause: the whole name is the condition
+
+
+def unknown_counts(records: list[ProcedureRecord]) -> dict[str, int]:
+    """How many procedures leave each field unknown (issue 11: shown as "chưa rõ", not guessed)."""
+    checks = {
+        "documents": lambda r: not r.documents,
+        "processing_time": lambda r: not r.processing_unit,
+        "fee_amount": lambda r: r.fee_vnd is None,
+        "fee_note": lambda r: not r.fee_note,
+        "fee (amount and note)": lambda r: r.fee_vnd is None and not r.fee_note,
+        "online_level": lambda r: not r.online_level,
+        "processing_note": lambda r: not r.processing_note,
+        "name_en": lambda r: not r.name_en,
+        "national_code (local code)": lambda r: not _NATIONAL_CODE.match(r.code),
+    }
+    return {field: sum(1 for r in records if unknown(r)) for field, unknown in checks.items()}

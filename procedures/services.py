@@ -107,6 +107,7 @@ def procedures_import(*, records: list[ProcedureRecord]) -> ImportResult:
             cutoff=time.fromisoformat(record.cutoff) if record.cutoff else None,
             clock_policy=record.clock_policy,
             processing_note=record.processing_note,
+            processing_note_en=record.processing_note_en,
             fee_vnd=record.fee_vnd,
             fee_note=record.fee_note,
             online_level=record.online_level,

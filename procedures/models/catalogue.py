@@ -27,6 +27,8 @@ class OnlineLevel(models.TextChoices):
     FULL = "full", _("Fully online")
     PARTIAL = "partial", _("Partly online")
     NONE = "none", _("At the desk only")
+    # Issue 11: no public source states the level; never guessed.
+    UNKNOWN = "", _("Unknown")
 
 
 class ClockPolicy(models.TextChoices):
@@ -116,14 +118,23 @@ class ProcedureVersion(models.Model):
         choices=ClockPolicy.choices,
         default=ClockPolicy.RESUME,
     )
-    processing_note = models.TextField(_("processing note"), blank=True)
+    processing_note = models.TextField(
+        _("processing note"), blank=True, help_text=_("In Vietnamese; empty when unknown.")
+    )
+    processing_note_en = models.TextField(
+        _("processing note (English)"),
+        blank=True,
+        help_text=_("The English version; the Vietnamese page never shows it."),
+    )
     fee_vnd = models.PositiveIntegerField(_("fee (VND)"), null=True, blank=True)
     fee_note = models.TextField(_("fee note"), blank=True)
     online_level = models.CharField(
         _("online service level"),
         max_length=10,
         choices=OnlineLevel.choices,
-        default=OnlineLevel.PARTIAL,
+        default=OnlineLevel.UNKNOWN,
+        blank=True,
+        help_text=_("Decree 42/2022; empty when no public source states it (shown as unknown)."),
     )
     authority_vi = models.CharField(
         _("deciding authority (Vietnamese)"), max_length=300, blank=True
@@ -166,6 +177,13 @@ class ProcedureVersion(models.Model):
     @property
     def legal_basis_lines(self) -> list[str]:
         return [line for line in self.legal_basis.splitlines() if line.strip()]
+
+    @property
+    def processing_note_shown(self) -> str:
+        """The note in the reader's language: English only on the English page."""
+        if (get_language() or "vi").startswith("en") and self.processing_note_en:
+            return self.processing_note_en
+        return self.processing_note
 
     @property
     def has_processing_time(self) -> bool:
