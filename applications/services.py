@@ -260,6 +260,7 @@ def dossier_create(
     actor,
     files: dict[int, UploadedFile] | None = None,
     checked_documents: list[int] | None = None,
+    conditions: list[int] | None = None,
     handling_unit: Unit | None = None,
     submission_key: str = "",
     due_at: datetime | None = None,
@@ -294,7 +295,7 @@ def dossier_create(
     if refuse_reason and not at_desk:
         raise PermissionDenied(_("Only the desk refuses to receive a dossier."))
     present = set(files) | set(checked_documents or [])
-    missing = [d for d in documents_required(version) if d.pk not in present]
+    missing = [d for d in documents_required(version, conditions or ()) if d.pk not in present]
     if missing and not refuse_reason and (at_desk or channel == Channel.ONLINE):
         raise MissingDocuments(
             _("Missing required documents: %(list)s")

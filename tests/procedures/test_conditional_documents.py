@@ -108,3 +108,17 @@ def test_a_conditional_document_is_required_once_its_condition_is_stated(demo):
     always = [d for d in version.documents.all() if d.required]
     assert always
     assert all(d in documents_required(version) for d in always)
+
+
+def test_the_clerk_states_the_re_issue_condition_and_the_document_is_then_required(api, demo):
+    procedure = _procedure("1.004873")
+    reissue = procedure.current_version.documents.get(condition="khi xin cấp lại")
+    stated = desk_payload(procedure, conditions=[reissue.pk])
+    refused = api("clerk.kimlong").post("/api/v1/dossiers/", stated, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "missing_documents"
+    assert refused.json()["missing"] == [reissue.pk]
+    assert not Dossier.objects.filter(procedure=procedure).exists()
+    stated["checked_documents"] = [*stated["checked_documents"], reissue.pk]
+    received = api("clerk.kimlong").post("/api/v1/dossiers/", stated, format="json")
+    assert received.status_code == 201, received.json()
