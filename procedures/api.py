@@ -22,7 +22,7 @@ from portal.core import limits
 from portal.core.errors import ErrorCode
 from procedures.errors import BadCalendarQuery
 from procedures.models import Level, RequiredDocument, Unit
-from procedures.selectors import procedure_catalogue, procedure_search
+from procedures.selectors import procedure_catalogue, procedure_search, provisional_note
 from procedures.services import procedure_due_at, working_calendar
 from procedures.workingtime import ProcessingUnit
 
@@ -55,7 +55,17 @@ class UnitList(generics.ListAPIView):
 class DocumentOutput(serializers.ModelSerializer):
     class Meta:
         model = RequiredDocument
-        fields = ["id", "position", "name", "name_vi", "name_en", "kind", "count", "required"]
+        fields = [
+            "id",
+            "position",
+            "name",
+            "name_vi",
+            "name_en",
+            "kind",
+            "count",
+            "required",
+            "condition",
+        ]
 
 
 @extend_schema_field(
@@ -89,6 +99,7 @@ class ProcedureOutput(serializers.Serializer):
 class ProcedureDetailOutput(ProcedureOutput):
     fee_note = serializers.CharField(source="current_version.fee_note")
     processing_note = serializers.CharField(source="current_version.processing_note")
+    processing_note_en = serializers.CharField(source="current_version.processing_note_en")
     clock_policy = serializers.CharField(source="current_version.clock_policy")
     authority = serializers.CharField(source="current_version.authority")
     legal_basis = serializers.ListField(
@@ -188,6 +199,11 @@ def _parse_amount(value: str, *, limit: int, what: str) -> Decimal:
                 "start": serializers.DateTimeField(),
                 "received_at": serializers.DateTimeField(),
                 "due_at": serializers.DateTimeField(),
+                "provisional": serializers.BooleanField(
+                    help_text="True when the due moment falls in a year with no government "
+                    "holiday decision yet (procedures/data/calendar_vn.toml): it may move."
+                ),
+                "note": serializers.CharField(allow_null=True),
             },
         )
     },
@@ -233,7 +249,20 @@ class DueDate(APIView):
         else:
             hours = _parse_amount(params["working_hours"], limit=2920, what=_("working_hours"))
             due = calendar.due_at(received, unit=ProcessingUnit.WORKING_HOURS, amount=hours)
-        return Response({"start": start, "received_at": received, "due_at": due})
+        # Issue 11: a year without the government's holiday decision is computed from the Labour
+        # Code alone; say so rather than present the date as settled.
+        # The due moment is never before the receipt, and provisional years are the latest
+        # ones: the computation touches one exactly when the due moment falls in one.
+        note = provisional_note(due)
+        return Response(
+            {
+                "start": start,
+                "received_at": received,
+                "due_at": due,
+                "provisional": note is not None,
+                "note": note,
+            }
+        )
 
 
 __all__ = ["DueDate", "ProcedureDetail", "ProcedureList", "UnitList"]

@@ -5,6 +5,8 @@ columns (Resolution 1675/NQ-UBTVQH15; GSO codes of Decision 19/2025/QĐ-TTg).
 """
 
 import csv
+import hashlib
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -62,9 +64,11 @@ def seed_units() -> dict[str, int]:
             source=row["source"],
         )
     supplement = {row["code"]: row for row in _read_csv("hue_units_supplement.csv")}
+    rows = _read_csv("hue_units.csv")
+    codes = _former_unit_codes(rows, districts, province)
     current = 0
     former = 0
-    for row in _read_csv("hue_units.csv"):
+    for row in rows:
         extra = supplement.get(row["code"], {})
         unit = _upsert(
             row["code"],
@@ -82,9 +86,15 @@ def seed_units() -> dict[str, int]:
         # Where a unit was formed from communes of several districts, the source does not say
         # which commune was in which district: those former communes hang under the province.
         parent = fed_by[0] if len(fed_by) == 1 else province
-        for name in filter(None, (n.strip() for n in row["former_units"].split(";"))):
+        for name in _former_names(row):
+            code = codes[(parent.code, name)]
+            # Before issue 11 both names of a collision got the plain folded code: the row that
+            # holds it now bears the last name written; give it its own code.
+            Unit.objects.filter(
+                code=_folded_code(parent.code, name), name_vi=name, legacy_level="commune"
+            ).exclude(code=code).update(code=code)
             old = _upsert(
-                f"{parent.code}.{slugify(fold(name))}",
+                code,
                 name_vi=name,
                 name_en="",
                 kind=UnitKind.LEGACY,
@@ -98,6 +108,44 @@ def seed_units() -> dict[str, int]:
         for district in fed_by:
             district.successors.add(unit)
     return {"province": 1, "districts": len(districts), "units": current, "former_units": former}
+
+
+def _former_names(row: dict) -> list[str]:
+    return [n.strip() for n in row["former_units"].split(";") if n.strip()]
+
+
+def _parent_code(row: dict, districts: dict[str, Unit], province: Unit) -> str:
+    fed_by = [districts[name.strip()] for name in row["former_district"].split(";")]
+    return fed_by[0].code if len(fed_by) == 1 else province.code
+
+
+def _folded_code(parent_code: str, name: str) -> str:
+    return f"{parent_code}.{slugify(fold(name))}"
+
+
+def _former_unit_codes(rows, districts, province) -> dict[tuple[str, str], str]:
+    """Each former ward's or commune's code: its former district, a dot, its folded name.
+
+    Folding drops the diacritics, so two names can meet (Phường Hương Văn and Phường Hương Vân
+    both fold to "phuong-huong-van", and one was lost). A folded name shared by two different
+    names gets a suffix from the exact name (the first 6 hex digits of its SHA-256), so neither is
+    lost; every other code stays as it was. A collision left is an error, never a silent merge.
+    """
+    pairs = {
+        (_parent_code(row, districts, province), name)
+        for row in rows
+        for name in _former_names(row)
+    }
+    folded = Counter(_folded_code(parent, name) for parent, name in pairs)
+    codes = {}
+    for parent, name in pairs:
+        code = _folded_code(parent, name)
+        if folded[code] > 1:
+            code = f"{code}-{hashlib.sha256(name.encode()).hexdigest()[:6]}"
+        codes[(parent, name)] = code
+    if len(set(codes.values())) != len(codes):
+        raise ValueError("Two former units still share a code; give one a distinct code.")
+    return codes
 
 
 def seed_catalogue() -> ImportResult:

@@ -7,6 +7,7 @@ format has one procedure per row with the same keys as columns; see README.md.
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,15 +16,26 @@ from procedures.errors import ImportFailed
 from procedures.workingtime import ProcessingUnit
 
 LEVELS = {"commune", "province"}
-ONLINE_LEVELS = {"full", "partial", "none"}
+# "" is unknown: no public source states the level (issue 11: never guessed).
+ONLINE_LEVELS = {"full", "partial", "none", ""}
 CLOCK_POLICIES = {"resume", "restart"}
 DOCUMENT_KINDS = {"original", "certified_copy", "copy", "form"}
 PROCESSING_UNITS = {unit.value for unit in ProcessingUnit}
 # Documents asked for only in some cases are not required at reception (e.g. "if by proxy").
 # A paper only shown at the desk ("xuất trình") is checked there, not handed in or uploaded.
 _CONDITIONAL_MARKERS = (
-    "(nếu", "nếu có", "trường hợp", "chỉ khi", "(đối với", "(trẻ sinh ra do", "xuất trình",
+    "(nếu", "nếu có", "trường hợp", "chỉ khi", "(khi", "(đối với", "(trẻ sinh ra do",
 )  # fmt: skip
+_SHOWN_ONLY = "xuất trình"
+# The condition itself, kept in the source's words: a parenthesised clause that opens with a
+# condition word ("(khi xin cấp lại)"), or a trailing clause after a dash or semicolon that holds
+# one (", tùy trường hợp" after an en dash).
+_CONDITION_CLAUSE = re.compile(
+    r"\(\s*((?:nếu|khi|chỉ khi|trường hợp|đối với|trẻ sinh ra do)\b[^()]*)\)", re.IGNORECASE
+)
+_TRAILING_CLAUSE = re.compile(
+    r"[;\u2013]\s*([^;\u2013]*\b(?:nếu|trường hợp)\b[^;\u2013]*)$", re.IGNORECASE
+)
 CSV_COLUMNS = [
     "code",
     "name_vi",
@@ -43,6 +55,8 @@ CSV_COLUMNS = [
     "legal_basis",
     "documents",
 ]
+# DVCQG's national procedure codes ("1.004873"); local codes ("HUE-L001") cannot look like one.
+_NATIONAL_CODE = re.compile(r"^\d\.\d{6}$")
 MAX_LIMITS = {"working_days": 365, "working_hours": 2920, "same_day": 1, "calendar_days": 3650}
 
 
@@ -53,6 +67,7 @@ class DocumentRecord:
     kind: str
     count: int
     required: bool
+    condition: str | None = None
 
 
 @dataclass
@@ -69,9 +84,10 @@ class ProcedureRecord:
     cutoff: str = ""
     clock_policy: str = "resume"
     processing_note: str = ""
+    processing_note_en: str = ""
     fee_vnd: int | None = None
     fee_note: str = ""
-    online_level: str = "partial"
+    online_level: str = ""
     authority_vi: str = ""
     authority_en: str = ""
     legal_basis: list[str] = field(default_factory=list)
@@ -221,13 +237,14 @@ def _record(line: int, row) -> ProcedureRecord:
         field_en=_text(row, "field_en", max_length=120),
         level=level,
         processing_note=_text(row, "processing_note", max_length=5000),
+        processing_note_en=_text(row, "processing_note_en", max_length=5000),
         fee_note=_text(row, "fee_note", max_length=5000),
         authority_vi=_text(row, "authority_vi", max_length=300),
         authority_en=_text(row, "authority_en", max_length=300),
         certainty=_text(row, "certainty", max_length=12),
         source=_text(row, "source", max_length=5000),
     )
-    online = row.get("online_level") or "partial"
+    online = row.get("online_level") or ""
     if online not in ONLINE_LEVELS:
         raise ValueError(f"online_level must be one of {sorted(ONLINE_LEVELS)}, not {online!r}")
     record.online_level = online
@@ -304,10 +321,12 @@ def _document(position: int, doc) -> DocumentRecord:
         raise ValueError(f"document {position}: count must be a whole number") from None
     if not 1 <= count <= 20:
         raise ValueError(f"document {position}: count must be between 1 and 20")
+    condition = str(doc.get("condition") or "").strip()[:600] or document_condition(name_vi)
     required = doc.get("required")
-    if required in (None, ""):
-        lowered = name_vi.lower()
-        required = not any(marker in lowered for marker in _CONDITIONAL_MARKERS)
+    if condition:
+        required = False  # issue 11: a conditional document never blocks by itself
+    elif required in (None, ""):
+        required = _SHOWN_ONLY not in name_vi.lower()
     elif isinstance(required, str):
         if required.lower() not in {"yes", "no", "true", "false", "1", "0"}:
             raise ValueError(f"document {position}: required must be yes or no")
@@ -318,4 +337,37 @@ def _document(position: int, doc) -> DocumentRecord:
         kind=kind,
         count=count,
         required=bool(required),
+        condition=condition or None,
     )
+
+
+def document_condition(name_vi: str) -> str | None:
+    """The condition under which a document is needed, in the source's words, or None.
+
+    "Giấy xác nhận ... đã cấp trước đây (khi xin cấp lại)" -> "khi xin cấp lại". A document only
+    shown at the desk ("xuất trình") has no condition: it is checked, not handed in.
+    """
+    lowered = name_vi.lower()
+    if not any(marker in lowered for marker in _CONDITIONAL_MARKERS):
+        return None
+    for pattern in (_CONDITION_CLAUSE, _TRAILING_CLAUSE):
+        match = pattern.search(name_vi)
+        if match:
+            return match.group(1).strip(" ;,.")
+    return name_vi  # a marker outside any clause: the whole name is the condition
+
+
+def unknown_counts(records: list[ProcedureRecord]) -> dict[str, int]:
+    """How many procedures leave each field unknown (issue 11: shown as "chưa rõ", not guessed)."""
+    checks = {
+        "documents": lambda r: not r.documents,
+        "processing_time": lambda r: not r.processing_unit,
+        "fee_amount": lambda r: r.fee_vnd is None,
+        "fee_note": lambda r: not r.fee_note,
+        "fee (amount and note)": lambda r: r.fee_vnd is None and not r.fee_note,
+        "online_level": lambda r: not r.online_level,
+        "processing_note": lambda r: not r.processing_note,
+        "name_en": lambda r: not r.name_en,
+        "national_code (local code)": lambda r: not _NATIONAL_CODE.match(r.code),
+    }
+    return {field: sum(1 for r in records if unknown(r)) for field, unknown in checks.items()}

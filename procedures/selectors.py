@@ -1,9 +1,15 @@
 """Reads of the procedures app: the finder's search and the catalogue."""
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+from datetime import date, datetime
 
-from procedures.models import Procedure
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from portal.core.time import VN_TZ
+from procedures.models import Procedure, ProcedureVersion, RequiredDocument
 from procedures.text import fold
+from procedures.workingtime import is_provisional
 
 MAX_QUERY_LENGTH = 200
 MAX_TOKENS = 12
@@ -70,3 +76,36 @@ def procedure_search(*, query: str = "", field: str = "", level: str = "") -> li
         return (score, len(name), procedure.code)
 
     return sorted(matches, key=rank)
+
+
+def provisional_note(moment: date | datetime | None) -> str | None:
+    """A warning when `moment` falls in a year with no government holiday decision yet, else None.
+
+    Issue 11: such a year is computed from the Labour Code alone (procedures/data/calendar_vn.toml
+    has no swaps for it yet), so a due moment in it may move when the decision is published.
+    """
+    if not is_provisional(moment):
+        return None
+    year = moment.astimezone(VN_TZ).year if isinstance(moment, datetime) else moment.year
+    return _(
+        "Provisional: the government has not yet published its holiday decision for %(year)s; "
+        "this date may change."
+    ) % {"year": year}
+
+
+def documents_required(
+    version: ProcedureVersion, conditions: Iterable[int] = ()
+) -> list[RequiredDocument]:
+    """The documents a dossier of `version` must carry: the one rule, wherever it is checked.
+
+    A document is required when it is always required, or when it has a condition ("khi xin cấp
+    lại", "trường hợp ...") and the applicant or the clerk stated that the condition applies (its
+    id is in `conditions`). Issue 11: a conditional document never blocks by itself; asking for
+    papers beyond the procedure's list is prohibited (LEGAL.md, "Reception and processing").
+    """
+    stated = set(conditions)
+    return [
+        document
+        for document in version.documents.all()
+        if document.required or (document.condition and document.pk in stated)
+    ]

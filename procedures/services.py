@@ -10,7 +10,6 @@ from django.utils.text import slugify
 
 from procedures.importing import ProcedureRecord
 from procedures.models import (
-    CalendarException,
     Field,
     Procedure,
     ProcedureVersion,
@@ -22,12 +21,13 @@ from procedures.workingtime import DEFAULT_PERIODS, WorkingCalendar
 
 
 def working_calendar(unit: Unit | None = None) -> WorkingCalendar:
-    """The working-day calendar of a unit: public holidays, the government's swaps, its hours."""
-    exceptions = CalendarException.objects.values_list("date", "kind")
-    days_off = [day for day, kind in exceptions if kind == CalendarException.Kind.DAY_OFF]
-    working = [day for day, kind in exceptions if kind == CalendarException.Kind.WORKING_DAY]
+    """The working-day calendar of a unit: its hours over the national calendar.
+
+    Public holidays and the government's swaps are national and come from one place,
+    procedures/data/calendar_vn.toml over the `holidays` package (LEGAL.md, Holidays).
+    """
     periods = unit.work_periods if unit is not None else DEFAULT_PERIODS
-    return WorkingCalendar(days_off=days_off, working_days=working, periods=periods)
+    return WorkingCalendar(periods=periods)
 
 
 def procedure_due_at(
@@ -107,6 +107,7 @@ def procedures_import(*, records: list[ProcedureRecord]) -> ImportResult:
             cutoff=time.fromisoformat(record.cutoff) if record.cutoff else None,
             clock_policy=record.clock_policy,
             processing_note=record.processing_note,
+            processing_note_en=record.processing_note_en,
             fee_vnd=record.fee_vnd,
             fee_note=record.fee_note,
             online_level=record.online_level,
@@ -133,6 +134,7 @@ def procedures_import(*, records: list[ProcedureRecord]) -> ImportResult:
                 kind=doc.kind,
                 count=doc.count,
                 required=doc.required,
+                condition=doc.condition or "",
             )
             for position, doc in enumerate(record.documents, start=1)
         )

@@ -166,6 +166,9 @@ class DossierCreateInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
     submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
     checked_documents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    conditions = serializers.ListField(  # issue 11: conditional documents stated to apply
+        child=serializers.IntegerField(), required=False, max_length=50
+    )
     due_at = MomentField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
@@ -239,6 +242,7 @@ class DossierListCreate(APIView):
             actor=request.user,
             files=files,
             checked_documents=values.get("checked_documents"),
+            conditions=values.get("conditions"),
             submission_key=values.get("submission_key", "")
             or request.headers.get("Idempotency-Key", ""),
             due_at=values.get("due_at"),

@@ -18,6 +18,7 @@ from applications.services import reception
 from portal.accounts.models import User
 from portal.core.errors import BadAttachment, Conflict
 from portal.core.uploads import check_upload, discarding_orphans, save_tracked
+from procedures.selectors import documents_required
 from procedures.models import Procedure, ProcedureVersion, RequiredDocument, Unit
 from procedures.text import fold
 
@@ -123,8 +124,8 @@ def draft_problems(draft: ApplicationDraft) -> list[str]:
     proxy = proxy_document(version)
     problems = [
         _("Missing: %(name)s") % {"name": d.name}
-        for d in version.documents.all()
-        if d.required and d.pk not in attached
+        for d in documents_required(version)
+        if d.pk not in attached
     ]
     if draft.data.get("on_behalf"):
         if proxy is not None and proxy.pk not in attached:

@@ -31,6 +31,7 @@ from portal.core.errors import PermissionDenied
 from portal.core.locks import xact_lock
 from portal.core.sequences import DOSSIER_CODE, next_number
 from portal.core.uploads import check_upload
+from procedures.selectors import documents_required
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.services import working_calendar
 
@@ -167,6 +168,7 @@ def dossier_create(
     due_at: datetime | None = None,
     note: str = "",
     refuse_reason: str = "",
+    conditions: list[int] | None = None,
 ) -> Dossier:
     """A new dossier. A citizen's starts `submitted`; a clerk's desk dossier starts `received`
     with its receipt and appointment (form 01), after every required document is checked.
@@ -196,7 +198,7 @@ def dossier_create(
     if refuse_reason and not at_desk:
         raise PermissionDenied(_("Only the desk refuses to receive a dossier."))
     present = set(files) | set(checked_documents or [])
-    missing = [d for d in documents if d.required and d.pk not in present]
+    missing = [d for d in documents_required(version, conditions or ()) if d.pk not in present]
     if missing and not refuse_reason and (at_desk or channel == Channel.ONLINE):
         raise MissingDocuments(
             _("Missing required documents: %(list)s")

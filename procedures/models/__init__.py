@@ -1,4 +1,3 @@
-from .calendar import CalendarException
 from .catalogue import (
     ClockPolicy,
     Field,
@@ -11,7 +10,6 @@ from .catalogue import (
 from .units import Unit, UnitKind
 
 __all__ = [
-    "CalendarException",
     "ClockPolicy",
     "Field",
     "Level",

@@ -27,6 +27,8 @@ class OnlineLevel(models.TextChoices):
     FULL = "full", _("Fully online")
     PARTIAL = "partial", _("Partly online")
     NONE = "none", _("At the desk only")
+    # Issue 11: no public source states the level; never guessed.
+    UNKNOWN = "", _("Unknown")
 
 
 class ClockPolicy(models.TextChoices):
@@ -116,14 +118,23 @@ class ProcedureVersion(models.Model):
         choices=ClockPolicy.choices,
         default=ClockPolicy.RESUME,
     )
-    processing_note = models.TextField(_("processing note"), blank=True)
+    processing_note = models.TextField(
+        _("processing note"), blank=True, help_text=_("In Vietnamese; empty when unknown.")
+    )
+    processing_note_en = models.TextField(
+        _("processing note (English)"),
+        blank=True,
+        help_text=_("The English version; the Vietnamese page never shows it."),
+    )
     fee_vnd = models.PositiveIntegerField(_("fee (VND)"), null=True, blank=True)
     fee_note = models.TextField(_("fee note"), blank=True)
     online_level = models.CharField(
         _("online service level"),
         max_length=10,
         choices=OnlineLevel.choices,
-        default=OnlineLevel.PARTIAL,
+        default=OnlineLevel.UNKNOWN,
+        blank=True,
+        help_text=_("Decree 42/2022; empty when no public source states it (shown as unknown)."),
     )
     authority_vi = models.CharField(
         _("deciding authority (Vietnamese)"), max_length=300, blank=True
@@ -168,6 +179,13 @@ class ProcedureVersion(models.Model):
         return [line for line in self.legal_basis.splitlines() if line.strip()]
 
     @property
+    def processing_note_shown(self) -> str:
+        """The note in the reader's language: English only on the English page."""
+        if (get_language() or "vi").startswith("en") and self.processing_note_en:
+            return self.processing_note_en
+        return self.processing_note
+
+    @property
     def has_processing_time(self) -> bool:
         return bool(self.processing_unit) and self.processing_amount is not None
 
@@ -197,6 +215,17 @@ class RequiredDocument(models.Model):
         _("always required"),
         default=True,
         help_text=_("Off for documents needed only in some cases (e.g. 'if acting by proxy')."),
+    )
+    condition = models.CharField(
+        _("condition"),
+        max_length=600,
+        blank=True,
+        help_text=_(
+            "When the document is needed, in the source's words (e.g. 'khi xin cấp lại'); empty "
+            "for a document always needed. Asking for papers beyond the procedure's list is "
+            "prohibited (LEGAL.md, Reception): a conditional document is asked for only when "
+            "the applicant or the clerk states that its condition applies."
+        ),
     )
     template = models.FileField(_("form template"), upload_to="forms/", blank=True)
 

@@ -132,3 +132,24 @@ def test_openapi_schema_and_docs_are_served(api):
     docs = api.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn.jsdelivr" not in docs.content
+
+
+@pytest.mark.parametrize(
+    ("query", "provisional"),
+    [
+        pytest.param("start=2026-12-30T10:00:00%2B07:00&working_days=1", False, id="due-in-2026"),
+        pytest.param(
+            "start=2026-12-31T10:00:00%2B07:00&working_days=2", True, id="due-in-2027-no-decision"
+        ),
+        pytest.param("start=2027-03-10T10:00:00%2B07:00&working_hours=2", True, id="2027"),
+    ],
+)
+def test_due_date_says_when_the_year_has_no_government_decision_yet(api, query, provisional):
+    """Issue 11: a year after procedures/data/calendar_vn.toml's last decided year (LEGAL.md:57-58,
+    the government's yearly swaps) is computed from the Labour Code alone: the answer says so."""
+    body = api.get(f"/api/v1/calendar/due-date/?{query}", HTTP_ACCEPT_LANGUAGE="vi").json()
+    assert body["provisional"] is provisional
+    if provisional:
+        assert "2027" in body["note"]
+    else:
+        assert body["note"] is None

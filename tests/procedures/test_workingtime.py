@@ -1,6 +1,7 @@
-"""Table-driven tests of procedures.workingtime (pure Python: run with `-p no:django`)."""
+"""Table-driven tests of the working-time arithmetic (pure Python: run with `-p no:django`).
 
-import math
+The days themselves (holidays, swaps, provisional years) are in test_national_calendar.py."""
+
 import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -15,8 +16,6 @@ from procedures.workingtime import (
     WorkingCalendar,
 )
 
-# Make-up working Saturdays decided by the Prime Minister, entered by an administrator.
-MAKE_UP_SATURDAYS = (date(2025, 4, 26), date(2026, 8, 22))
 CUSTOM_PERIODS = ((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0)))
 
 
@@ -30,98 +29,12 @@ def d(iso):
 
 @pytest.fixture(scope="module")
 def cal():
-    return WorkingCalendar(working_days=MAKE_UP_SATURDAYS)
+    return WorkingCalendar()
 
 
 @pytest.fixture(scope="module")
 def custom():
-    return WorkingCalendar(working_days=MAKE_UP_SATURDAYS, periods=CUSTOM_PERIODS)
-
-
-# -- days --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        pytest.param("2026-02-13", True, id="friday-before-tet"),
-        pytest.param("2026-02-14", False, id="saturday-before-tet"),
-        pytest.param("2026-02-15", False, id="sunday-before-tet"),
-        pytest.param("2026-02-16", False, id="tet-eve"),
-        pytest.param("2026-02-17", False, id="tet-day-1"),
-        pytest.param("2026-02-18", False, id="tet-day-2"),
-        pytest.param("2026-02-19", False, id="tet-day-3"),
-        pytest.param("2026-02-20", False, id="tet-day-4"),
-        pytest.param("2026-02-21", False, id="saturday-after-tet"),
-        pytest.param("2026-02-22", False, id="sunday-after-tet"),
-        pytest.param("2026-02-23", True, id="monday-after-tet"),
-        pytest.param("2026-04-26", False, id="hung-kings-sunday"),
-        pytest.param("2026-04-27", False, id="hung-kings-observed-monday"),
-        pytest.param("2026-04-28", True, id="tuesday-after-hung-kings"),
-        pytest.param("2026-04-30", False, id="reunification-day"),
-        pytest.param("2026-05-01", False, id="labour-day"),
-        pytest.param("2026-08-22", True, id="make-up-saturday-2026"),
-        pytest.param("2026-08-29", False, id="ordinary-saturday"),
-        pytest.param("2026-08-31", False, id="substituted-day-off-2026"),
-        pytest.param("2026-09-01", False, id="national-day-adjacent"),
-        pytest.param("2026-09-02", False, id="national-day"),
-        pytest.param("2026-11-24", False, id="culture-day-2026"),
-        pytest.param("2025-11-24", True, id="culture-day-not-before-2026"),
-        pytest.param("2025-04-26", True, id="make-up-saturday-2025"),
-        pytest.param("2025-05-02", False, id="substituted-day-off-2025"),
-        pytest.param("2026-03-10", True, id="ordinary-tuesday"),
-    ],
-)
-def test_is_working_day(cal, day, expected):
-    assert cal.is_working_day(d(day)) is expected
-
-
-def test_make_up_saturday_is_off_unless_given_as_working_day():
-    assert WorkingCalendar().is_working_day(d("2026-08-22")) is False
-
-
-def test_admin_day_off_closes_a_weekday_and_working_day_overrides_a_holiday():
-    cal = WorkingCalendar(days_off=[d("2026-03-10")], working_days=[d("2026-02-17")])
-    assert cal.is_working_day(d("2026-03-10")) is False
-    assert cal.is_working_day(d("2026-02-17")) is True
-
-
-def test_public_holidays_can_be_switched_off():
-    cal = WorkingCalendar(public_holidays=False)
-    assert cal.is_working_day(d("2026-02-17")) is True
-    assert cal.is_working_day(d("2026-02-14")) is False
-    assert cal.holiday_name(d("2026-02-17")) is None
-
-
-def test_holiday_sets_are_cached_per_year_lazily():
-    cal = WorkingCalendar()
-    assert cal._holidays_by_year == {}
-    cal.is_working_day(d("2026-02-17"))
-    cal.is_working_day(d("2026-05-01"))
-    assert set(cal._holidays_by_year) == {2026}
-
-
-@pytest.mark.parametrize(
-    ("day", "days_off", "working_days", "expected"),
-    [
-        pytest.param("2026-02-17", (), (), "named", id="tet-has-package-name"),
-        pytest.param("2026-03-10", ("2026-03-10",), (), "", id="admin-day-off-empty-name"),
-        pytest.param("2026-02-14", (), (), None, id="weekend-is-not-a-holiday"),
-        pytest.param("2026-03-11", (), (), None, id="working-day"),
-        pytest.param("2026-08-22", (), ("2026-08-22",), None, id="make-up-saturday"),
-        pytest.param("2026-02-17", (), ("2026-02-17",), None, id="holiday-overridden"),
-    ],
-)
-def test_holiday_name(day, days_off, working_days, expected):
-    cal = WorkingCalendar(
-        days_off=[d(x) for x in days_off], working_days=[d(x) for x in working_days]
-    )
-    name = cal.holiday_name(d(day))
-    if expected == "named":
-        assert isinstance(name, str)
-        assert name
-    else:
-        assert name == expected
+    return WorkingCalendar(periods=CUSTOM_PERIODS)
 
 
 @pytest.mark.parametrize(
@@ -420,95 +333,6 @@ def test_resume_due(cal, old_due, stopped_at, resumed_at, expected):
 )
 def test_restart_due_runs_the_full_time_again(cal, unit, amount, expected):
     assert cal.restart_due(at(2026, 3, 16, 10), unit, amount) == expected
-
-
-# -- invalid input -----------------------------------------------------------------------
-
-NAIVE = datetime(2026, 3, 10, 10)  # deliberately naive
-
-
-@pytest.mark.parametrize(
-    "call",
-    [
-        pytest.param(lambda c: c.normalise(NAIVE), id="normalise"),
-        pytest.param(lambda c: c.is_working_time(NAIVE), id="is-working-time"),
-        pytest.param(lambda c: c.add_working_hours(NAIVE, 1), id="add-working-hours"),
-        pytest.param(lambda c: c.add_working_days(NAIVE, 1), id="add-working-days"),
-        pytest.param(lambda c: c.same_day_due(NAIVE), id="same-day-due"),
-        pytest.param(lambda c: c.add_calendar_days(NAIVE, 1), id="add-calendar-days"),
-        pytest.param(lambda c: c.due_at(NAIVE, unit="working_days", amount=1), id="due-at"),
-        pytest.param(lambda c: c.working_time_between(NAIVE, at(2026, 3, 11)), id="between"),
-        pytest.param(
-            lambda c: c.resume_due(
-                old_due=at(2026, 3, 11), stopped_at=NAIVE, resumed_at=at(2026, 3, 12)
-            ),
-            id="resume-due",
-        ),
-    ],
-)
-def test_naive_datetime_is_refused(cal, call):
-    with pytest.raises(ValueError, match="Naive"):
-        call(cal)
-
-
-@pytest.mark.parametrize(
-    ("unit", "amount", "message"),
-    [
-        pytest.param("working_days", 0, "positive", id="zero-days"),
-        pytest.param("working_days", -1, "positive", id="negative-days"),
-        pytest.param("working_hours", Decimal("-0.5"), "positive", id="negative-hours"),
-        pytest.param("calendar_days", 0, "positive", id="zero-calendar-days"),
-        pytest.param("working_days", 366, "maximum", id="absurd-days"),
-        pytest.param("working_hours", 2921, "maximum", id="absurd-hours"),
-        pytest.param("calendar_days", 3651, "maximum", id="absurd-calendar-days"),
-        pytest.param("working_days", "5", "number", id="string-amount"),
-        pytest.param("working_days", None, "number", id="missing-amount"),
-        pytest.param("working_days", True, "number", id="bool-amount"),
-        pytest.param("working_hours", math.nan, "finite", id="nan-hours"),
-        pytest.param("working_days", Decimal("Infinity"), "finite", id="infinite-days"),
-        pytest.param("calendar_days", 1.5, "whole", id="fractional-calendar-days"),
-        pytest.param("fortnights", 1, "Unknown processing unit", id="unknown-unit"),
-    ],
-)
-def test_due_at_refuses_invalid_amounts(cal, unit, amount, message):
-    with pytest.raises(ValueError, match=message):
-        cal.due_at(at(2026, 3, 10, 10), unit=unit, amount=amount)
-
-
-def test_negative_working_time_is_refused(cal):
-    with pytest.raises(ValueError, match="negative"):
-        cal.add_working_hours(at(2026, 3, 10, 10), timedelta(hours=-1))
-    with pytest.raises(ValueError, match="negative"):
-        cal.add_working_days(at(2026, 3, 10, 10), -1)
-
-
-def test_resume_before_stop_is_refused(cal):
-    with pytest.raises(ValueError, match="resume"):
-        cal.resume_due(
-            old_due=at(2026, 3, 12, 17), stopped_at=at(2026, 3, 11, 9), resumed_at=at(2026, 3, 10)
-        )
-
-
-@pytest.mark.parametrize(
-    ("periods", "message"),
-    [
-        pytest.param((), "at least one", id="empty"),
-        pytest.param([(time(8), time(8))], "end after", id="zero-length"),
-        pytest.param([(time(12), time(8))], "end after", id="reversed"),
-        pytest.param([(time(7), time(12)), (time(11), time(17))], "overlap", id="overlapping"),
-        pytest.param([(time(13), time(17)), (time(7), time(11))], "order", id="unordered"),
-        pytest.param([("07:00", "11:30")], "datetime.time", id="strings"),
-        pytest.param([(time(7, tzinfo=UTC), time(11))], "tzinfo", id="aware-times"),
-    ],
-)
-def test_bad_periods_are_refused(periods, message):
-    with pytest.raises(ValueError, match=message):
-        WorkingCalendar(periods=periods)
-
-
-def test_days_off_must_be_dates():
-    with pytest.raises(ValueError, match="days_off"):
-        WorkingCalendar(days_off=[at(2026, 3, 10)])
 
 
 # -- efficiency --------------------------------------------------------------------------

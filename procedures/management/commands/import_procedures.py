@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from procedures.commands import fail_import
 from procedures.errors import ImportFailed
-from procedures.importing import read_procedure_file
+from procedures.importing import read_procedure_file, unknown_counts
 from procedures.services import procedures_import
 
 
@@ -24,3 +24,7 @@ class Command(BaseCommand):
                 f"{result.unchanged} unchanged"
             )
         )
+        # Issue 11: what the catalogue leaves unknown, so that nobody mistakes it for complete.
+        self.stdout.write(f"Unknown, of {len(records)} procedures:")
+        for field, count in unknown_counts(records).items():
+            self.stdout.write(f"  {field}: {count}")

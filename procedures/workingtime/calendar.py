@@ -1,9 +1,9 @@
 """Working-time arithmetic for processing deadlines (pure Python, no Django).
 
 A :class:`WorkingCalendar` knows which days are worked (Monday to Friday, minus Vietnam's public
-holidays and the administrator's compensatory days off, plus the administrator's make-up working
-Saturdays) and which periods of a working day are worked (07:00-11:30 and 13:30-17:00 by
-default, configurable per unit). On top of that it computes:
+holidays and the government's swapped days off, plus its make-up working Saturdays: national.py)
+and which periods of a working day are worked (07:00-11:30 and 13:30-17:00 by default,
+configurable per unit). On top of that it computes:
 
 * the normalised receipt moment of a dossier (:meth:`WorkingCalendar.normalise`);
 * the due moment for each :class:`ProcessingUnit` (:meth:`WorkingCalendar.due_at`);
@@ -16,127 +16,41 @@ Every datetime taken or returned is timezone-aware; results are in the calendar'
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from enum import StrEnum
-from numbers import Real
-
-import holidays
 
 from portal.core.time import VN_TZ
-
-__all__ = [
-    "DEFAULT_CUTOFF",
-    "DEFAULT_PERIODS",
-    "MAX_CALENDAR_DAYS",
-    "MAX_WORKING_DAYS",
-    "MAX_WORKING_HOURS",
-    "VN_TZ",
-    "ProcessingUnit",
-    "WorkingCalendar",
-]
-
-# Decision 188/1999/QD-TTg and the Labour Code 2019 (art. 105): a 40-hour week, Monday to
-# Friday, 8 hours a day; provinces set the periods, commonly 07:00-11:30 and 13:30-17:00.
-DEFAULT_PERIODS: tuple[tuple[time, time], ...] = (
-    (time(7, 0), time(11, 30)),
-    (time(13, 30), time(17, 0)),
+from procedures.workingtime.national import NationalCalendar, national_calendar
+from procedures.workingtime.rules import (
+    DEFAULT_CUTOFF,
+    DEFAULT_PERIODS,
+    MAX_CALENDAR_DAYS,
+    MAX_SCAN_DAYS,
+    MAX_WORKING_DAYS,
+    MAX_WORKING_HOURS,
+    ONE_DAY,
+    ZERO,
+    ProcessingUnit,
+    as_dates,
+    check_number,
+    hours_to_timedelta,
+    validate_periods,
+    wall_length,
 )
-# Decree 23/2015/ND-CP art. 7: a certification request received before 15:00 is settled the same
-# working day; one received after 15:00 is settled the next working day.
-DEFAULT_CUTOFF = time(15, 0)
 
-# Sanity limits: anything beyond these is a data-entry error, not a real processing time.
-MAX_WORKING_DAYS = 365
-MAX_WORKING_HOURS = 2920  # 365 working days x 8 hours
-MAX_CALENDAR_DAYS = 3650
-
-# Names of public holidays are shown to Vietnamese citizens.
-HOLIDAY_LANGUAGE = "vi"
-
-# Guard against a calendar with no working day at all (e.g. every day given as a day off).
-_MAX_SCAN_DAYS = 3700
-_ONE_DAY = timedelta(days=1)
-_ZERO = timedelta(0)
-
-
-class ProcessingUnit(StrEnum):
-    """How a procedure's processing time is expressed; the values are stored in the database."""
-
-    WORKING_DAYS = "working_days"
-    WORKING_HOURS = "working_hours"
-    SAME_DAY = "same_day"
-    CALENDAR_DAYS = "calendar_days"
-
-
-def _validate_periods(periods: Iterable[tuple[time, time]]) -> tuple[tuple[time, time], ...]:
-    result = tuple((start, end) for start, end in periods)
-    if not result:
-        raise ValueError("A working day needs at least one working period.")
-    previous_end: time | None = None
-    for start, end in result:
-        if not isinstance(start, time) or not isinstance(end, time):
-            raise ValueError(
-                f"Working period ({start!r}, {end!r}) must be two datetime.time values."
-            )
-        if start.tzinfo is not None or end.tzinfo is not None:
-            raise ValueError("Working periods are wall-clock times; give them without tzinfo.")
-        if start >= end:
-            raise ValueError(f"Working period {start:%H:%M}-{end:%H:%M} must end after it starts.")
-        if previous_end is not None and start < previous_end:
-            raise ValueError(
-                f"Working period starting {start:%H:%M} overlaps or precedes the one ending "
-                f"{previous_end:%H:%M}; give periods in order, without overlap."
-            )
-        previous_end = end
-    return result
-
-
-def _wall_length(start: time, end: time) -> timedelta:
-    return datetime.combine(date.min, end) - datetime.combine(date.min, start)
-
-
-def _as_dates(values: Iterable[date], what: str) -> frozenset[date]:
-    result = set()
-    for value in values:
-        if isinstance(value, datetime) or not isinstance(value, date):
-            raise ValueError(f"{what} must contain datetime.date values, got {value!r}.")
-        result.add(value)
-    return frozenset(result)
-
-
-def _check_number(amount: object, what: str) -> Decimal:
-    """Return `amount` as a Decimal; bools, strings and non-finite numbers are refused."""
-    if isinstance(amount, bool) or not isinstance(amount, Real | Decimal):
-        raise ValueError(f"{what} must be a number, got {amount!r}.")
-    if not isinstance(amount, Decimal) and not math.isfinite(amount):
-        raise ValueError(f"{what} must be finite, got {amount!r}.")
-    # float, Fraction, numpy scalars...: go through the shortest decimal repr of the float.
-    value = Decimal(amount) if isinstance(amount, Decimal | int) else Decimal(repr(float(amount)))
-    if not value.is_finite():
-        raise ValueError(f"{what} must be finite, got {amount!r}.")
-    return value
-
-
-def _hours_to_timedelta(hours: float | Decimal | timedelta) -> timedelta:
-    if isinstance(hours, timedelta):
-        delta = hours
-    else:
-        value = _check_number(hours, "Working hours")
-        delta = timedelta(microseconds=int(value * 3_600_000_000))
-    if delta < _ZERO:
-        raise ValueError(f"Working time to add must not be negative, got {hours!r}.")
-    return delta
+__all__ = ["WorkingCalendar"]
 
 
 class WorkingCalendar:
     """Working days and working periods of one administrative unit.
 
-    `days_off` are compensatory days off given by the administrator, `working_days` the make-up
-    working days (usually Saturdays) swapped against them. An explicit working day overrides
-    everything (weekend or public holiday); an explicit day off overrides a normal weekday.
+    The national calendar (`national`, by default the repository's calendar file over the
+    `holidays` package: procedures/workingtime/national.py) gives the public holidays, the
+    government's swapped days off and make-up working Saturdays. `days_off` and `working_days`
+    are extra days given to this calendar alone (tests, a what-if): an explicit working day
+    overrides everything (weekend or public holiday); an explicit day off overrides a weekday.
+    `public_holidays=False` leaves out the national calendar entirely.
     """
 
     def __init__(
@@ -147,17 +61,20 @@ class WorkingCalendar:
         periods: Iterable[tuple[time, time]] = DEFAULT_PERIODS,
         tz: tzinfo = VN_TZ,
         public_holidays: bool = True,
+        national: NationalCalendar | None = None,
     ) -> None:
-        self.periods: tuple[tuple[time, time], ...] = _validate_periods(periods)
+        self.periods: tuple[tuple[time, time], ...] = validate_periods(periods)
         self.day_length: timedelta = sum(
-            (_wall_length(start, end) for start, end in self.periods), _ZERO
+            (wall_length(start, end) for start, end in self.periods), ZERO
         )
         if not isinstance(tz, tzinfo):
             raise ValueError(f"tz must be a tzinfo, got {tz!r}.")
         self.tz = tz
-        self.days_off = _as_dates(days_off, "days_off")
-        self.working_days = _as_dates(working_days, "working_days")
         self.public_holidays = public_holidays
+        self.national = (national or national_calendar()) if public_holidays else None
+        self.days_off = as_dates(days_off, "days_off")
+        national_working = self.national.working_days if self.national else frozenset()
+        self.working_days = as_dates(working_days, "working_days") | national_working
         self._holidays_by_year: dict[int, dict[date, str]] = {}
 
     def __repr__(self) -> str:
@@ -172,18 +89,15 @@ class WorkingCalendar:
     def _public_holidays(self, year: int) -> dict[date, str]:
         cached = self._holidays_by_year.get(year)
         if cached is None:
-            if self.public_holidays:
-                # Labour Code 2019 art. 112 (Tet by the lunar calendar, Hung Kings, 30/4, 1/5,
-                # 2/9 and an adjacent day), the substituted days off the package knows (e.g.
-                # 2025-05-02, 2026-08-31) and Vietnam Culture Day 24/11 from 2026.
-                country = holidays.Vietnam(  # type: ignore[no-untyped-call]  # untyped __init__
-                    years=year, language=HOLIDAY_LANGUAGE
-                )
-                cached = dict(country.items())
-            else:
-                cached = {}
+            # LEGAL.md, Holidays: Labour Code 2019 art. 112 from the package, the government's
+            # swaps and Vietnam Culture Day from procedures/data/calendar_vn.toml.
+            cached = self.national.holidays(year) if self.national else {}
             self._holidays_by_year[year] = cached
         return cached
+
+    def is_provisional(self, day: date) -> bool:
+        """True when `day` (or a moment) falls in a year without a government holiday decision."""
+        return bool(self.national) and self.national.is_provisional(self._as_day(day).year)
 
     def _as_day(self, day: date) -> date:
         if isinstance(day, datetime):
@@ -203,7 +117,7 @@ class WorkingCalendar:
         return day not in self._public_holidays(day.year)
 
     def holiday_name(self, day: date) -> str | None:
-        """The public holiday's name, "" for an administrator's day off, None otherwise."""
+        """The public holiday's name, "" for an extra day off of this calendar, None otherwise."""
         day = self._as_day(day)
         if day in self.working_days:
             return None
@@ -217,11 +131,11 @@ class WorkingCalendar:
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after `day`."""
         day = self._as_day(day)
-        for _ in range(_MAX_SCAN_DAYS):
-            day += _ONE_DAY
+        for _ in range(MAX_SCAN_DAYS):
+            day += ONE_DAY
             if self.is_working_day(day):
                 return day
-        raise ValueError(f"No working day within {_MAX_SCAN_DAYS} days after {day}.")
+        raise ValueError(f"No working day within {MAX_SCAN_DAYS} days after {day}.")
 
     def _first_working_day_from(self, day: date) -> date:
         return day if self.is_working_day(day) else self.next_working_day(day)
@@ -278,7 +192,7 @@ class WorkingCalendar:
         A result landing exactly on a period's end stays there (e.g. 17:00), it is not rolled
         over to the next period's start.
         """
-        remaining = _hours_to_timedelta(hours)
+        remaining = hours_to_timedelta(hours)
         current = self.normalise(start)
         if not remaining:
             return current
@@ -314,7 +228,7 @@ class WorkingCalendar:
         working day: a receipt at 07:00 plus one working day is due at 07:00 the next working day,
         the same working instant as 17:00 on the day of receipt.
         """
-        value = _check_number(days, "Working days")
+        value = check_number(days, "Working days")
         if value < 0:
             raise ValueError(f"Working days to add must not be negative, got {days!r}.")
         day_us = self.day_length // timedelta(microseconds=1)
@@ -334,13 +248,13 @@ class WorkingCalendar:
             return self.end_of_working_day(received.date())
         return self.end_of_working_day(self.next_working_day(received.date()))
 
-    def add_calendar_days(self, start: datetime, days: int | Decimal) -> datetime:
+    def add_calendar_days(self, start: datetime, days: int) -> datetime:
         """Due at the end of the working day of (normalised receipt date + `days`).
 
         Civil Code 2015 art. 148: a period whose last day is a day off ends at the end of the
         next working day.
         """
-        value = _check_number(days, "Calendar days")
+        value = check_number(days, "Calendar days")
         if value != value.to_integral_value():
             raise ValueError(f"Calendar days must be a whole number, got {days!r}.")
         if value < 0:
@@ -378,7 +292,7 @@ class WorkingCalendar:
             ProcessingUnit.CALENDAR_DAYS: (MAX_CALENDAR_DAYS, "calendar days"),
         }
         limit, label = limits[kind]
-        value = _check_number(amount, f"Processing time in {label}")
+        value = check_number(amount, f"Processing time in {label}")
         if value <= 0:
             raise ValueError(f"Processing time must be positive, got {amount!r} {label}.")
         if value > limit:
@@ -398,8 +312,8 @@ class WorkingCalendar:
         begin = self._local(start)
         finish = self._local(end)
         if finish <= begin:
-            return _ZERO
-        total = _ZERO
+            return ZERO
+        total = ZERO
         first, last = begin.date(), finish.date()
         day = first
         while day <= last:
@@ -412,7 +326,7 @@ class WorkingCalendar:
                         high = min(period_end, finish)
                         if high > low:
                             total += high - low
-            day += _ONE_DAY
+            day += ONE_DAY
         return total
 
     def resume_due(
