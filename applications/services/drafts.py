@@ -18,8 +18,8 @@ from applications.services import reception
 from portal.accounts.models import User
 from portal.core.errors import BadAttachment, Conflict
 from portal.core.uploads import check_upload, discarding_orphans, save_tracked
-from procedures.selectors import documents_required
 from procedures.models import Procedure, ProcedureVersion, RequiredDocument, Unit
+from procedures.selectors import documents_required
 from procedures.text import fold
 
 # --- Drafts ------------------------------------------------------------------------------------

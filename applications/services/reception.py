@@ -31,8 +31,8 @@ from portal.core.errors import PermissionDenied
 from portal.core.locks import xact_lock
 from portal.core.sequences import DOSSIER_CODE, next_number
 from portal.core.uploads import check_upload
-from procedures.selectors import documents_required
 from procedures.models import Procedure, RequiredDocument, Unit
+from procedures.selectors import documents_required
 from procedures.services import working_calendar
 
 # Decree 118/2025 took effect on 1 July 2025; dossiers received before lived under Decree 61/2018.

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from applications import access
 from applications.selectors import stats as dossier_figures
 from feedback import stats as report_figures
-from portal.accounts.models import Role
 from portal.core.errors import ErrorCode, PermissionDenied
 from procedures.models import Unit
 from procedures.models.units import COMMUNE_LEVEL_KINDS
