@@ -84,7 +84,7 @@ def provisional_note(moment: date | datetime | None) -> str | None:
     Issue 11: such a year is computed from the Labour Code alone (procedures/data/calendar_vn.toml
     has no swaps for it yet), so a due moment in it may move when the decision is published.
     """
-    if not is_provisional(moment):
+    if moment is None or not is_provisional(moment):
         return None
     year = moment.astimezone(VN_TZ).year if isinstance(moment, datetime) else moment.year
     return _(

@@ -97,7 +97,7 @@ class WorkingCalendar:
 
     def is_provisional(self, day: date) -> bool:
         """True when `day` (or a moment) falls in a year without a government holiday decision."""
-        return bool(self.national) and self.national.is_provisional(self._as_day(day).year)
+        return self.national is not None and self.national.is_provisional(self._as_day(day).year)
 
     def _as_day(self, day: date) -> date:
         if isinstance(day, datetime):
@@ -248,7 +248,7 @@ class WorkingCalendar:
             return self.end_of_working_day(received.date())
         return self.end_of_working_day(self.next_working_day(received.date()))
 
-    def add_calendar_days(self, start: datetime, days: int) -> datetime:
+    def add_calendar_days(self, start: datetime, days: int | Decimal) -> datetime:
         """Due at the end of the working day of (normalised receipt date + `days`).
 
         Civil Code 2015 art. 148: a period whose last day is a day off ends at the end of the

@@ -99,12 +99,12 @@ class NationalCalendar:
                 continue  # the file's annual holidays are computed below, with their rule
             result[day] = name
         for holiday in self.annual:
-            day = holiday.date_in(year)
-            if day is None:
+            observed = holiday.date_in(year)
+            if observed is None:
                 continue
-            result[day] = holiday.name
-            if day.weekday() >= 5 and holiday.made_up_on_weekend:
-                made_up = day + timedelta(days=7 - day.weekday())
+            result[observed] = holiday.name
+            if observed.weekday() >= 5 and holiday.made_up_on_weekend:
+                made_up = observed + timedelta(days=7 - observed.weekday())
                 result.setdefault(made_up, f"{holiday.name} (nghỉ bù)")
         for swap in self.swaps:
             if swap.day_off.year == year:

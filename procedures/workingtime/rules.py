@@ -82,8 +82,7 @@ def check_number(amount: object, what: str) -> Decimal:
     if not isinstance(amount, Decimal) and not math.isfinite(amount):
         raise ValueError(f"{what} must be finite, got {amount!r}.")
     # float, Fraction, numpy scalars...: go through the shortest decimal repr of the float.
-    exact = isinstance(amount, Decimal | int)
-    value = Decimal(amount) if exact else Decimal(repr(float(amount)))
+    value = Decimal(amount) if isinstance(amount, Decimal | int) else Decimal(repr(float(amount)))
     if not value.is_finite():
         raise ValueError(f"{what} must be finite, got {amount!r}.")
     return value
