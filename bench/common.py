@@ -143,6 +143,7 @@ class Server:
         self.log = logdir / f"gunicorn-{name.replace(' ', '-')}.log"
         self.process: subprocess.Popen | None = None
         self.port = 0
+        self.timeout = 30  # gunicorn's worker timeout, seconds
 
     def start(self, ready_path: str, timeout: float = 60.0) -> None:
         for _attempt in range(3):
@@ -163,7 +164,7 @@ class Server:
                 "--log-level",
                 "warning",
                 "--timeout",
-                "30",
+                str(self.timeout),
                 "--graceful-timeout",
                 "5",
                 self.app,
