@@ -31,6 +31,12 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 MARKER = "bench_marker"
+# The generator writes the last year's receipts (this share of N, spread over the wards); the
+# earlier years are the finished dossiers of that year copied back by whole years in SQL, as a
+# portal holds them after some years of use: 300-400 dossiers/s through Python on a shared
+# 2-core machine is 45 minutes for a million, the copy takes a minute or two.
+RECENT_SHARE = 0.45
+FINISHED = ("returned", "resolved", "rejected", "refused", "withdrawn", "stopped")
 SEED = 2026
 DAYS = 365
 
@@ -109,32 +115,40 @@ def prepare(target: int, *, log=print) -> dict:
         have, _seconds = _marker(cursor)
     made = {"generated_this_run": 0, "generation_seconds": None, "extras_seconds": None}
     if have < target:
-        missing = target - have
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), coalesce(min(id), 0) FROM applications_dossier "
+                "WHERE submission_key LIKE 'bench%%'"
+            )
+            generated, first_new = cursor.fetchone()
+            if not generated:
+                cursor.execute("SELECT coalesce(max(id), 0) + 1 FROM applications_dossier")
+                first_new = cursor.fetchone()[0]
+        recent = min(target, max(math.ceil(target * RECENT_SHARE), 20_000))
+        missing = max(0, recent - generated)
         units = list(
             Unit.objects.filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE]).order_by("code")
         )
         weights = ward_weights(len(units))
         shares = [math.floor(missing * w) for w in weights]
         shares[0] += missing - sum(shares)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT coalesce(max(id), 0) FROM applications_dossier")
-            first_new = cursor.fetchone()[0] + 1
-        log(f"generating {missing} dossiers over {len(units)} wards (a year of receipts)")
+        log(f"generating {missing} dossiers over {len(units)} wards (the last year of receipts)")
         t0 = time.perf_counter()
         for i, (unit, share) in enumerate(zip(units, shares, strict=True)):
             if share:
                 generate_dossiers(
                     count=share,
-                    seed=SEED * 1000 + have + i,
+                    seed=SEED * 1000 + generated + i,
                     days=DAYS,
                     units=[unit],
-                    key_prefix=f"bench{have}-{unit.code}",
+                    key_prefix=f"bench{generated}-{unit.code}",
                 )
             if i % 8 == 7:
                 log(
                     f"  {i + 1} wards, {sum(shares[: i + 1])} dossiers, "
                     f"{time.perf_counter() - t0:.0f} s"
                 )
+        made["cloned"] = _earlier_years(target - generated - missing, log=log)
         made["generation_seconds"] = round(time.perf_counter() - t0, 1)
         t1 = time.perf_counter()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -176,7 +190,7 @@ def prepare(target: int, *, log=print) -> dict:
                 [target, made["generation_seconds"]],
             )
         made["extras_seconds"] = round(time.perf_counter() - t1, 1)
-        made["generated_this_run"] = missing
+        made["generated_this_run"] = missing + made["cloned"]
         log(
             f"generated {missing} dossiers in {made['generation_seconds']} s, clock stops and "
             f"attachments in {made['extras_seconds']} s"
@@ -216,6 +230,75 @@ def prepare(target: int, *, log=print) -> dict:
         "prepared_seconds": round(time.perf_counter() - started, 1),
         **made,
     }
+
+
+def _shifted(name: str, kind: str, shift: int, years: int) -> str:
+    """A copied dossier's column: its times `shift` days earlier, its code on its new day."""
+    if name == "code":
+        return (
+            "split_part(code, '-', 1) || '-' || to_char(to_date(split_part(code, '-', 2), "
+            f"'YYMMDD') - {shift}, 'YYMMDD') || '-' || split_part(code, '-', 3)"
+        )
+    if name == "submission_key":
+        return f"'bench-old{years}-' || id"
+    if kind.startswith("timestamp"):
+        return f"{name} - interval '{shift} days'"
+    return f'"{name}"'
+
+
+def _earlier_years(count: int, *, log=print) -> int:
+    """`count` more dossiers: the generated finished ones copied 366 days back (then 732, ...),
+    with their history, codes renamed to their new day, in INSERT ... SELECT."""
+    from django.db import connection, transaction
+
+    made, years = 0, 0
+    while made < count:
+        years += 1
+        shift = 366 * years
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = 'applications_dossier' AND column_name <> 'id'"
+            )
+            columns = cursor.fetchall()
+            cursor.execute("DROP TABLE IF EXISTS bench_clone_source")
+            cursor.execute(
+                "CREATE TEMP TABLE bench_clone_source AS SELECT id FROM applications_dossier "
+                "WHERE submission_key LIKE 'bench%%' AND submission_key NOT LIKE 'bench-old%%' "
+                "AND state IN %s ORDER BY id LIMIT %s",
+                [FINISHED, count - made],
+            )
+            cursor.execute("SELECT count(*) FROM bench_clone_source")
+            rows = cursor.fetchone()[0]
+            if not rows:
+                break
+            cursor.execute(
+                "SELECT max(id) + 1 - (SELECT min(id) FROM bench_clone_source) "
+                "FROM applications_dossier"
+            )
+            delta = cursor.fetchone()[0]
+
+            names = ", ".join(f'"{c}"' for c, _ in columns)
+            values = ", ".join(_shifted(c, k, shift, years) for c, k in columns)
+            cursor.execute(
+                f"INSERT INTO applications_dossier (id, {names}) SELECT id + {delta}, {values} "
+                "FROM applications_dossier WHERE id IN (SELECT id FROM bench_clone_source)"
+            )
+            cursor.execute(
+                "INSERT INTO applications_dossierevent (dossier_id, at, extra, actor_id, note, "
+                "action, from_state, to_state, actor_label) SELECT dossier_id + %s, "
+                "at - %s * interval '1 day', extra, actor_id, note, action, from_state, "
+                "to_state, actor_label FROM applications_dossierevent "
+                "WHERE dossier_id IN (SELECT id FROM bench_clone_source)",
+                [delta, shift],
+            )
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('applications_dossier', 'id'), "
+                "(SELECT max(id) FROM applications_dossier))"
+            )
+        made += rows
+        log(f"  copied {rows} finished dossiers {shift} days back ({made} of {count})")
+    return made
 
 
 def setup_django(url: str) -> None:

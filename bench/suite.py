@@ -15,9 +15,8 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,8 +34,8 @@ from bench.common import (
 from bench.load import database_time, fixed_rate, median_rounds, tree_rss
 from bench.processes import CeleryProcesses
 from bench.submissions import run_submissions, run_sweep
-
-SEARCHES = ["khai sinh", "dat dai", "chung thuc ban sao", "ho kinh doanh", "ket hon", "tam tru"]
+from bench.targets import rows as _rows
+from bench.targets import targets as _targets
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -92,131 +91,6 @@ def main(argv=None) -> int:
             for server in servers:
                 server.stop()
             celery.stop_all()
-
-
-def _targets(args, clerk_cookies, clerk_token, official_cookie, citizen_token) -> list[dict]:
-    """The GET benchmarks: name, paths (rotated), headers per client slot, target ratio."""
-    pairs = fixtures.lookup_pairs()
-    procedure = fixtures.procedures()["code"]
-    dossier = fixtures.desk_dossier()
-    year_ago = (datetime.now(UTC) - timedelta(days=365)).date().isoformat()
-    today = datetime.now(UTC).date().isoformat()
-    anonymous = {"Accept": "text/html,application/json", "User-Agent": "motcua-bench/1"}
-
-    def page(cookies):
-        return lambda slot: {
-            **anonymous,
-            "Accept": "text/html",
-            "Cookie": f"sessionid={cookies[slot % len(cookies)]}",
-        }
-
-    def api(token):
-        return lambda slot: {
-            **anonymous,
-            "Accept": "application/json",
-            "Authorization": f"Token {token}",
-        }
-
-    def public(slot):
-        return anonymous
-
-    return [
-        {
-            "name": "look-up API",
-            "min": 0.5,
-            "headers": public,
-            "fixed_rate": True,
-            "paths": [f"/api/v1/lookup/{c}/?phone={p}" for c, p in pairs],
-        },
-        {
-            "name": "look-up page",
-            "min": 0.5,
-            "headers": public,
-            "fixed_rate": True,
-            "paths": [f"/tra-cuu/?code={c}&phone={p}" for c, p in pairs],
-        },
-        {
-            "name": "procedure page",
-            "min": 0.5,
-            "headers": public,
-            "paths": [f"/thu-tuc/{procedure}/"],
-        },
-        {
-            "name": "procedure API",
-            "min": 0.5,
-            "headers": public,
-            "paths": [f"/api/v1/procedures/{procedure}/"],
-        },
-        {
-            "name": "finder search API",
-            "min": 0.35,
-            "headers": public,
-            "paths": [f"/api/v1/procedures/?search={quote(q)}" for q in SEARCHES],
-        },
-        {
-            "name": "finder page",
-            "min": 0.35,
-            "headers": public,
-            "paths": [f"/?q={quote(q)}" for q in SEARCHES],
-        },
-        {
-            "name": "dossier desk page",
-            "min": 0.35,
-            "headers": page(clerk_cookies),
-            "paths": [f"/desk/ho-so/{dossier}/"],
-            "concurrency": 16,
-            "p99_max": 50,
-        },
-        {
-            "name": "dossier API detail",
-            "min": 0.35,
-            "headers": api(clerk_token),
-            "paths": [f"/api/v1/dossiers/{dossier}/"],
-            "concurrency": 16,
-            "p99_max": 50,
-        },
-        {
-            "name": "desk work queue",
-            "min": 0.25,
-            "headers": page(clerk_cookies),
-            "paths": ["/desk/"],
-            "db_max": 2,
-        },
-        {
-            "name": "desk work queue, overdue",
-            "min": 0.25,
-            "headers": page(clerk_cookies),
-            "paths": ["/desk/?overdue=true"],
-            "db_max": 2,
-        },
-        {
-            "name": "API list, 50 rows",
-            "min": 0.25,
-            "headers": api(clerk_token),
-            "paths": ["/api/v1/dossiers/?page_size=50"],
-            "db_max": 2,
-        },
-        {
-            "name": "API list, 50 in review",
-            "min": 0.25,
-            "headers": api(clerk_token),
-            "paths": ["/api/v1/dossiers/?state=in_review&page_size=50"],
-            "db_max": 2,
-        },
-        {
-            "name": "citizen's dossier list API",
-            "min": 0.25,
-            "headers": api(citizen_token),
-            "paths": ["/api/v1/dossiers/?page_size=50"],
-        },
-        {
-            "name": "dashboard, province-year",
-            "min": None,
-            "headers": page([official_cookie]),
-            "paths": [f"/dashboard/?from={year_ago}&to={today}"],
-            "alone_max": 100,
-        },
-    ]
 
 
 def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses) -> int:
@@ -300,6 +174,32 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
     results = {"not_measured": failures}
     for name, why in failures.items():
         table.add(name, f"not measured: {why[:80]}", "-", "-", "-", False)
+    out = {
+        "benchmark": "bench/run",
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": report.git_commit(),
+        "machine": report.machine(),
+        "postgresql": report.postgres_version(),
+        "data": prepared | {"procedures": catalogue["procedures"]},
+        "config": {
+            "describe": describe,
+            "dossiers": args.dossiers,
+            "rounds": args.rounds,
+            "seconds": args.seconds,
+            "quick": args.quick,
+            "workers": args.workers,
+            "concurrency": args.concurrency,
+            "fixed_rate": args.rate,
+        },
+        "results": results,
+        "complete": False,
+    }
+    stamp = args.stamp or (
+        datetime.now(UTC).strftime("%Y-%m-%d") + ("-quick" if args.quick else "")
+    )
+    from django.db import connections as conns
+
+    conns.close_all()
     for target in targets:
         paths, headers = target["paths"], target["headers"]
 
@@ -307,6 +207,15 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
             return Request("GET", paths[number % len(paths)], headers(slot))
 
         loads = [Load(real, request, lambda r, b: bool(b)), Load(bare, request, lambda r, b: True)]
+        if target.get("alone_only"):
+            entry = {"paths": paths, "bytes": target["bytes"], "first_ms": target["first_ms"]}
+            entry["database"] = database_time(real.port, request, samples=args.db_samples)
+            entry["bare view"] = database_time(bare.port, request, samples=args.db_samples)
+            results[target["name"]] = entry
+            _rows(table, target, entry, args)
+            print(f"{target['name']}: {table.rows[-1]}", flush=True)
+            report.write(out, table, stamp)
+            continue
         measured = median_rounds(
             loads,
             rounds=args.rounds,
@@ -324,7 +233,9 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
         results[target["name"]] = entry
         _rows(table, target, entry, args)
         print(f"{target['name']}: {table.rows[-1]}", flush=True)
+        report.write(out, table, stamp)  # so far: a run cut short still leaves its figures
     results["submissions"] = run_submissions(args, real, bare, submissions_setup, table, tmp)
+    report.write(out, table, stamp)
     results["sweep"] = run_sweep(args, prepared["dossiers"], table)
     time.sleep(1)
     memory = {"web": tree_rss(real.process.pid), "celery": tree_rss(worker.pid)}
@@ -346,82 +257,17 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
         "<= 200 MB",
         celery_mb <= 200,
     )
-    from django.db import connections as conns
-
-    out = {
-        "benchmark": "bench/run",
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": report.git_commit(),
-        "machine": report.machine(),
-        "postgresql": report.postgres_version(),
-        "data": prepared | {"procedures": catalogue["procedures"]},
-        "config": {
-            "describe": describe,
-            "dossiers": args.dossiers,
-            "rounds": args.rounds,
-            "seconds": args.seconds,
-            "quick": args.quick,
-            "workers": args.workers,
-            "concurrency": args.concurrency,
-            "fixed_rate": args.rate,
-        },
-        "results": results,
-        "memory": memory,
-        "total_seconds": round(time.perf_counter() - started, 1),
-    }
-    conns.close_all()
-    stamp = args.stamp or (
-        datetime.now(UTC).strftime("%Y-%m-%d") + ("-quick" if args.quick else "")
+    out.update(
+        memory=memory,
+        complete=True,
+        machine=report.machine(),
+        total_seconds=round(time.perf_counter() - started, 1),
     )
+    conns.close_all()
     path = report.write(out, table, stamp)
     print(report.header(out) + "\n" + table.markdown(), flush=True)
     print(f"written: {path.relative_to(report.ROOT)} and .json", flush=True)
     return 0
-
-
-def _rows(table: report.Table, target: dict, entry: dict, args) -> None:
-    real, bare, name = entry["portal"], entry["bare view"], target["name"]
-    if target.get("min"):
-        table.throughput(name, real, bare, target["min"])
-    if target.get("p99_max"):
-        c = target.get("concurrency", args.concurrency)
-        table.add(
-            f"{name}: p99 at {c} connections",
-            f"{real['p99_ms']:.0f} ms",
-            f"{bare['p99_ms']:.0f} ms",
-            "-",
-            f"<= {target['p99_max']} ms",
-            real["p99_ms"] <= target["p99_max"],
-        )
-    db = entry["database"]
-    if target.get("db_max"):
-        table.add(
-            f"{name}: database time per request",
-            f"{db['db_ms_median']} ms ({db['queries_median']} queries)",
-            "-",
-            "-",
-            f"<= {target['db_max']} ms",
-            db["db_ms_median"] is not None and db["db_ms_median"] <= target["db_max"],
-        )
-    if target.get("alone_max"):
-        table.add(
-            f"{name} ({args.dossiers:,} dossiers)",
-            f"{db['request_ms_median_alone']} ms alone, db {db['db_ms_median']} ms",
-            f"{bare['p50_ms']:.0f} ms",
-            "-",
-            f"<= {target['alone_max']} ms (at 10 M)",
-            db["request_ms_median_alone"] <= target["alone_max"],
-        )
-    if "fixed_rate" in entry:
-        r, b = entry["fixed_rate"]["portal"], entry["fixed_rate"]["bare view"]
-        table.add(
-            f"{name}: p99 at a fixed {args.rate:.0f} req/s",
-            f"p99 {r['p99_ms']:.0f} ms ({r['achieved_per_second']:.0f}/s, {r['missed']} missed)",
-            f"p99 {b['p99_ms']:.0f} ms ({b['achieved_per_second']:.0f}/s)",
-            "-",
-            "<= 20 ms",
-            r["p99_ms"] <= 20 and not r["missed"] and not r["errors"],
-        )
 
 
 if __name__ == "__main__":
