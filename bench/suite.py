@@ -50,6 +50,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--rate", type=float, default=300.0, help="fixed-rate look-up, req/s")
+    parser.add_argument("--sweep-rounds", type=int, default=None, help="default: --rounds")
     parser.add_argument("--stamp", default=None, help="results file name (default: the date)")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -59,7 +60,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.warmup = 0.5 if quick else 1.5
     args.fixed_seconds = 2.0 if quick else 5.0
     args.db_samples = 5 if quick else 15
-    args.sweep_rounds = 1 if quick else args.rounds
+    args.sweep_rounds = args.sweep_rounds or (1 if quick else args.rounds)
     return args
 
 
