@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 HOST = "127.0.0.1"  # loopback only
 HEADERS = {"Accept": "application/json", "User-Agent": "motcua-bench/1"}
-BODIES_ENV = "MOTCUA_BENCH_BODIES"
 
 
 # --- Safety and environment ---------------------------------------------------------------------
