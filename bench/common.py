@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 HOST = "127.0.0.1"  # loopback only
 HEADERS = {"Accept": "application/json", "User-Agent": "motcua-bench/1"}
-BODIES_ENV = "MOTCUA_BENCH_BODIES"
 
 
 # --- Safety and environment ---------------------------------------------------------------------
@@ -143,6 +142,7 @@ class Server:
         self.log = logdir / f"gunicorn-{name.replace(' ', '-')}.log"
         self.process: subprocess.Popen | None = None
         self.port = 0
+        self.timeout = 30  # gunicorn's worker timeout, seconds
 
     def start(self, ready_path: str, timeout: float = 60.0) -> None:
         for _attempt in range(3):
@@ -163,7 +163,7 @@ class Server:
                 "--log-level",
                 "warning",
                 "--timeout",
-                "30",
+                str(self.timeout),
                 "--graceful-timeout",
                 "5",
                 self.app,

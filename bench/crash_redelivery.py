@@ -27,12 +27,9 @@ former 5-minute sweep and 15-minute delay).
 """
 
 import argparse
-import contextlib
 import json
 import os
 import platform
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
+
+from bench.processes import CeleryProcesses  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 CELERY = str(Path(sys.executable).with_name("celery"))
 KEY_PREFIX = "bench-crash:"
@@ -84,14 +84,13 @@ def clear_broker():
     broker.delete("celery", "unacked", "unacked_index", "unacked_mutex")
 
 
-class Run:
+class Run(CeleryProcesses):
     def __init__(self, name: str, args, tmp: Path):
         self.name = name
         self.args = args
         self.tmp = tmp / name
         self.tmp.mkdir()
         self.sms_file = self.tmp / "sms.jsonl"
-        self.processes: list[subprocess.Popen] = []
         self.env = {
             **os.environ,
             "MOTCUA_VAR_DIR": str(self.tmp),
@@ -104,39 +103,7 @@ class Run:
             self.env["MOTCUA_REQUEUE_INTERVAL_SECONDS"] = str(args.interval)
         if args.after is not None:
             self.env["MOTCUA_REDELIVER_AFTER_SECONDS"] = str(args.after)
-
-    def start(self, kind: str, name: str) -> subprocess.Popen:
-        command = [CELERY, "-A", "portal", kind, "-l", "info"]
-        if kind == "worker":
-            command += ["-c", str(self.args.concurrency), "-n", f"{name}@%h"]
-            command += ["--without-gossip", "--without-mingle"]
-        else:
-            command += ["-s", str(self.tmp / "beat-schedule")]
-        log = (self.tmp / f"{name}.log").open("w")
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.processes.append(process)
-        return process
-
-    def kill(self, process: subprocess.Popen, sig=signal.SIGKILL) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(30)
-
-    def stop_all(self) -> None:
-        for process in self.processes:
-            with contextlib.suppress(ProcessLookupError):
-                self.kill(process, signal.SIGTERM)
+        super().__init__(self.tmp, self.env, concurrency=args.concurrency)
 
     def notices(self) -> list[int]:
         from portal.notifications.models import Notification

@@ -5,12 +5,8 @@ The worker and beat run as subprocesses on the test database (committed data, he
 its notices to the same Redis instead of running them eagerly.
 """
 
-import contextlib
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -21,6 +17,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from applications.models import Dossier, DossierEvent
+from bench.processes import CeleryProcesses
 from portal.celery import app as celery_app
 from portal.notifications.models import Notification
 from tests.applications.conftest import desk_payload
@@ -31,8 +28,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = str(Path(sys.executable).with_name("celery"))
 VISIBILITY_TIMEOUT = 5
 WAIT = 60
 
@@ -47,11 +42,10 @@ def wait_for(predicate, what: str, timeout: float = WAIT, every: float = 0.3):
     raise AssertionError(f"gave up after {timeout:.0f} s waiting for {what}")
 
 
-class RealCelery:
+class RealCelery(CeleryProcesses):
     def __init__(self, tmp_path: Path):
         self.tmp = tmp_path
         self.sms_file = tmp_path / "sms-outbox.jsonl"
-        self.processes: list[subprocess.Popen] = []
         db = connection.settings_dict
         credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
         self.env = {
@@ -73,51 +67,13 @@ class RealCelery:
             "SMS_FILE_PATH": str(self.sms_file),
             "MOTCUA_SMS_FILE_DELAY": "0",
         }
-
-    def start(self, kind: str, name: str, **env) -> subprocess.Popen:
-        command = [CELERY, "-A", "portal", kind, "-l", "info"]
-        if kind == "worker":
-            command += ["-c", "1", "-n", f"{name}@%h", "--without-gossip", "--without-mingle"]
-        else:
-            command += ["-s", str(self.tmp / "beat-schedule")]
-        log = (self.tmp / f"{name}.log").open("w")
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**self.env, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: kill -9 reaches the pool too
-        )
-        process.log_path = log.name
-        self.processes.append(process)
-        return process
-
-    def kill(self, process: subprocess.Popen, sig=signal.SIGKILL) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(15)
-
-    def stop_all(self) -> None:
-        for process in self.processes:
-            with contextlib.suppress(ProcessLookupError):
-                self.kill(process, signal.SIGTERM)
+        super().__init__(tmp_path, self.env)
 
     def sms_lines(self, reference: str) -> list[dict]:
         if not self.sms_file.exists():
             return []
         lines = [json.loads(x) for x in self.sms_file.read_text(encoding="utf-8").splitlines()]
         return [x for x in lines if x["reference"] == reference]
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {Path(p.log_path).name}\n{Path(p.log_path).read_text()[-3000:]}"
-            for p in self.processes
-        )
 
 
 @pytest.fixture

@@ -1,0 +1,72 @@
+"""Issue 10's guard on the staff lists' plans: on a generated table (a few thousand dossiers over
+Huế's 40 wards, statistics fresh), the queries the desk work queue and the API dossier list send
+read the dossier table through an index, never a sequential scan of the whole table.
+
+The queries are the ones the views really send (captured through the test client as
+clerk.kimlong), each explained with `EXPLAIN (FORMAT JSON)`."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from applications.generation import generate_dossiers
+from applications.models import Dossier
+from portal.accounts.models import User
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+TABLE = Dossier._meta.db_table
+GENERATED = 4000
+
+
+@pytest.fixture
+def generated_table(demo):
+    generate_dossiers(count=GENERATED, seed=10, days=365, key_prefix="plan")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {TABLE}")
+
+
+def _nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+def dossier_plans(path: str) -> list[tuple[str, list[dict]]]:
+    """Each query `path` sends that reads the dossier table, with its plan's nodes."""
+    client = Client()
+    client.force_login(User.objects.get(username="clerk.kimlong"))
+    client.get(path)  # caches filled: the captured queries are the page's own
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    plans = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.startswith("SELECT") or f'FROM "{TABLE}"' not in sql:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql.replace("%", "%%"))
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        plans.append((sql, list(_nodes(plan[0]["Plan"]))))
+    assert plans, f"{path} sent no query on {TABLE}"
+    return plans
+
+
+def sequential_scans(plans) -> list[str]:
+    return [
+        f"{sql[:160]}... -> Seq Scan on {TABLE} (rows {node.get('Plan Rows')})"
+        for sql, nodes in plans
+        for node in nodes
+        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") == TABLE
+    ]
+
+
+@pytest.mark.parametrize("path", ["/desk/", "/api/v1/dossiers/?page_size=50"])
+def test_the_staff_dossier_lists_read_the_dossier_table_through_an_index(generated_table, path):
+    scans = sequential_scans(dossier_plans(path))
+    assert not scans, "\n".join(scans)
