@@ -593,7 +593,8 @@ def dashboard(client, username, lang="vi", **params):
     if username:
         client.force_login(user(username))
     with freeze_time(NOW):
-        return client.get("/dashboard/", params, HTTP_ACCEPT_LANGUAGE=lang)
+        client.cookies["motcua_language"] = lang
+        return client.get("/dashboard/", params)
 
 
 def row(html, code):

@@ -42,7 +42,8 @@ def user(username):
 
 
 def client_for(username=None):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["motcua_language"] = "en"
     if username:
         client.force_login(user(username))
     return client
@@ -413,7 +414,8 @@ def test_the_admin_lists_tickets_counters_and_dossiers_read_only(counters, api, 
     code = create_at_desk(api, procedure)["code"]
     issue(1)
     admin = User.objects.create_superuser("root", "root@example.vn", "x")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["motcua_language"] = "en"
     client.force_login(admin)
     assert client.get("/admin/applications/servicecounter/").status_code == 200
     assert client.get("/admin/applications/queueticket/").status_code == 200
