@@ -34,6 +34,7 @@ from portal.accounts.models import Role
 from portal.core import limits
 from portal.core.errors import DomainError, NotFound
 from portal.core.privacy import mask
+from portal.core.site import absolute
 from portal.core.time import VN_TZ as VN
 from procedures.models import RequiredDocument, Unit
 from procedures.workingtime import ProcessingUnit
@@ -149,7 +150,7 @@ def form_info(dossier: Dossier, form: str) -> FormInfo:
 
 def lookup_url(code: str) -> str:
     """The public look-up page; only the code, never personal data (the page asks the phone)."""
-    return f"{settings.SITE_URL}/tra-cuu/?{urlencode({'code': code})}"
+    return absolute(f"/tra-cuu/?{urlencode({'code': code})}")
 
 
 def qr_data_uri(text: str) -> str:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -24,6 +23,7 @@ from applications.models import CLOCK_RUNNING, ClockStop, Dossier, DossierEvent,
 from applications.workflow import EventType
 from portal.accounts.models import Role, StaffRole
 from portal.accounts.selectors import leaders_by_unit
+from portal.core.site import site_url
 from portal.core.time import when
 from portal.notifications.models import Notification
 from portal.notifications.services import notify_many
@@ -389,7 +389,7 @@ def digest_context(unit: Unit, *, now: datetime) -> dict:
         ],
         "truncated": max(*counts.values(), len(stale)) > limit,
         "limit": limit,
-        "site": settings.SITE_URL,
+        "site": site_url(),
     }
 
 

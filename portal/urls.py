@@ -33,6 +33,8 @@ urlpatterns = [
     # so the docs work under the portal's Content-Security-Policy.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("tra-cuu/", views_public.lookup, name="lookup"),
     # The language switch also remembers the choice in the signed-in user's account.
     path("i18n/setlang/", language.set_language, name="set_language"),

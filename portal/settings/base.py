@@ -46,8 +46,13 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# The public address of the portal, printed in receipts' QR codes and in notices.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the portal, printed in receipts' QR codes, SMS and e-mail links
+# (portal/core/site.py). Required in production; unset in development, it is the address each
+# request came to, and http://127.0.0.1:$PORT outside a request.
+SITE_URL_FROM_REQUEST = not os.environ.get("SITE_URL", "").strip()
+SITE_URL = (
+    os.environ.get("SITE_URL", "").strip() or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     # The admin site, verifying the second factor of administrators when OTP_REQUIRED_FOR_ADMIN.
@@ -86,6 +91,8 @@ MIDDLEWARE = [
     # refuses it, which was a 500).
     "portal.middleware.input.RejectForbiddenCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # In development without SITE_URL, links in QR codes and notices use the request's address.
+    "portal.core.site.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
