@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import selectors, tickets
+from applications import queue_hours, selectors, tickets
 from portal.core import errors
 from procedures.models import Field
 
@@ -57,6 +57,11 @@ def kiosk(request, unit_code: str):
             if field is None:
                 messages.error(request, errors.NotFound.default_message)
                 return redirect("desk:kiosk", unit_code=unit.code)
+        if not queue_hours.kiosk_open(unit):  # issue 13: only within the unit's hours
+            fields, general = tickets.kiosk_fields(unit)
+            context = {"unit": unit, "fields": fields, "general": general}
+            closed = queue_hours.closed_message(unit)
+            return render(request, "tickets/kiosk.html", {**context, "busy": closed}, status=409)
         try:
             tickets.kiosk_check_rate(unit)
         except tickets.KioskBusy as busy:
@@ -76,10 +81,11 @@ def kiosk(request, unit_code: str):
             return redirect("desk:kiosk", unit_code=unit.code)
         return redirect("desk:kiosk_ticket", unit_code=unit.code, pk=ticket.pk)
     fields, general = tickets.kiosk_fields(unit)
+    closed = None if queue_hours.kiosk_open(unit) else queue_hours.closed_message(unit)
     return render(
         request,
         "tickets/kiosk.html",
-        {"unit": unit, "fields": fields, "general": general},
+        {"unit": unit, "fields": fields, "general": general, "closed": closed},
     )
 
 

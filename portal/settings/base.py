@@ -360,6 +360,11 @@ REST_FRAMEWORK = {
 LOOKUP_CODE_LIMITS = os.environ.get("LOOKUP_CODE_LIMITS", "5:180,30:3600")
 # Kiosk queue tickets per unit and minute (the kiosk page is public).
 KIOSK_TICKETS_PER_MINUTE = int(os.environ.get("KIOSK_TICKETS_PER_MINUTE", "10"))
+# The kiosk gives numbers only within the unit's opening hours (applications/queue_hours.py).
+KIOSK_OPENING_HOURS_ONLY = env_bool("KIOSK_OPENING_HOURS_ONLY", True)
+# The wall display announces each call aloud: espeak-ng's WAV, cached per text under VAR_DIR.
+ANNOUNCE_VOICE = os.environ.get("ANNOUNCE_VOICE", "vi")
+ANNOUNCE_CACHE_DIR = Path(os.environ.get("ANNOUNCE_CACHE_DIR", VAR_DIR / "announcements"))
 
 # A JSON body larger or deeper than this is refused with 400 `invalid_input`.
 MOTCUA_JSON_MAX_BYTES = int(os.environ.get("MOTCUA_JSON_MAX_BYTES", str(1024 * 1024)))
