@@ -1,9 +1,9 @@
 """The wall display says each call aloud: "Mời số 12 đến quầy 3" (issue 13).
 
 The speech is made on the server by espeak-ng (Debian's `espeak-ng`, voice `vi`), once per text:
-the WAV is cached under ANNOUNCE_CACHE_DIR by a hash of the voice and the text. A text holds
-only a ticket number and a counter number, never a name; both are bounded (a display cannot be
-made to fill the disk).
+the WAV is cached under the ANNOUNCE_CACHE_DIR setting (default var/announcements) by a hash
+of the voice (ANNOUNCE_VOICE, default `vi`) and the text. A text holds only a ticket number
+and a counter number, never a name; both are bounded (a display cannot fill the disk).
 """
 
 import hashlib
@@ -35,9 +35,9 @@ def call_text(*, number: int, counter: int) -> str:
 
 def speech_wav(text: str) -> Path:
     """The WAV file of the text, made by espeak-ng on first use, then from the cache."""
-    voice = settings.ANNOUNCE_VOICE
+    voice = getattr(settings, "ANNOUNCE_VOICE", "vi")
     key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:32]
-    folder = Path(settings.ANNOUNCE_CACHE_DIR)
+    folder = Path(getattr(settings, "ANNOUNCE_CACHE_DIR", settings.VAR_DIR / "announcements"))
     path = folder / f"{key}.wav"
     if path.exists() and path.stat().st_size > 0:
         return path

@@ -5,6 +5,8 @@ order: the choice remembered in the language cookie (the switch in the header), 
 user's account (`preferred_language`), then Vietnamese. Placed after the authentication
 middleware, so the account is known.
 
+It also remembers the request's address for links in development (portal/core/site.py).
+
 The API (/api/, /open311/) is read by programs, which set Accept-Language on purpose: there the
 header is honoured after the cookie, and the default is still Vietnamese.
 """
@@ -15,6 +17,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from portal.accounts.language import SUPPORTED
+from portal.core.site import request_origin
 
 API_PREFIXES = ("/api/", "/open311/")
 
@@ -52,7 +55,8 @@ class ChosenLanguageMiddleware:
         language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with request_origin(request):  # development's links use the request's address
+            response = self.get_response(request)
         # A page depends on the cookie and the session, never on Accept-Language (the API does).
         api = request.path.startswith(API_PREFIXES)
         patch_vary_headers(response, ("Cookie", "Accept-Language") if api else ("Cookie",))

@@ -46,13 +46,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# The public address of the portal, printed in receipts' QR codes, SMS and e-mail links
-# (portal/core/site.py). Required in production; unset in development, it is the address each
-# request came to, and http://127.0.0.1:$PORT outside a request.
-SITE_URL_FROM_REQUEST = not os.environ.get("SITE_URL", "").strip()
-SITE_URL = (
-    os.environ.get("SITE_URL", "").strip() or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
-).rstrip("/")
+# The public address in QR codes, SMS and e-mail links; production needs it (portal/core/site.py).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     # The admin site, verifying the second factor of administrators when OTP_REQUIRED_FOR_ADMIN.
@@ -91,13 +86,10 @@ MIDDLEWARE = [
     # refuses it, which was a 500).
     "portal.middleware.input.RejectForbiddenCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # In development without SITE_URL, links in QR codes and notices use the request's address.
-    "portal.core.site.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Vietnamese unless the person chose English (cookie, then account): never Accept-Language.
-    "portal.middleware.language.ChosenLanguageMiddleware",
+    "portal.middleware.language.ChosenLanguageMiddleware",  # never Accept-Language; SITE_URL
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.sessions.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -360,11 +352,6 @@ REST_FRAMEWORK = {
 LOOKUP_CODE_LIMITS = os.environ.get("LOOKUP_CODE_LIMITS", "5:180,30:3600")
 # Kiosk queue tickets per unit and minute (the kiosk page is public).
 KIOSK_TICKETS_PER_MINUTE = int(os.environ.get("KIOSK_TICKETS_PER_MINUTE", "10"))
-# The kiosk gives numbers only within the unit's opening hours (applications/queue_hours.py).
-KIOSK_OPENING_HOURS_ONLY = env_bool("KIOSK_OPENING_HOURS_ONLY", True)
-# The wall display announces each call aloud: espeak-ng's WAV, cached per text under VAR_DIR.
-ANNOUNCE_VOICE = os.environ.get("ANNOUNCE_VOICE", "vi")
-ANNOUNCE_CACHE_DIR = Path(os.environ.get("ANNOUNCE_CACHE_DIR", VAR_DIR / "announcements"))
 
 # A JSON body larger or deeper than this is refused with 400 `invalid_input`.
 MOTCUA_JSON_MAX_BYTES = int(os.environ.get("MOTCUA_JSON_MAX_BYTES", str(1024 * 1024)))
