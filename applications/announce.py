@@ -35,9 +35,10 @@ def call_text(*, number: int, counter: int) -> str:
 
 def speech_wav(text: str) -> Path:
     """The WAV file of the text, made by espeak-ng on first use, then from the cache."""
-    voice = getattr(settings, "ANNOUNCE_VOICE", "vi")
+    voice = getattr(settings, "ANNOUNCE_VOICE", os.environ.get("ANNOUNCE_VOICE", "vi"))
     key = hashlib.sha256(f"{voice}\n{text}".encode()).hexdigest()[:32]
-    folder = Path(getattr(settings, "ANNOUNCE_CACHE_DIR", settings.VAR_DIR / "announcements"))
+    default = os.environ.get("ANNOUNCE_CACHE_DIR") or settings.VAR_DIR / "announcements"
+    folder = Path(getattr(settings, "ANNOUNCE_CACHE_DIR", default))
     path = folder / f"{key}.wav"
     if path.exists() and path.stat().st_size > 0:
         return path

@@ -5,6 +5,7 @@ the working-day calendar's (public holidays off, make-up Saturdays on). A number
 opening or after closing would only be called the next day, or never.
 """
 
+import os
 from datetime import datetime
 
 from django.conf import settings
@@ -13,10 +14,13 @@ from django.utils.translation import gettext as _
 
 from procedures.services import working_calendar
 
+FALSE = ("0", "false", "no", "off")
+
 
 def kiosk_open(unit, now: datetime | None = None) -> bool:
     """True when a resident may take a number at this unit now."""
-    if not getattr(settings, "KIOSK_OPENING_HOURS_ONLY", True):
+    configured = os.environ.get("KIOSK_OPENING_HOURS_ONLY", "true").lower() not in FALSE
+    if not getattr(settings, "KIOSK_OPENING_HOURS_ONLY", configured):
         return True
     moment = timezone.localtime(now or timezone.now())
     if not working_calendar(unit).is_working_day(moment.date()):

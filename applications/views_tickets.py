@@ -61,7 +61,7 @@ def kiosk(request, unit_code: str):
             fields, general = tickets.kiosk_fields(unit)
             context = {"unit": unit, "fields": fields, "general": general}
             closed = queue_hours.closed_message(unit)
-            return render(request, "tickets/kiosk.html", {**context, "busy": closed}, status=409)
+            return render(request, "tickets/kiosk.html", {**context, "closed": closed}, status=409)
         try:
             tickets.kiosk_check_rate(unit)
         except tickets.KioskBusy as busy:
