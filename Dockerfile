@@ -60,10 +60,12 @@ WORKDIR /app
 COPY . /app
 
 # Static files are collected into the image. The SECRET_KEY below exists only in this RUN
-# step's environment, to satisfy the production settings; it is never an ENV of the image.
+# step's environment (and SITE_URL's placeholder), to satisfy the production settings; neither
+# is an ENV of the image.
 # MOTCUA_VAR_DIR points at a scratch directory because, with no DATABASE_URL or broker set,
 # the settings create their SQLite and Celery directories there.
 RUN SECRET_KEY=collectstatic-only-build-key-never-used-at-runtime-0123456789abcdef \
+    SITE_URL=https://build.invalid \
     MOTCUA_VAR_DIR=/tmp/motcua-build \
     python manage.py collectstatic --noinput \
  && rm -rf /tmp/motcua-build \

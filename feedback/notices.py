@@ -8,11 +8,11 @@ feedback/templates/notifications/<language>/.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from portal.accounts.selectors import leaders_by_unit
+from portal.core.site import site_url
 from portal.core.time import when
 from portal.notifications.models import Notification
 from portal.notifications.services import language_of, notify
@@ -40,8 +40,8 @@ def report_context(report) -> dict:
         "due": when(report.pickup_due_at),
         "state": report.state,
         "answer": report.answer,
-        "staff_url": settings.SITE_URL + reverse("feedback:staff_report", args=[report.code]),
-        "public_url": settings.SITE_URL + reverse("feedback:follow", args=[report.code]),
+        "staff_url": site_url() + reverse("feedback:staff_report", args=[report.code]),
+        "public_url": site_url() + reverse("feedback:follow", args=[report.code]),
     }
 
 

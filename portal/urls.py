@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from applications.views import public as views_public
 from portal import views
+from portal.accounts import language
 
 handler500 = "portal.views.server_error"
 
@@ -32,8 +33,11 @@ urlpatterns = [
     # so the docs work under the portal's Content-Security-Policy.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("tra-cuu/", views_public.lookup, name="lookup"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch also remembers the choice in the signed-in user's account.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("oidc/", include("portal.accounts.oidc")),
 ]
 

@@ -25,3 +25,11 @@ def server_error(request, template_name="500.html"):
     if is_database_outage(exc):
         return service_unavailable(request, exc)
     return defaults.server_error(request, template_name)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: the static file (issue 13)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -9,7 +9,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import qrcode
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +17,7 @@ from qrcode.image.pil import PilImage
 from applications.models import Dossier, DossierEvent, Regime
 from applications.workflow import ACTIONS, EventType
 from portal.core.errors import DomainError, ErrorCode, NotFound
+from portal.core.site import absolute
 from portal.core.time import VN_TZ as VN
 from procedures.models import Unit
 from procedures.workingtime import ProcessingUnit
@@ -133,7 +133,7 @@ def form_info(dossier: Dossier, form: str) -> FormInfo:
 
 def lookup_url(code: str) -> str:
     """The public look-up page; only the code, never personal data (the page asks the phone)."""
-    return f"{settings.SITE_URL}/tra-cuu/?{urlencode({'code': code})}"
+    return absolute(f"/tra-cuu/?{urlencode({'code': code})}")
 
 
 def qr_data_uri(text: str) -> str:

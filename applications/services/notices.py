@@ -9,12 +9,13 @@ notice has a key made of the event, the recipient and the channel, so repeating 
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.utils import timezone
 
 from applications.models import Dossier
 from portal.accounts.models import User
+from portal.core.site import absolute, site_url
 from portal.core.time import when
 from portal.notifications.models import Notification
 from portal.notifications.services import Notice, language_of, notify
@@ -41,7 +42,9 @@ def dossier_context(dossier: Dossier) -> dict:
         "unit_vi": unit.name_vi,
         "unit_en": unit.name_en or unit.name_vi,
         "due": when(dossier.due_at),
-        "site": settings.SITE_URL,
+        "site": site_url(),
+        # The dossier's own look-up page (the code only; the page asks the phone's last digits).
+        "lookup": absolute(f"/tra-cuu/?{urlencode({'code': dossier.code})}"),
     }
 
 

@@ -6,7 +6,6 @@ import logging
 from datetime import datetime, timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from applications.services import notices
 from applications.tasks.reminders import stale_supplements
 from applications.tasks.sweeps import _Calendars
 from portal.accounts.models import Role, StaffRole
+from portal.core.site import site_url
 from portal.core.time import when
 from portal.notifications.services import notify_many
 from procedures.models import Unit
@@ -70,7 +70,7 @@ def digest_context(unit: Unit, *, now: datetime) -> dict:
         ],
         "truncated": max(*counts.values(), len(stale)) > limit,
         "limit": limit,
-        "site": settings.SITE_URL,
+        "site": site_url(),
     }
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import access, selectors
+from applications.selectors import queue_hours
 from applications.selectors import tickets as ticket_reads
 from applications.services import tickets
 from portal.core import errors
@@ -54,6 +55,11 @@ def kiosk(request, unit_code: str):
             if field is None:
                 messages.error(request, errors.NotFound.default_message)
                 return redirect("desk:kiosk", unit_code=unit.code)
+        if not queue_hours.kiosk_open(unit):  # issue 13: only within the unit's hours
+            fields, general = tickets.kiosk_fields(unit)
+            context = {"unit": unit, "fields": fields, "general": general}
+            closed = queue_hours.closed_message(unit)
+            return render(request, "tickets/kiosk.html", {**context, "closed": closed}, status=409)
         try:
             tickets.kiosk_check_rate(unit)
         except tickets.KioskBusy as busy:
@@ -69,10 +75,11 @@ def kiosk(request, unit_code: str):
         ticket = tickets.ticket_issue(unit=unit, field=field)
         return redirect("desk:kiosk_ticket", unit_code=unit.code, pk=ticket.pk)
     fields, general = ticket_reads.kiosk_fields(unit)
+    closed = None if queue_hours.kiosk_open(unit) else queue_hours.closed_message(unit)
     return render(
         request,
         "tickets/kiosk.html",
-        {"unit": unit, "fields": fields, "general": general},
+        {"unit": unit, "fields": fields, "general": general, "closed": closed},
     )
 
 

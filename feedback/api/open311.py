@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from feedback import selectors, services
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel, Open311Key
 from portal.core import limits
 from portal.core.errors import DomainError, NotFound
+from portal.core.site import site_url
 from procedures.models import Unit
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -143,7 +143,7 @@ def discovery(request, fmt):
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
-                    "url": f"{settings.SITE_URL}/open311/v2",
+                    "url": f"{site_url()}/open311/v2",
                     "changeset": CHANGESET,
                     "type": "production",
                     "formats": ["application/json"],
@@ -296,7 +296,7 @@ def _create(request):
     )
     notice = _("Sent to %(unit)s. Follow it at %(url)s") % {
         "unit": unit.name,
-        "url": settings.SITE_URL + reverse("feedback:follow", args=[report.code]),
+        "url": site_url() + reverse("feedback:follow", args=[report.code]),
     }
     return _json(
         [{"service_request_id": report.code, "service_notice": notice, "account_id": None}],

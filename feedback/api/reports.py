@@ -3,7 +3,6 @@ parse, call a service or selector, serialise. Errors are `{"code", "detail"}` (p
 
 Public outputs never carry the contact details (`selectors.public_view`)."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,6 +16,7 @@ from feedback.models import EMERGENCY_CATEGORIES, Category, Channel
 from portal.core.api import error_responses
 from portal.core.errors import NotFound
 from portal.core.parsers import BoundedJSONParser
+from portal.core.site import site_url
 from procedures.models import Unit
 
 
@@ -147,7 +147,7 @@ class Reports(APIView):
             report,
             ReportCreateOutput,
             rating_key=report.rating_key,
-            follow_url=settings.SITE_URL + reverse("feedback:follow", args=[report.code]),
+            follow_url=site_url() + reverse("feedback:follow", args=[report.code]),
         )
         return Response(body, status=status.HTTP_201_CREATED)
 

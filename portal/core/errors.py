@@ -60,6 +60,7 @@ class ErrorCode(StrEnum):
     RATING_NOT_ALLOWED = "rating_not_allowed"
     LOOKUP_COOLING_DOWN = "lookup_cooling_down"
     NO_COUNTER = "no_counter"
+    SPEECH_UNAVAILABLE = "speech_unavailable"
     TICKET_CONFLICT = "ticket_conflict"
     KIOSK_BUSY = "kiosk_busy"
     PAYMENT_NOT_DUE = "payment_not_due"

@@ -46,8 +46,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# The public address of the portal, printed in receipts' QR codes and in notices.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address in QR codes, SMS and e-mail links; production needs it (portal/core/site.py).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     # The admin site, verifying the second factor of administrators when OTP_REQUIRED_FOR_ADMIN.
@@ -82,7 +82,6 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     # A NUL character in the path, query, cookies or form: 400 before any view (PostgreSQL
     # refuses it, which was a 500).
     "portal.middleware.input.RejectForbiddenCharactersMiddleware",
@@ -90,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "portal.middleware.language.ChosenLanguageMiddleware",  # never Accept-Language; SITE_URL
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.accounts.sessions.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -4,6 +4,7 @@ Every value still comes from the environment; this file only refuses unsafe defa
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -14,6 +15,16 @@ if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production")
 if SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to a long random value in production")
+
+# The public address is printed in receipts' QR codes and sent in SMS and e-mail: never guessed.
+SITE_URL_FROM_REQUEST = False
+_site = urlsplit(os.environ.get("SITE_URL", "").strip())
+if _site.scheme not in ("https", "http") or not _site.netloc or _site.path.strip("/"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set to the portal's public address in production, "
+        "e.g. SITE_URL=https://motcua.hue.gov.vn (printed in QR codes, SMS and e-mail links)"
+    )
+SITE_URL = f"{_site.scheme}://{_site.netloc}"
 
 # --- Fee payments ----------------------------------------------------------------------------
 # The sandbox gateway's bank pays at the press of a button and its demo secret is published in

@@ -9,6 +9,10 @@ from .base import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
+# Links use SITE_URL as in production (a test sets SITE_URL_FROM_REQUEST to see development's).
+SITE_URL_FROM_REQUEST = False
+# Tests run at any hour: the kiosk's hours are tested where they matter (tests/applications).
+KIOSK_OPENING_HOURS_ONLY = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

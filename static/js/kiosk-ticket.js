@@ -3,6 +3,14 @@
 // The delay comes from the page (data-return-seconds): no inline script (Content-Security-Policy).
 (function () {
   "use strict";
+  // The ticket prints on the kiosk's 80 mm receipt printer (tickets.css, @page 80mm).
+  var print = document.getElementById("kiosk-print");
+  if (print && window.print) {
+    print.hidden = false;
+    print.addEventListener("click", function () {
+      window.print();
+    });
+  }
   var timer = document.getElementById("kiosk-timer");
   var done = document.getElementById("kiosk-done");
   if (!timer || !done) {

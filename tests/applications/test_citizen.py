@@ -18,7 +18,6 @@ from portal.accounts.models import User
 from procedures.models import Procedure
 from tests.applications.conftest import PDF, PNG, pdf
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 BACKENDS = ["portal.accounts.auth.PhoneOrEmailBackend"]
 APPLICANT = {
     "unit": "19774",
@@ -45,6 +44,7 @@ def procedure(demo):
 def as_user(client):
     def login(username):
         client.force_login(User.objects.get(username=username))
+        client.cookies["motcua_language"] = "en"  # English by choice, never by the browser
         return client
 
     return login
@@ -55,14 +55,14 @@ def required(procedure):
 
 
 def start(client, procedure, **answers):
-    response = client.post(f"/nop-ho-so/{procedure.code}/", {**APPLICANT, **answers}, **EN)
+    response = client.post(f"/nop-ho-so/{procedure.code}/", {**APPLICANT, **answers})
     assert response.status_code == 302, response.content.decode()[:3000]
     return ApplicationDraft.objects.filter(dossier__isnull=True).latest("id")
 
 
 def upload_all(client, draft, procedure):
     files = {f"document_{d.pk}": pdf(f"doc{d.pk}.pdf") for d in required(procedure)}
-    response = client.post(f"/nop-ho-so/nhap/{draft.pk}/tai-lieu/", {**files, "go": "review"}, **EN)
+    response = client.post(f"/nop-ho-so/nhap/{draft.pk}/tai-lieu/", {**files, "go": "review"})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert response["Location"] == f"/nop-ho-so/nhap/{draft.pk}/xem-lai/"
 
@@ -70,7 +70,7 @@ def upload_all(client, draft, procedure):
 def apply_online(client, procedure) -> Dossier:
     draft = start(client, procedure)
     upload_all(client, draft, procedure)
-    response = client.post(f"/nop-ho-so/nhap/{draft.pk}/xem-lai/", **EN)
+    response = client.post(f"/nop-ho-so/nhap/{draft.pk}/xem-lai/")
     assert response.status_code == 302, response.content.decode()[:3000]
     return Dossier.objects.get(draft=draft)
 
@@ -128,6 +128,7 @@ def test_a_citizen_registers_with_an_e_mail_only(client, demo, settings):
 
 
 def test_registration_refuses_a_phone_that_is_not_a_mobile_with_a_clear_message(client, demo):
+    client.cookies["motcua_language"] = "en"
     response = client.post(
         "/dang-ky/",
         {
@@ -136,7 +137,6 @@ def test_registration_refuses_a_phone_that_is_not_a_mobile_with_a_clear_message(
             "password1": "hoa-sen-trang-42",
             "password2": "hoa-sen-trang-42",
         },
-        **EN,
     )
     assert response.status_code == 400
     assert "A Vietnamese mobile number has 10 digits" in response.content.decode()
@@ -144,12 +144,13 @@ def test_registration_refuses_a_phone_that_is_not_a_mobile_with_a_clear_message(
 
 
 def test_registration_refuses_a_phone_already_registered_and_an_empty_contact(client, demo):
+    client.cookies["motcua_language"] = "en"
     body = {"full_name": "Lê Văn Tâm", "password1": "hoa-sen-trang-42"}
     body["password2"] = body["password1"]
-    taken = client.post("/dang-ky/", {**body, "phone": "0905123456"}, **EN)
+    taken = client.post("/dang-ky/", {**body, "phone": "0905123456"})
     assert taken.status_code == 400
     assert "already exists" in taken.content.decode()
-    neither = client.post("/dang-ky/", body, **EN)
+    neither = client.post("/dang-ky/", body)
     assert neither.status_code == 400
     assert "Give a mobile number or an e-mail address" in neither.content.decode()
     weak = client.post("/dang-ky/", {**body, "phone": "0935111222", "password1": "12345678"})
@@ -224,7 +225,7 @@ def test_applying_with_every_document_gives_the_code_and_what_happens_next(as_us
     assert dossier.applicant_user.username == "citizen"
     assert dossier.applicant_phone == "0905123456"
     assert dossier.attachments.count() == len(required(procedure))
-    page = client.get(f"/ho-so-cua-toi/{dossier.code}/da-nop/", **EN)
+    page = client.get(f"/ho-so-cua-toi/{dossier.code}/da-nop/")
     html = page.content.decode()
     assert dossier.code in html
     assert "checks your dossier during working hours" in html
@@ -241,7 +242,6 @@ def test_a_bad_upload_keeps_the_answers_and_the_other_files(as_user, procedure):
     response = client.post(
         f"/nop-ho-so/nhap/{draft.pk}/tai-lieu/",
         {f"document_{first.pk}": pdf("to-khai.pdf"), f"document_{second.pk}": exe, "go": "review"},
-        **EN,
     )
     assert response.status_code == 400
     assert "is not a PDF, JPEG or PNG file" in response.content.decode()
@@ -264,11 +264,11 @@ def test_a_file_over_the_limit_is_named_and_the_limit_is_shown_before_upload(
     settings.MOTCUA_MAX_UPLOAD_BYTES = 20
     client = as_user("citizen")
     draft = start(client, procedure)
-    page = client.get(f"/nop-ho-so/nhap/{draft.pk}/tai-lieu/", **EN).content.decode()
+    page = client.get(f"/nop-ho-so/nhap/{draft.pk}/tai-lieu/").content.decode()
     assert "at most 20\xa0bytes each" in page
     doc = required(procedure)[0]
     response = client.post(
-        f"/nop-ho-so/nhap/{draft.pk}/tai-lieu/", {f"document_{doc.pk}": pdf("big.pdf")}, **EN
+        f"/nop-ho-so/nhap/{draft.pk}/tai-lieu/", {f"document_{doc.pk}": pdf("big.pdf")}
     )
     assert response.status_code == 400
     assert "the limit is 20" in response.content.decode()
@@ -303,9 +303,9 @@ def test_a_double_submit_makes_one_dossier(as_user, procedure):
 def test_sending_with_a_document_missing_is_refused_and_nothing_is_created(as_user, procedure):
     client = as_user("citizen")
     draft = start(client, procedure)
-    review = client.get(f"/nop-ho-so/nhap/{draft.pk}/xem-lai/", **EN)
+    review = client.get(f"/nop-ho-so/nhap/{draft.pk}/xem-lai/")
     assert "Missing:" in review.content.decode()
-    response = client.post(f"/nop-ho-so/nhap/{draft.pk}/xem-lai/", **EN)
+    response = client.post(f"/nop-ho-so/nhap/{draft.pk}/xem-lai/")
     assert response.status_code == 400
     assert not Dossier.objects.exists()
 
@@ -328,18 +328,17 @@ def test_the_citizen_id_and_phone_are_checked_with_clear_messages(as_user, proce
     response = client.post(
         f"/nop-ho-so/{procedure.code}/",
         {**APPLICANT, "applicant_id_number": "04619000567", "applicant_phone": "12345"},
-        **EN,
     )
     html = response.content.decode()
     assert response.status_code == 400
     assert "has exactly 12 digits; you typed 11" in html
     assert "A Vietnamese mobile number has 10 digits" in html
     bad_province = client.post(
-        f"/nop-ho-so/{procedure.code}/", {**APPLICANT, "applicant_id_number": "999190005678"}, **EN
+        f"/nop-ho-so/{procedure.code}/", {**APPLICANT, "applicant_id_number": "999190005678"}
     )
     assert "999 is not one" in bad_province.content.decode()
     future = client.post(
-        f"/nop-ho-so/{procedure.code}/", {**APPLICANT, "applicant_id_number": "046399005678"}, **EN
+        f"/nop-ho-so/{procedure.code}/", {**APPLICANT, "applicant_id_number": "046399005678"}
     )
     assert "birth year in the future" in future.content.decode()
     assert not ApplicationDraft.objects.exists()
@@ -350,7 +349,7 @@ def test_applying_for_someone_else_needs_the_authorisation_document(as_user, dem
     client = as_user("citizen")
     draft = start(client, birth, on_behalf="yes", applicant_name="Nguyễn Văn Bé")
     upload_all(client, draft, birth)
-    refused = client.post(f"/nop-ho-so/nhap/{draft.pk}/xem-lai/", **EN)
+    refused = client.post(f"/nop-ho-so/nhap/{draft.pk}/xem-lai/")
     assert refused.status_code == 400
     assert "Attach the authorisation document" in refused.content.decode()
     client.post(
@@ -373,7 +372,7 @@ def test_my_dossiers_lists_only_mine_newest_first_and_others_get_404(as_user, pr
     client = as_user("citizen")
     older = apply_online(client, procedure)
     newer = apply_online(client, procedure)
-    html = client.get("/ho-so-cua-toi/", **EN).content.decode()
+    html = client.get("/ho-so-cua-toi/").content.decode()
     assert html.index(newer.code) < html.index(older.code)
     assert "Submitted, waiting for the desk" in html
     assert "on track" in html
@@ -387,7 +386,7 @@ def test_the_dossier_page_shows_the_timeline_in_plain_words(as_user, procedure):
     client = as_user("citizen")
     dossier = apply_online(client, procedure)
     services.dossier_receive(dossier=dossier, actor=User.objects.get(username="clerk.kimlong"))
-    html = client.get(f"/ho-so-cua-toi/{dossier.code}/", **EN).content.decode()
+    html = client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
     assert "Received at the desk" in html
     assert "start_review" not in html
     assert ">receive<" not in html
@@ -492,7 +491,7 @@ def test_the_rating_form_offers_1_to_5_on_each_criterion(as_user, procedure):
     client = as_user("citizen")
     dossier = apply_online(client, procedure)
     to_result(dossier, result=False)
-    html = client.get(f"/ho-so-cua-toi/{dossier.code}/danh-gia/", **EN).content.decode()
+    html = client.get(f"/ho-so-cua-toi/{dossier.code}/danh-gia/").content.decode()
     for key in SCORES:
         assert all(f'name="{key}" value="{n}"' in html for n in range(1, 6))
     assert "Staff attitude" in html

@@ -91,7 +91,8 @@ def test_the_citizen_journey_through_the_api(procedure):
 
     # No API starts a payment: the citizen's page does, and sends the browser to the gateway
     # with the signed order.
-    pages = Client(HTTP_ACCEPT_LANGUAGE="en")
+    pages = Client()
+    pages.cookies["motcua_language"] = "en"
     # Signs in through the page, as a browser does (the lockout needs the request).
     assert (
         pages.post("/accounts/login/", {"username": "citizen", "password": "demo12345"}).status_code

@@ -60,7 +60,8 @@ def images_of(pdf: bytes) -> int:
 
 def get_pdf(client, username, url, **params):
     client.force_login(user(username))
-    return client.get(url, params, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["motcua_language"] = "en"
+    return client.get(url, params)
 
 
 def form_url(code, form):

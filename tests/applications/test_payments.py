@@ -50,7 +50,8 @@ def user(username):
 
 
 def client_for(username=None):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = Client()
+    client.cookies["motcua_language"] = "en"
     if username:
         client.force_login(user(username))
     return client

@@ -225,8 +225,7 @@ def march_reports(demo):
     made["same_day"] = handle(
         pick_up(report(KIM_LONG, "rubbish", at(10, 9)), at(10, 10)), at(10, 11), at(10, 15)
     )
-    # Tue 10/3 16:30, due Wed 08:30: the sweep tells the leader at 08:45, picked up at 09:00,
-    # resolved the next day.
+    # Tue 10/3 16:30, due Wed 08:30: the sweep tells the leader 08:45; picked up 09:00, done 10:00.
     late = report(KIM_LONG, "pavement", at(10, 16, 30))
     assert sweep(at(11, 8, 45)) == 2  # this one and February's, never picked up
     made["next_day"] = handle(pick_up(late, at(11, 9)), at(11, 9, 30), at(11, 10))
@@ -593,7 +592,8 @@ def dashboard(client, username, lang="vi", **params):
     if username:
         client.force_login(user(username))
     with freeze_time(NOW):
-        return client.get("/dashboard/", params, HTTP_ACCEPT_LANGUAGE=lang)
+        client.cookies["motcua_language"] = lang
+        return client.get("/dashboard/", params)
 
 
 def row(html, code):

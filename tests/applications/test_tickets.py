@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.test import Client
 from freezegun import freeze_time
 
 from applications.demo_tickets import seed_counters
@@ -16,6 +15,7 @@ from applications.selectors import tickets as ticket_reads
 from applications.services import tickets
 from portal.accounts.models import User
 from procedures.models import Field, Unit
+from tests.clients import EnglishClient
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=VN)  # a Tuesday
@@ -43,7 +43,7 @@ def user(username):
 
 
 def client_for(username=None):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = EnglishClient()
     if username:
         client.force_login(user(username))
     return client
@@ -414,7 +414,7 @@ def test_the_admin_lists_tickets_counters_and_dossiers_read_only(counters, api, 
     code = create_at_desk(api, procedure)["code"]
     issue(1)
     admin = User.objects.create_superuser("root", "root@example.vn", "x")
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = EnglishClient()
     client.force_login(admin)
     assert client.get("/admin/applications/servicecounter/").status_code == 200
     assert client.get("/admin/applications/queueticket/").status_code == 200

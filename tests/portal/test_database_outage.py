@@ -45,7 +45,7 @@ def test_a_page_during_a_database_outage_is_a_vietnamese_503_page(demo):
 
 
 def test_a_page_during_a_database_outage_speaks_english_when_asked(demo):
-    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(raise_request_exception=False)
     client.cookies["motcua_language"] = "en"
     with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=DOWN):
         response = client.get("/")

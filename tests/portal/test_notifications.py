@@ -247,7 +247,8 @@ def test_the_http_gateway_reports_a_refusal_without_personal_data(gateway):
 def test_the_admin_lists_the_timers_declared_in_code(demo, client):
     admin = User.objects.create_superuser("root", "root@example.vn", "pw-root-123")
     client.force_login(admin)
-    response = client.get("/admin/timers/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["motcua_language"] = "en"
+    response = client.get("/admin/timers/")
     assert response.status_code == 200
     page = response.content.decode()
     for name in ("flag-overdue", "remind-due-soon", "leader-digest"):

@@ -96,6 +96,7 @@ def _settings_in(module: str, env: dict, code: str) -> str:
         "DJANGO_SETTINGS_MODULE": module,
         "SECRET_KEY": "production-test-" + "x" * 60,
         "ALLOWED_HOSTS": "motcua.example.vn",
+        "SITE_URL": "https://motcua.example.vn",
         **env,
     }
     result = subprocess.run(
@@ -154,6 +155,7 @@ def test_production_settings_pass_the_deployment_check():
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
             "SECRET_KEY": "production-test-" + "y" * 60,
             "ALLOWED_HOSTS": "motcua.example.vn",
+            "SITE_URL": "https://motcua.example.vn",
         },
         capture_output=True,
         text=True,

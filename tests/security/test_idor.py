@@ -157,8 +157,7 @@ ATTEMPTS = [
         {"code": MISSING_REPORT, "action": "assign"},
         method="post",
     ),
-    # The confirmation shows the rating key to the session that made the report; any other
-    # session is sent to the public follow page, whatever the code.
+    # The confirmation shows the rating key to the session that made it; others go to follow.
     Attempt(
         "feedback:done",
         lambda v: {"code": v.report.code},
@@ -209,8 +208,9 @@ PUBLIC = {
     "desk:reception": lambda v: {"procedure_code": v.procedure.code},
     "desk:kiosk": lambda v: {"unit_code": "19774"},
     "desk:display": lambda v: {"unit_code": "19774"},
-    # Today's ticket on the kiosk that printed it: a number and a service, nothing personal.
+    # Today's ticket and the display's spoken call: numbers and a service, nothing personal.
     "desk:kiosk_ticket": lambda v: {"unit_code": "19774", "pk": v.ticket.pk},
+    "desk:display_call_audio": lambda v: {"unit_code": "19774", "number": 1, "counter": 1},
     # A report's public view (no contact, no photo) by its tracking code.
     "feedback:follow": lambda v: {"code": v.report.code},
     "api-feedback-report": lambda v: {"code": v.report.code},

@@ -240,6 +240,7 @@ def production(**env):
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="motcua.example.gov.vn",
+        SITE_URL="https://motcua.example.gov.vn",
         **env,
     )
     return subprocess.run(
