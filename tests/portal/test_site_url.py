@@ -84,7 +84,7 @@ def test_in_development_the_receipts_qr_uses_the_address_the_clerk_came_to(demo,
     dossier = desk_dossier()
     clerk = Client(HTTP_HOST="192.168.1.5:8000")
     clerk.force_login(User.objects.get(username="clerk.kimlong"))
-    from applications import documents
+    from applications.documents import forms as documents
 
     seen = []
     original = documents.lookup_url
