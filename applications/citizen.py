@@ -29,14 +29,7 @@ from applications.models import (
 )
 from applications.workflow import FINISHED_STATES
 from portal.accounts.models import Role
-from portal.core.errors import (
-    BadAttachment,
-    Conflict,
-    DomainError,
-    ErrorCode,
-    NotFound,
-    PermissionDenied,
-)
+from portal.core.errors import BadAttachment, Conflict, DomainError, NotFound, PermissionDenied
 from portal.core.uploads import check_upload, discarding_orphans, save_tracked
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.text import fold
@@ -388,7 +381,7 @@ DISSATISFIED_AT_MOST = 2
 
 
 class RatingError(DomainError):
-    code = ErrorCode.RATING_NOT_ALLOWED
+    code = "rating_not_allowed"
 
 
 def may_rate(dossier, user) -> bool:

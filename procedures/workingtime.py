@@ -176,10 +176,7 @@ class WorkingCalendar:
                 # Labour Code 2019 art. 112 (Tet by the lunar calendar, Hung Kings, 30/4, 1/5,
                 # 2/9 and an adjacent day), the substituted days off the package knows (e.g.
                 # 2025-05-02, 2026-08-31) and Vietnam Culture Day 24/11 from 2026.
-                country = holidays.Vietnam(  # type: ignore[no-untyped-call]  # untyped __init__
-                    years=year, language=HOLIDAY_LANGUAGE
-                )
-                cached = dict(country.items())
+                cached = dict(holidays.Vietnam(years=year, language=HOLIDAY_LANGUAGE).items())  # type: ignore[no-untyped-call]
             else:
                 cached = {}
             self._holidays_by_year[year] = cached
