@@ -102,6 +102,13 @@ class DomainError(Exception):
     status = 400
     default_message: str | _StrPromise = _("The request could not be completed.")
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A class's `code` must be a member of ErrorCode: a string is turned into its member,
+        and one outside the enum fails at import."""
+        super().__init_subclass__(**kwargs)
+        if "code" in cls.__dict__:
+            cls.code = ErrorCode(cls.code)
+
     def __init__(
         self,
         message: str | _StrPromise | None = None,

@@ -8,8 +8,6 @@ the desk through `unread_for`). `deliver()` is the body of the Celery task: it r
 under a lock, skips what was sent, and records every attempt.
 """
 
-from __future__ import annotations
-
 import fcntl
 import json
 import logging
@@ -63,9 +61,7 @@ class HttpSmsGateway:
     token. The reference travels as `Idempotency-Key`, so a gateway that honours it drops the
     resend of a message whose acknowledgement was lost."""
 
-    def __init__(
-        self, url: str | None = None, token: str | None = None, timeout: float | None = None
-    ) -> None:
+    def __init__(self, url: str = "", token: str = "", timeout: float = 0) -> None:
         self.url = url or settings.SMS_GATEWAY_URL
         self.token = token or settings.SMS_GATEWAY_TOKEN
         self.timeout = timeout or settings.SMS_GATEWAY_TIMEOUT
@@ -358,9 +354,7 @@ def _waiting_in_broker() -> int | None:
     try:
         with app.connection_for_write() as conn:
             queue = app.conf.task_default_queue or "celery"
-            channel: Any = conn.default_channel  # kombu's channel: queue_declare on AMQP/Redis
-            waiting: int = channel.queue_declare(queue=queue, passive=True).message_count
-            return waiting
+            return conn.default_channel.queue_declare(queue=queue, passive=True).message_count  # type: ignore[attr-defined,no-any-return]
     except Exception:  # a transport without passive declare, or the broker down: do not guess
         return None
 

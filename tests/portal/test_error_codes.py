@@ -158,3 +158,15 @@ def test_the_schema_lists_exactly_the_enums_codes():
     code = schema["components"]["schemas"]["ErrorOutput"]["properties"]["code"]
     assert code["enum"] == [member.value for member in ErrorCode]
     assert len(set(code["enum"])) == len(ErrorCode)
+
+
+def test_a_class_declaring_a_code_outside_the_enum_fails_at_import():
+    with pytest.raises(ValueError, match="not_a_code"):
+
+        class Typo(DomainError):
+            code = "not_a_code"
+
+    class Spelled(DomainError):
+        code = "conflict"
+
+    assert Spelled.code is ErrorCode.CONFLICT
