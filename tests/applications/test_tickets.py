@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from applications.demo_tickets import seed_counters
 from applications.models import QueueTicket, ServiceCounter, TicketState
-from applications.selectors import tickets as ticket_reads
+from applications.selectors import wait_stats
 from applications.services import tickets
 from portal.accounts.models import User
 from procedures.models import Field, Unit
@@ -380,8 +380,7 @@ def test_average_and_p90_wait_of_the_day_per_unit(counters):
             tickets.ticket_done(ticket=ticket, counter=desk, clerk=clerk)
     with freeze_time(MORNING + timedelta(hours=1)):
         issue(1, unit=Unit.objects.get(code="19789"))
-        stats = ticket_reads.wait_stats(kim_long())
-        other = ticket_reads.wait_stats(Unit.objects.get(code="19789"))
+        stats, other = (wait_stats(u) for u in (kim_long(), Unit.objects.get(code="19789")))
         page = client_for("clerk.kimlong").get(f"/desk/counter/{desk.pk}/")
     assert stats.issued == 10
     assert stats.called == 10

@@ -277,7 +277,7 @@ def test_with_redis_the_counts_are_in_redis_and_another_process_sees_the_cool_do
     # A separate Python process (another gunicorn worker) reads the same cool-down.
     script = (
         "import django; django.setup();"
-        "from applications.lookup import _cooldown;"
+        "from applications.selectors.lookup import _cooldown;"
         f"print(_cooldown().wait_for({target.code!r}))"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}

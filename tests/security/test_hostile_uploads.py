@@ -474,9 +474,8 @@ def test_a_submission_the_database_fails_after_its_files_were_written_leaves_no_
     )
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(User.objects.get(username="citizen"))
-    with mock.patch.object(
-        services, "_record", side_effect=DatabaseError("could not extend file: No space left")
-    ):
+    full = DatabaseError("could not extend file: No space left")
+    with mock.patch("applications.services.reception._record", side_effect=full):
         response = client.post("/api/v1/dossiers/", online_payload(procedure), format="multipart")
     assert response.status_code >= 500
     assert not Dossier.objects.exists()
