@@ -13,14 +13,6 @@ APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update |
 NEVER_DELETED = pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)
 
 
-# Decree 61/2018, art. 4 and Circular 03/2025 (form 06): the processing record of a dossier is
-# kept whole. History rows are never changed or removed, and a dossier or report is closed,
-# never deleted, so the database refuses it too, whoever connects (PostgreSQL triggers, installed
-# by migrations; nothing on SQLite, where the models' own guards and PROTECT still hold).
-APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-NEVER_DELETED = pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)
-
-
 class State(models.TextChoices):
     # Sent online; waiting for the desk to check it. Clock not started.
     SUBMITTED = "submitted", _("Submitted, waiting for the desk")

@@ -1,19 +1,11 @@
 """Queue tickets: a unit's service counters, the tickets of the day and their counter."""
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from applications.models.dossiers import Dossier
-
-# Decree 61/2018, art. 4 and Circular 03/2025 (form 06): the processing record of a dossier is
-# kept whole. History rows are never changed or removed, and a dossier or report is closed,
-# never deleted, so the database refuses it too, whoever connects (PostgreSQL triggers, installed
-# by migrations; nothing on SQLite, where the models' own guards and PROTECT still hold).
-APPEND_ONLY = pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-NEVER_DELETED = pgtrigger.Protect(name="never_deleted", operation=pgtrigger.Delete)
 
 
 class ServiceCounter(models.Model):
