@@ -29,6 +29,8 @@ class State(models.TextChoices):
     RECEIVED = "received", _("Received")
     # A specialist is processing it. Clock running.
     IN_REVIEW = "in_review", _("Being processed")
+    # The specialist proposed the result; a leader signs it or sends it back. Clock running.
+    AWAITING_APPROVAL = "awaiting_approval", _("Waiting for the leader's signature")
     # The citizen was asked for missing or corrected documents (form 02). Clock stopped.
     AWAITING_SUPPLEMENT = "awaiting_supplement", _("Waiting for your documents")
     # The citizen was asked to pay a fee or financial obligation. Clock stopped.
@@ -47,8 +49,8 @@ class State(models.TextChoices):
 
 # The state groups, each defined once (here, beside the graph that uses them); the rest of the
 # code reads them from here or from applications.workflow.
-# The clock runs: received and being processed.
-CLOCK_RUNNING = (State.RECEIVED, State.IN_REVIEW)
+# The clock runs: received, being processed, waiting for the leader's signature.
+CLOCK_RUNNING = (State.RECEIVED, State.IN_REVIEW, State.AWAITING_APPROVAL)
 # The clock stands still while the citizen is waiting to act (documents, payment).
 CLOCK_STOPPED_WAITING = (State.AWAITING_SUPPLEMENT, State.AWAITING_PAYMENT)
 # Received and not finished: running or stopped.
@@ -276,6 +278,18 @@ class Dossier(models.Model):
     def resolve(self):
         """Result issued."""
 
+    @transition(field=state, source=State.IN_REVIEW, target=State.AWAITING_APPROVAL)
+    def propose(self):
+        """The specialist proposes the result; a leader signs it (issue 11)."""
+
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.RESOLVED)
+    def approve(self):
+        """The leader signs the proposed result: issued, as by `resolve`."""
+
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.IN_REVIEW)
+    def send_back(self):
+        """The leader sends the proposal back to the specialist, with the reason."""
+
     @transition(field=state, source=State.IN_REVIEW, target=State.REJECTED)
     def reject(self):
         """Refused after processing, with a written reason."""
@@ -295,6 +309,11 @@ class Dossier(models.Model):
     @transition(field=state, source=list(PROCESSING), target=RETURN_VALUE(*PROCESSING))
     def apologize(self):
         """Form 04: apology and new appointment; the state does not change."""
+        return self.state
+
+    @transition(field=state, source=list(PROCESSING), target=RETURN_VALUE(*PROCESSING))
+    def transfer(self):
+        """Decree 118/2025: routed to the competent unit; the state does not change."""
         return self.state
 
 
@@ -703,60 +722,7 @@ class PaymentCallback(models.Model):
         return f"{self.kind} {self.outcome}"
 
 
-class Rating(models.Model):
-    """The citizen's rating of a finished dossier, on the criteria the ward is judged on."""
-
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
-    overall = models.PositiveSmallIntegerField(_("overall (1-5)"))
-    time = models.PositiveSmallIntegerField(_("processing time (1-5)"))
-    attitude = models.PositiveSmallIntegerField(_("staff attitude (1-5)"))
-    guidance = models.PositiveSmallIntegerField(_("guidance (1-5)"))
-    transparency = models.PositiveSmallIntegerField(_("transparency (1-5)"))
-    comment = models.TextField(_("comment"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("rating")
-        verbose_name_plural = _("ratings")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(overall__gte=1, overall__lte=5)
-                & models.Q(time__gte=1, time__lte=5)
-                & models.Q(attitude__gte=1, attitude__lte=5)
-                & models.Q(guidance__gte=1, guidance__lte=5)
-                & models.Q(transparency__gte=1, transparency__lte=5),
-                name="rating_scores_1_to_5",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.dossier_id}: {self.overall}/5"
-
-
-class Complaint(models.Model):
-    """Opened by a dissatisfied rating (overall 1 or 2); the unit leader answers it."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ANSWERED = "answered", _("Answered")
-
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="complaints")
-    rating = models.OneToOneField(
-        Rating, on_delete=models.CASCADE, null=True, blank=True, related_name="complaint"
-    )
-    text = models.TextField(_("complaint"))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
-    answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("complaint")
-        verbose_name_plural = _("complaints")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.dossier_id} {self.status}"
+# The ratings and complaints live with the national scheme (issue 11); the signature delegation
+# with the sign-off rule. Both modules are part of this app's models.
+from applications.delegations import SignatureDelegation  # noqa: E402, F401
+from applications.satisfaction import Complaint, NationalRating, Rating  # noqa: E402, F401

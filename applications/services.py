@@ -224,7 +224,12 @@ def _check_applicant(applicant: Applicant) -> None:
 
 
 def _receipt_moment(dossier: Dossier, now: datetime) -> datetime:
-    return working_calendar(dossier.handling_unit).normalise(now)
+    return deadlines.receipt_moment(
+        working_calendar(dossier.handling_unit),
+        channel=dossier.channel,
+        submitted_at=dossier.submitted_at,
+        now=now,
+    )
 
 
 def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | None) -> datetime:
@@ -387,7 +392,8 @@ def _do_receive(dossier: Dossier, actor, *, now, due_at=None, note="", checked=N
 
 @transaction.atomic
 def dossier_receive(*, dossier, actor, note="", due_at=None, expected_version=None) -> Dossier:
-    """Form 01: the desk accepts an online dossier; the clock starts at the next working time."""
+    """Form 01: the desk accepts an online dossier; the clock runs from its submission,
+    normalised to the next working time (applications.deadlines.receipt_moment)."""
     dossier = _lock(dossier, expected_version)
     if not access.may(actor, "receive", dossier):
         raise PermissionDenied(_("You may not do this on this dossier."))

@@ -23,6 +23,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from applications import timeliness
+from applications.desk_check import waiting_for_desk_overdue  # noqa: F401 (the dashboard's)
 from applications.models import Channel, Complaint, Dossier
 from applications.workflow import FINISHED_STATES, PROCESSING
 from portal.core.errors import NotFound

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
-from applications import access, selectors, services, timeliness, workflow
+from applications import access, selectors, services, timeliness, transfer, workflow
 from applications.actions import document_files, run_action
 from applications.errors import InvalidDossier
 from applications.models import Channel, ReturnMethod, State
@@ -145,6 +145,7 @@ def dossier_page(request, code):
             ],
             "specialists": specialists,
             "return_methods": ReturnMethod.choices,
+            "transfer_units": transfer.destinations(dossier),
             "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
         },
     )

@@ -17,7 +17,7 @@ SKIPPED_PARTS = {".venv", "venv", ".git", "var", "node_modules", "build", "dist"
 # path: lines when this guard was added (issue 9). Only ever lower these numbers.
 OVERSIZED = {
     # Domain and web modules waiting for their split into packages.
-    "applications/models.py": 763,
+    "applications/models.py": 728,
     "applications/services.py": 730,
     "applications/views_citizen.py": 728,
     "applications/documents.py": 550,

@@ -134,7 +134,7 @@ def resolve(dossier, specialist, when):
 
 
 @pytest.fixture
-def civil(demo):
+def civil(demo, delegated_signatures):
     """A civil-status procedure of 5 working days (due the same hour a week later in March)."""
     procedure = Procedure.objects.get(code="1.000419")
     version = procedure.current_version
