@@ -6,7 +6,10 @@ ward's own 1-5 rating). A poor band opens a complaint to the unit's leader (the 
 complaints page) and the dossier's handler and leaders are told (notification outbox).
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
 from django.utils.translation import gettext as _
 
 from applications import notices
@@ -129,3 +132,17 @@ def national_rating_submit(*, dossier, user, criteria, comment: str = "") -> Nat
         )
         _tell_handlers(dossier, rating)
     return rating
+
+
+def satisfaction_national(dossiers) -> dict:
+    """DESIGN.md `satisfaction_national` of the stats: `{"rated", "average", "band"}` over the
+    national ratings of `dossiers` (a queryset); the band of the average rounded half up, None
+    when nobody rated."""
+    figures = NationalRating.objects.filter(dossier__in=dossiers.values("pk")).aggregate(
+        rated=Count("pk"), average=Avg("score")
+    )
+    if not figures["rated"]:
+        return {"rated": 0, "average": None, "band": None}
+    average = Decimal(str(figures["average"])).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    rounded = int(average.quantize(Decimal("1"), ROUND_HALF_UP))
+    return {"rated": figures["rated"], "average": float(average), "band": str(band_of(rounded))}

@@ -179,10 +179,10 @@ ATTEMPTS = [
         {"code": MISSING_CODE, "action": "withdraw"},
         method="post",
     ),
-    # One operation per action (applications/workflow.py), each tried on both victims.
+    # One operation per action (applications/workflow.py) and the rating, on both victims.
     *(
         Attempt(f"api-dossier-{name}", _code, {"code": MISSING_CODE}, method="post")
-        for name in ACTIONS
+        for name in (*ACTIONS, "rating")
     ),
     *(
         Attempt(
@@ -191,7 +191,7 @@ ATTEMPTS = [
             {"code": MISSING_CODE},
             method="post",
         )
-        for name in ACTIONS
+        for name in (*ACTIONS, "rating")
     ),
     Attempt(
         "api-lookup",
