@@ -146,3 +146,14 @@ def satisfaction_national(dossiers) -> dict:
     average = Decimal(str(figures["average"])).quantize(Decimal("0.1"), ROUND_HALF_UP)
     rounded = int(average.quantize(Decimal("1"), ROUND_HALF_UP))
     return {"rated": figures["rated"], "average": float(average), "band": str(band_of(rounded))}
+
+
+def may_rate(dossier, user) -> bool:
+    """The citizen's page offers the national scheme's form: the applicant, after the result,
+    not yet rated."""
+    return (
+        user.is_authenticated
+        and dossier.applicant_user_id == user.pk
+        and dossier.state in FINISHED_STATES
+        and not NationalRating.objects.filter(dossier=dossier).exists()
+    )

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from applications import views_citizen as views
-from applications import views_files
+from applications import views_files, views_rating_national
 
 app_name = "citizen"
 
@@ -62,6 +62,11 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/ket-qua/", views_files.result_download, name="result"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", views.rate, name="rate"),
     path("ho-so-cua-toi/<str:code>/danh-gia/cam-on/", views.rate_thanks, name="rate-thanks"),
+    path(
+        "ho-so-cua-toi/<str:code>/danh-gia-quoc-gia/",
+        views_rating_national.rate_national,
+        name="rate-national",
+    ),
     # Files through an access check (the desk pages use them too).
     path("tep/<int:pk>/", views_files.attachment_download, name="attachment"),
 ]

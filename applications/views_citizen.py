@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications import access, citizen, documents, services, timeliness
+from applications import access, citizen, documents, ratings_national, services, timeliness
 from applications.actions import REASON_ACTIONS, document_files
 from applications.models import ClockStop, Complaint, State
 from applications.workflow import INTERNAL_EVENTS, EventType
@@ -533,6 +533,7 @@ def my_dossier(request, code):
             and dossier.state in (State.RESOLVED, State.RETURNED),
             "may_rate": citizen.may_rate(dossier, request.user),
             "rating": getattr(dossier, "rating", None),
+            "may_rate_national": ratings_national.may_rate(dossier, request.user),
             "complaints": dossier.complaints.all(),
             "payment_url": payment_url(dossier.code)
             if dossier.state == State.AWAITING_PAYMENT

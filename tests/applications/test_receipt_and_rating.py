@@ -12,6 +12,7 @@ from applications import deadlines, stats
 from applications.models import Complaint, Dossier
 from applications.ratings_national import satisfaction_national
 from applications.satisfaction import CRITERIA, band_of
+from portal.accounts.models import User
 from portal.notifications.models import Notification
 from procedures.models import Unit
 from procedures.services import working_calendar
@@ -210,3 +211,29 @@ def test_the_stats_figure_counts_the_ratings_and_their_average_band(api, finishe
     assert satisfaction_national(dossiers) == {"rated": 0, "average": None, "band": None}
     rate(api, "citizen", finished, scores(11))
     assert satisfaction_national(dossiers) == {"rated": 1, "average": 11.0, "band": "fair"}
+
+
+def test_the_citizens_page_offers_the_national_survey_once_after_the_result(client, finished):
+    client.force_login(User.objects.get(username="citizen"))
+    page = client.get(f"/ho-so-cua-toi/{finished}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    url = f"/ho-so-cua-toi/{finished}/danh-gia-quoc-gia/"
+    assert url in page
+    form = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+    assert form.status_code == 200
+    assert form.content.decode().count('type="radio"') == 27
+    incomplete = client.post(url, {"total_time": "2"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert incomplete.status_code == 400
+    answered = client.post(url, {**dict.fromkeys(CRITERIA, "1"), "comment": ""})
+    assert answered.status_code == 302
+    rating = Dossier.objects.get(code=finished).national_rating
+    assert (rating.score, rating.band) == (9, "fair")
+    assert client.get(url).status_code == 302  # once
+    assert url not in client.get(f"/ho-so-cua-toi/{finished}/").content.decode()
+
+
+def test_another_citizen_gets_no_survey_page(client, finished):
+    client.force_login(User.objects.get(username="citizen2"))
+    url = f"/ho-so-cua-toi/{finished}/danh-gia-quoc-gia/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, dict.fromkeys(CRITERIA, "0")).status_code == 404
+    assert not Complaint.objects.filter(dossier__code=finished).exists()
