@@ -171,8 +171,8 @@ def march(civil, business, march_reports):
     early = resolve(early, "specialist.kimlong", at(3, 10))
     with freeze_time(at(4, 9)):
         made["early"] = services.dossier_return_result(dossier=early, actor=user("clerk.kimlong"))
-    # On time: online, received Mon 2/3 09:00, resolved on its due day before the due moment.
-    on_time = online(civil, at(2, 8), received=at(2, 9))
+    # On time: sent Mon 2/3 09:00 (checked 10:00), resolved on its due day before the due moment.
+    on_time = online(civil, at(2, 9), received=at(2, 10))
     assert on_time.due_at == at(9, 9)
     on_time = review(on_time, "specialist.kimlong", at(2, 10))
     made["on_time"] = resolve(on_time, "specialist.kimlong", at(9, 8, 30))
