@@ -8,7 +8,8 @@ A user who may not see a dossier gets 404 everywhere, never a hint that it exist
 from django.db.models import Q, QuerySet
 
 from applications import workflow
-from applications.models import Complaint, Dossier, Rating, ServiceCounter
+from applications.models import Complaint, Dossier, NationalRating, Rating, ServiceCounter
+from applications.models.delegations import signature_delegated
 from portal.accounts.models import Role
 from procedures.models import Unit
 
@@ -50,14 +51,20 @@ def handled_dossiers(user) -> QuerySet[Dossier]:
     return dossiers.filter(handling_unit_id__in={unit for unit, _ in _roles(user)})
 
 
-def roles_on(user, dossier: Dossier) -> set[str]:
+# The receiving desk's own steps. Staff of a receiving unit that does not handle the dossier (it
+# received for another unit, or transferred it away) take only these; otherwise they read it.
+RECEPTION_ACTIONS = frozenset({"receive", "refuse"})
+
+
+def roles_on(user, dossier: Dossier, action: str | None = None) -> set[str]:
+    """The user's roles on this dossier: the handling unit's staff roles (and the receiving
+    unit's, for its reception steps), and "citizen" for its applicant."""
     if not user.is_authenticated:
         return set()
-    roles = {
-        str(role)
-        for unit, role in _roles(user)
-        if role != Role.OFFICIAL and unit in (dossier.handling_unit_id, dossier.receiving_unit_id)
-    }
+    units = {dossier.handling_unit_id}
+    if action is None or action in RECEPTION_ACTIONS:
+        units.add(dossier.receiving_unit_id)
+    roles = {str(role) for unit, role in _roles(user) if role != Role.OFFICIAL and unit in units}
     if dossier.applicant_user_id == user.pk:
         roles.add(workflow.APPLICANT)
     return roles
@@ -65,10 +72,15 @@ def roles_on(user, dossier: Dossier) -> set[str]:
 
 def may(user, action: str, dossier: Dossier) -> bool:
     """The one role check of a dossier action: the user's roles on this dossier (its units'
-    staff roles, or its applicant) against the action's roles in workflow.ACTIONS."""
+    staff roles, or its applicant) against the action's roles in workflow.ACTIONS; a role the
+    row lists in `delegable_to` only where the unit delegated the procedure's signature."""
     if user.is_authenticated and user.is_superuser:
         return True
-    return bool(roles_on(user, dossier) & workflow.ACTIONS[action].roles)
+    row = workflow.ACTIONS[action]
+    roles = roles_on(user, dossier, action)
+    if roles & row.roles:
+        return True
+    return bool(roles & row.delegable_to) and signature_delegated(dossier)
 
 
 def available_actions(user, dossier: Dossier) -> list[str]:
@@ -157,6 +169,16 @@ def may_rate(dossier: Dossier, user) -> bool:
         dossier.applicant_user_id == user.pk
         and dossier.state in workflow.FINISHED_STATES
         and not Rating.objects.filter(dossier=dossier).exists()
+    )
+
+
+def may_rate_national(dossier: Dossier, user) -> bool:
+    """The national scheme's form (issue 11): the applicant, after the result, not yet rated."""
+    return (
+        user.is_authenticated
+        and dossier.applicant_user_id == user.pk
+        and dossier.state in workflow.FINISHED_STATES
+        and not NationalRating.objects.filter(dossier=dossier).exists()
     )
 
 

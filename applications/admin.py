@@ -4,6 +4,8 @@ through the services, which keep their history)."""
 from django.contrib import admin
 
 from applications.models import Dossier, DossierEvent, QueueTicket, ServiceCounter
+from applications.models.delegations import SignatureDelegation
+from applications.models.satisfaction import NationalRating
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -70,3 +72,24 @@ class DossierAdmin(ReadOnlyAdmin):
     list_select_related = ("procedure", "handling_unit")
     inlines = [DossierEventInline]
     show_full_result_count = False
+
+
+@admin.register(SignatureDelegation)
+class SignatureDelegationAdmin(admin.ModelAdmin):
+    """Issue 11: a unit lets its specialists issue one procedure's result without a leader."""
+
+    list_display = ("unit", "procedure", "decision", "created_at")
+    list_filter = ("unit",)
+    autocomplete_fields = ("unit", "procedure")
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(NationalRating)
+class NationalRatingAdmin(ReadOnlyAdmin):
+    list_display = ("dossier", "score", "band", "created_at")
+    list_filter = ("band",)

@@ -6,9 +6,10 @@ services and timers read the database and call them. DESIGN.md, "Dossiers"; Decr
 Circular 03/2025 (forms 01, 02, 04).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.errors import InvalidDossier, InvalidTransition
@@ -105,3 +106,46 @@ def supplement_limit(*, started_at: datetime, deadline: datetime | None, calenda
     if deadline is not None:
         return deadline
     return calendar.add_working_days(started_at, supplement_limit_days())
+
+
+# --- Receipt and the desk's own check (issue 11, item 1) ---------------------------------------
+
+
+def receipt_moment(calendar, *, channel: str, submitted_at: datetime | None, now: datetime):
+    """When the clock starts. LEGAL.md, "Reception and processing": a dossier submitted online
+    at any hour "is received at the start of the next working time"; the desk's check comes
+    after and does not move it. A dossier handed in at the desk or by post is received when the
+    desk takes it (normalised the same way)."""
+    if channel == "online" and submitted_at is not None:
+        return calendar.normalise(min(submitted_at, now))
+    return calendar.normalise(now)
+
+
+# A local setting, not a statute: one working day.
+DESK_CHECK_WORKING_HOURS = 8
+
+
+def desk_check_hours() -> int:
+    """Working hours the desk has to check an online dossier (receive it, ask for a supplement
+    or refuse it); `MOTCUA_DESK_CHECK_WORKING_HOURS`. A local setting: LEGAL.md gives no figure
+    (the common practice is within the working day, 8 working hours)."""
+    return getattr(settings, "MOTCUA_DESK_CHECK_WORKING_HOURS", DESK_CHECK_WORKING_HOURS)
+
+
+def desk_check_due(calendar, submitted_at: datetime) -> datetime:
+    """The moment the desk's check of an online dossier is due."""
+    return calendar.add_working_hours(calendar.normalise(submitted_at), desk_check_hours())
+
+
+# Transfers between offices (LEGAL.md, "Reception and processing").
+TRANSFER_CUTOFF = time(15, 0)
+
+
+def transfer_handover_by(calendar, now: datetime) -> datetime:
+    """LEGAL.md: "Transfers between offices: same day, or the start of the next working day if
+    after 15:00": the end of today's working day, or the next working day's opening."""
+    moment = calendar.normalise(now)
+    local = timezone.localtime(moment)
+    if local.time() <= TRANSFER_CUTOFF:
+        return calendar.end_of_working_day(local.date())
+    return calendar.normalise(calendar.end_of_working_day(local.date()))

@@ -60,12 +60,16 @@ class EventType(models.TextChoices):
     SUPPLEMENT = "supplement", _("Documents supplemented")
     REQUEST_PAYMENT = "request_payment", _("Payment requested")
     CONFIRM_PAYMENT = "confirm_payment", _("Payment confirmed")
+    PROPOSE = "propose", _("Result proposed for signature")
+    APPROVE = "approve", _("Result signed and issued")
+    SEND_BACK = "send_back", _("Sent back to the specialist")
     RESOLVE = "resolve", _("Result issued")
     REJECT = "reject", _("Rejected after processing")
     STOP = "stop", _("Processing stopped")
     RETURN_RESULT = "return_result", _("Result returned")
     WITHDRAW = "withdraw", _("Withdrawn")
     APOLOGIZE = "apologize", _("Apology and new appointment")
+    TRANSFER = "transfer", _("Transferred to the competent unit")
     # Written by the timers, not by a person.
     FLAG_OVERDUE = "flag_overdue", _("Flagged overdue")
     APOLOGY_DRAFT = "apology_draft", _("Apology drafted")
@@ -82,7 +86,7 @@ class Action:
 
     name: str
     # The function in applications/services/ (by name: services import access, which reads
-    # this table).
+    # this table), or a dotted path to one in another module.
     service_name: str
     roles: frozenset[str]
     # The desk's button (imperative); the history says it with `EventType` (past).
@@ -96,10 +100,14 @@ class Action:
     secondary: bool = False
     # The desk: the label of the text box (reason or note), when it is not the plain one.
     text_label: str = ""
+    # Roles that may take it only where the handling unit delegated the procedure's signature
+    # (applications/models/delegations.py), besides `roles` who always may.
+    delegable_to: frozenset[str] = frozenset()
 
     @cached_property
     def service(self):
-        return import_string(f"applications.services.{self.service_name}")
+        path = self.service_name
+        return import_string(path if "." in path else f"applications.services.{path}")
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -122,6 +130,7 @@ class Action:
 STAFF = frozenset({Role.CLERK, Role.SPECIALIST, Role.LEADER})
 DESK = frozenset({Role.CLERK, Role.LEADER})
 HANDLERS = frozenset({Role.SPECIALIST, Role.LEADER})
+LEADER = frozenset({Role.LEADER})
 
 _ROWS = (
     Action(
@@ -182,12 +191,38 @@ _ROWS = (
         inputs.ConfirmPaymentInput,
     ),
     Action(
+        "propose",
+        "dossier_propose",
+        HANDLERS,
+        _("Propose the result for signature"),
+        inputs.ProposeInput,
+    ),
+    Action(
+        "approve",
+        "dossier_approve",
+        LEADER,
+        _("Sign and issue the result"),
+        inputs.ResolveInput,
+        notices=("result_ready",),
+    ),
+    Action(
+        "send_back",
+        "dossier_send_back",
+        LEADER,
+        _("Send back to the specialist"),
+        inputs.SendBackInput,
+        secondary=True,
+        text_label=_("What to change, and why"),
+    ),
+    # A leader signs; a specialist issues directly only where the signature is delegated.
+    Action(
         "resolve",
         "dossier_resolve",
-        HANDLERS,
+        LEADER,
         _("Issue the result"),
         inputs.ResolveInput,
         notices=("result_ready",),
+        delegable_to=frozenset({Role.SPECIALIST}),
     ),
     Action("reject", "dossier_reject", HANDLERS, _("Reject"), inputs.RejectInput, secondary=True),
     Action(
@@ -224,6 +259,14 @@ _ROWS = (
         notices=("apology_issued",),
         secondary=True,
         text_label=_("Reason for the delay"),
+    ),
+    Action(
+        "transfer",
+        "dossier_transfer",
+        DESK,
+        _("Transfer to the competent unit"),
+        inputs.TransferInput,
+        secondary=True,
     ),
 )
 # Every action by name, in the desk's order.

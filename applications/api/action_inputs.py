@@ -16,6 +16,7 @@ from rest_framework import serializers
 from applications.models import ReturnMethod
 from portal.core.api import MomentField
 from portal.core.errors import NotFound
+from procedures.models import Unit
 
 TEXT = 4000
 
@@ -140,6 +141,34 @@ class ResolveInput(ActionInputBase):
         help_text="The result document (PDF, JPEG or PNG), multipart.",
     )
     note = _note()
+
+
+class ProposeInput(ActionInputBase):
+    """The specialist's proposal: the draft result's number and a note for the leader."""
+
+    result_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=60,
+        help_text="The proposed result document's number.",
+    )
+    note = _note()
+
+
+class SendBackInput(ReasonInputBase):
+    reason = _reason(required=True)
+
+
+class TransferInput(ActionInputBase):
+    unit = serializers.CharField(max_length=10, help_text="The competent unit's code.")
+    note = _note()
+
+    def service_kwargs(self, files):
+        kwargs = super().service_kwargs(files)
+        kwargs["unit"] = Unit.objects.filter(code=kwargs["unit"]).first()
+        if kwargs["unit"] is None:
+            raise NotFound(_("Unknown unit code."))
+        return kwargs
 
 
 class RejectInput(ReasonInputBase):

@@ -67,7 +67,15 @@ FORM_NAMES = {
 # The history's wording (form 06: the step's content).
 EVENT_LABELS = dict(EventType.choices)
 # Steps judged against the appointment in force (form 06: "result of that step").
-JUDGED_ACTIONS = {"start_review", "request_supplement", "request_payment", "resolve", "reject"}
+JUDGED_ACTIONS = {
+    "start_review",
+    "request_supplement",
+    "request_payment",
+    "propose",
+    "approve",
+    "resolve",
+    "reject",
+}
 
 
 class FormUnavailable(NotFound):

@@ -2,8 +2,10 @@
 `from applications.models import Dossier` keeps working (and Django finds them all)."""
 
 from applications.models.citizen import ApplicationDraft, Complaint, DraftAttachment, Rating
+from applications.models.delegations import SignatureDelegation
 from applications.models.dossiers import Attachment, ClockStop, Dossier, DossierEvent
 from applications.models.payments import Payment, PaymentCallback
+from applications.models.satisfaction import NationalRating
 from applications.models.states import (
     APPEND_ONLY,
     CLOCK_RUNNING,
@@ -35,6 +37,7 @@ __all__ = [
     "Dossier",
     "DossierEvent",
     "DraftAttachment",
+    "NationalRating",
     "Payment",
     "PaymentCallback",
     "QueueTicket",
@@ -42,6 +45,7 @@ __all__ = [
     "Regime",
     "ReturnMethod",
     "ServiceCounter",
+    "SignatureDelegation",
     "State",
     "TicketState",
 ]

@@ -223,6 +223,18 @@ class Dossier(models.Model):
     def resolve(self):
         """Result issued."""
 
+    @transition(field=state, source=State.IN_REVIEW, target=State.AWAITING_APPROVAL)
+    def propose(self):
+        """The specialist proposes the result; a leader signs it (issue 11)."""
+
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.RESOLVED)
+    def approve(self):
+        """The leader signs the proposed result: issued, as by `resolve`."""
+
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.IN_REVIEW)
+    def send_back(self):
+        """The leader sends the proposal back to the specialist, with the reason."""
+
     @transition(field=state, source=State.IN_REVIEW, target=State.REJECTED)
     def reject(self):
         """Refused after processing, with a written reason."""
@@ -242,6 +254,11 @@ class Dossier(models.Model):
     @transition(field=state, source=list(PROCESSING), target=RETURN_VALUE(*PROCESSING))
     def apologize(self):
         """Form 04: apology and new appointment; the state does not change."""
+        return self.state
+
+    @transition(field=state, source=list(PROCESSING), target=RETURN_VALUE(*PROCESSING))
+    def transfer(self):
+        """Decree 118/2025: routed to the competent unit; the state does not change."""
         return self.state
 
 

@@ -22,6 +22,8 @@ class State(models.TextChoices):
     RECEIVED = "received", _("Received")
     # A specialist is processing it. Clock running.
     IN_REVIEW = "in_review", _("Being processed")
+    # The specialist proposed the result; a leader signs it or sends it back. Clock running.
+    AWAITING_APPROVAL = "awaiting_approval", _("Waiting for the leader's signature")
     # The citizen was asked for missing or corrected documents (form 02). Clock stopped.
     AWAITING_SUPPLEMENT = "awaiting_supplement", _("Waiting for your documents")
     # The citizen was asked to pay a fee or financial obligation. Clock stopped.
@@ -40,8 +42,8 @@ class State(models.TextChoices):
 
 # The state groups, each defined once (here, beside the graph that uses them); the rest of the
 # code reads them from here or from applications.workflow.
-# The clock runs: received and being processed.
-CLOCK_RUNNING = (State.RECEIVED, State.IN_REVIEW)
+# The clock runs: received, being processed, waiting for the leader's signature.
+CLOCK_RUNNING = (State.RECEIVED, State.IN_REVIEW, State.AWAITING_APPROVAL)
 # The clock stands still while the citizen is waiting to act (documents, payment).
 CLOCK_STOPPED_WAITING = (State.AWAITING_SUPPLEMENT, State.AWAITING_PAYMENT)
 # Received and not finished: running or stopped.

@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 
 from applications import timeliness
 from applications.models import Channel, Complaint, Dossier
+from applications.selectors.desk_check import waiting_for_desk_overdue  # noqa: F401 (the dashboard's)
 from applications.workflow import FINISHED_STATES, PROCESSING
 from portal.core.errors import NotFound
 from procedures.stats import StatsQuery

@@ -75,6 +75,11 @@ from applications.services.reception import (
     allocate_code,
     dossier_create,
 )
+from applications.services.signoff import (
+    dossier_approve,
+    dossier_propose,
+    dossier_send_back,
+)
 from applications.services.tickets import (
     KioskBusy,
     NoCounterForField,
@@ -88,6 +93,7 @@ from applications.services.tickets import (
     ticket_recall,
     ticket_serve,
 )
+from applications.services.transfer import dossier_transfer
 
 __all__ = [
     "Applicant",
@@ -109,9 +115,11 @@ __all__ = [
     "counter_set_open",
     "day",
     "dossier_apologize",
+    "dossier_approve",
     "dossier_confirm_payment",
     "dossier_context",
     "dossier_create",
+    "dossier_propose",
     "dossier_receive",
     "dossier_refuse",
     "dossier_reject",
@@ -119,9 +127,11 @@ __all__ = [
     "dossier_request_supplement",
     "dossier_resolve",
     "dossier_return_result",
+    "dossier_send_back",
     "dossier_start_review",
     "dossier_stop",
     "dossier_supplement",
+    "dossier_transfer",
     "dossier_withdraw",
     "draft_attach",
     "draft_detach",

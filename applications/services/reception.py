@@ -128,7 +128,12 @@ def _check_applicant(applicant: Applicant) -> None:
 
 
 def _receipt_moment(dossier: Dossier, now: datetime) -> datetime:
-    return working_calendar(dossier.handling_unit).normalise(now)
+    return deadlines.receipt_moment(
+        working_calendar(dossier.handling_unit),
+        channel=dossier.channel,
+        submitted_at=dossier.submitted_at,
+        now=now,
+    )
 
 
 def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | None) -> datetime:

@@ -20,6 +20,7 @@ from applications import access, selectors, services, timeliness, workflow
 from applications.api.actions import document_files, run_action
 from applications.errors import InvalidDossier
 from applications.models import Channel, ReturnMethod, State
+from applications.services import transfer
 from portal.core.errors import DomainError, NotFound
 from portal.core.pages import page
 from portal.notifications import services as notifications
@@ -143,6 +144,7 @@ def dossier_page(request, code):
             ],
             "specialists": specialists,
             "return_methods": ReturnMethod.choices,
+            "transfer_units": transfer.destinations(dossier),
             "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
         },
     )

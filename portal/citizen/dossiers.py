@@ -86,6 +86,7 @@ def my_dossier(request, code):
             "has_result": bool(dossier.result_document)
             and dossier.state in (State.RESOLVED, State.RETURNED),
             "may_rate": access.may_rate(dossier, request.user),
+            "may_rate_national": access.may_rate_national(dossier, request.user),
             "rating": getattr(dossier, "rating", None),
             "complaints": dossier.complaints.all(),
             "payment_url": payment_url(dossier.code)

@@ -5,7 +5,7 @@ from django.urls import path, reverse_lazy
 
 from applications.views import files as views_files
 from portal.accounts import views as account_views
-from portal.citizen import apply, dossiers
+from portal.citizen import apply, dossiers, rating_national
 
 app_name = "citizen"
 
@@ -63,6 +63,11 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/ket-qua/", views_files.result_download, name="result"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", dossiers.rate, name="rate"),
     path("ho-so-cua-toi/<str:code>/danh-gia/cam-on/", dossiers.rate_thanks, name="rate-thanks"),
+    path(
+        "ho-so-cua-toi/<str:code>/danh-gia-quoc-gia/",
+        rating_national.rate_national,
+        name="rate-national",
+    ),
     # Files through an access check (the desk pages use them too).
     path("tep/<int:pk>/", views_files.attachment_download, name="attachment"),
 ]

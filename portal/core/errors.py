@@ -61,6 +61,7 @@ class ErrorCode(StrEnum):
     LOOKUP_COOLING_DOWN = "lookup_cooling_down"
     NO_COUNTER = "no_counter"
     SPEECH_UNAVAILABLE = "speech_unavailable"
+    INVALID_RATING = "invalid_rating"
     TICKET_CONFLICT = "ticket_conflict"
     KIOSK_BUSY = "kiosk_busy"
     PAYMENT_NOT_DUE = "payment_not_due"

@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from applications.models.delegations import SignatureDelegation
 from portal.accounts.models import User
-from procedures.models import Procedure
+from procedures.models import Procedure, Unit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\nstartxref\n0\n%%EOF\n"
 PNG = bytes.fromhex(
@@ -35,6 +36,18 @@ def procedure(demo):
         Procedure.objects.filter(current_version__processing_unit="working_days")
         .order_by("code")
         .first()
+    )
+
+
+@pytest.fixture
+def delegated_signatures(demo):
+    """Kim Long and Thuận Hóa let their specialists issue every procedure's result without a
+    leader's signature (issue 11: otherwise a leader signs it)."""
+    units = Unit.objects.filter(code__in=["19774", "19789"])
+    SignatureDelegation.objects.bulk_create(
+        SignatureDelegation(unit=unit, procedure=procedure)
+        for unit in units
+        for procedure in Procedure.objects.all()
     )
 
 

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from applications.access import ACTION_ROLES
 from applications.generation import generate_dossiers
 from applications.models import ClockStop, Dossier, DossierEvent, State
+from applications.services import signoff
 from portal.accounts.models import User
 from procedures.models import Unit
 
@@ -21,6 +22,14 @@ BODY = {
     "method": "desk",
     "result_number": "1/QĐ",
     "assignee": "specialist.kimlong",
+    "unit": "19789",
+}
+PROCESSING = {
+    State.RECEIVED,
+    State.IN_REVIEW,
+    State.AWAITING_APPROVAL,
+    State.AWAITING_SUPPLEMENT,
+    State.AWAITING_PAYMENT,
 }
 SOURCES = {
     "receive": {State.SUBMITTED},
@@ -30,23 +39,16 @@ SOURCES = {
     "supplement": {State.AWAITING_SUPPLEMENT},
     "request_payment": {State.IN_REVIEW},
     "confirm_payment": {State.AWAITING_PAYMENT},
+    "propose": {State.IN_REVIEW},
+    "approve": {State.AWAITING_APPROVAL},
+    "send_back": {State.AWAITING_APPROVAL},
     "resolve": {State.IN_REVIEW},
     "reject": {State.IN_REVIEW},
-    "stop": {State.RECEIVED, State.IN_REVIEW, State.AWAITING_SUPPLEMENT, State.AWAITING_PAYMENT},
+    "stop": PROCESSING,
     "return_result": {State.RESOLVED, State.REJECTED},
-    "withdraw": {
-        State.SUBMITTED,
-        State.RECEIVED,
-        State.IN_REVIEW,
-        State.AWAITING_SUPPLEMENT,
-        State.AWAITING_PAYMENT,
-    },
-    "apologize": {
-        State.RECEIVED,
-        State.IN_REVIEW,
-        State.AWAITING_SUPPLEMENT,
-        State.AWAITING_PAYMENT,
-    },
+    "withdraw": {State.SUBMITTED, *PROCESSING},
+    "apologize": PROCESSING,
+    "transfer": PROCESSING,
 }
 
 
@@ -56,6 +58,9 @@ def one_of_each_state(demo):
     generate_dossiers(
         count=400, units=[Unit.objects.get(code="19774")], key_prefix="matrix", seed=3
     )
+    # The generator makes no dossier awaiting a signature: one in review is proposed.
+    proposed = Dossier.objects.filter(state=State.IN_REVIEW).last()
+    signoff.dossier_propose(dossier=proposed, actor=User.objects.get(username="specialist.kimlong"))
     dossiers = {}
     for state in State.values:
         dossier = Dossier.objects.filter(state=state).first()
@@ -78,6 +83,8 @@ def test_each_action_is_allowed_exactly_for_its_states_and_roles(action, one_of_
         "closed_at",
         "due_at",
         "assignee",
+        "handling_unit",
+        "result_number",
     ]
     originals = {
         pk: Dossier.objects.filter(pk=pk).values(*restore).get()

@@ -82,7 +82,7 @@ def to_result(dossier, *, result=True):
     services.dossier_start_review(dossier=dossier, actor=specialist)
     return services.dossier_resolve(
         dossier=dossier,
-        actor=specialist,
+        actor=User.objects.get(username="leader.kimlong"),
         result_number="12/TP",
         result_file=pdf("ket-qua.pdf") if result else None,
     )

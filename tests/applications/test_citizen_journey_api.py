@@ -135,11 +135,12 @@ def test_the_citizen_journey_through_the_api(procedure):
     assert paid["history"][-1]["action"] == "confirm_payment"
     assert paid["history"][-1]["actor_label"] == "system"
 
-    # The specialist issues the result with its PDF.
+    # The specialist proposes the result; the leader signs it with its PDF.
+    act(specialist, code, "propose", result_number="27/QĐ-UBND")
     resolved = act(
-        specialist,
+        token_client("leader.kimlong"),
         code,
-        "resolve",
+        "approve",
         fmt="multipart",
         result_number="27/QĐ-UBND",
         result=SimpleUploadedFile("ket-qua.pdf", RESULT_PDF, content_type="application/pdf"),
@@ -150,10 +151,10 @@ def test_the_citizen_journey_through_the_api(procedure):
     assert final["timeliness"] in ("early", "on_time")
     assert [e["action"] for e in final["history"]] == [
         "submit", "receive", "request_supplement", "supplement", "start_review",
-        "request_payment", "confirm_payment", "resolve",
+        "request_payment", "confirm_payment", "propose", "approve",
     ]  # fmt: skip
 
-    # The result file (no API serves it): exactly the PDF the specialist uploaded.
+    # The result file (no API serves it): exactly the PDF the leader signed.
     result = pages.get(f"/ho-so-cua-toi/{code}/ket-qua/")
     assert result.status_code == 200
     assert b"".join(result.streaming_content) == RESULT_PDF

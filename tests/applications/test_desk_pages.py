@@ -101,7 +101,7 @@ def test_the_desk_takes_a_dossier_to_returned_through_its_page(client, procedure
         return client.post(f"/desk/ho-so/{code}/{action}/", {"expected_version": version, **data})
 
     act("clerk.kimlong", "start_review", assignee="specialist.kimlong")
-    act("specialist.kimlong", "resolve", result_number="15/QĐ-UBND")
+    act("leader.kimlong", "resolve", result_number="15/QĐ-UBND")
     act("clerk.kimlong", "return_result", method="desk")
     dossier = Dossier.objects.get(code=code)
     assert dossier.state == "returned"

@@ -221,7 +221,7 @@ def test_the_control_sheet_has_a_row_per_step_judged_against_the_appointment(cli
         dossier = reviewed(dossier)
     with freeze_time(due + timedelta(days=1)):
         services.dossier_resolve(
-            dossier=dossier, actor=user("specialist.kimlong"), result_number="12/QĐ"
+            dossier=dossier, actor=user("leader.kimlong"), result_number="12/QĐ"
         )
     response = get_pdf(client, "clerk.kimlong", form_url(dossier.code, "control-sheet"))
     assert response.status_code == 200

@@ -134,7 +134,7 @@ def resolve(dossier, specialist, when):
 
 
 @pytest.fixture
-def civil(demo):
+def civil(demo, delegated_signatures):
     """A civil-status procedure of 5 working days (due the same hour a week later in March)."""
     procedure = Procedure.objects.get(code="1.000419")
     version = procedure.current_version
@@ -171,8 +171,8 @@ def march(civil, business, march_reports):
     early = resolve(early, "specialist.kimlong", at(3, 10))
     with freeze_time(at(4, 9)):
         made["early"] = services.dossier_return_result(dossier=early, actor=user("clerk.kimlong"))
-    # On time: online, received Mon 2/3 09:00, resolved on its due day before the due moment.
-    on_time = online(civil, at(2, 8), received=at(2, 9))
+    # On time: sent Mon 2/3 09:00 (checked 10:00), resolved on its due day before the due moment.
+    on_time = online(civil, at(2, 9), received=at(2, 10))
     assert on_time.due_at == at(9, 9)
     on_time = review(on_time, "specialist.kimlong", at(2, 10))
     made["on_time"] = resolve(on_time, "specialist.kimlong", at(9, 8, 30))

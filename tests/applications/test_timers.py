@@ -103,7 +103,7 @@ def test_the_citizen_is_told_of_a_supplement_request_the_result_and_an_apology(a
             reason="Chờ xác minh",
             new_due_at=new,
         )
-        act(api, "specialist.kimlong", dossier.code, "resolve", result_number="12/QĐ")
+        act(api, "leader.kimlong", dossier.code, "resolve", result_number="12/QĐ")
     supplement = notices(dossier, "supplement_requested").get()
     assert supplement.context["reason"] == "Thiếu bản sao"
     assert supplement.context["officer"]
@@ -145,9 +145,7 @@ def test_a_stopped_clock_or_a_finished_dossier_is_not_flagged(ward, five_days):
     done = taken(ward, five_days)
     with freeze_time(datetime(2026, 3, 12, 9, 0, tzinfo=VN)):
         ask_for_supplement(ward, waiting)
-        services.dossier_resolve(
-            dossier=done, actor=staff(ward, Role.SPECIALIST), result_number="1/QĐ"
-        )
+        services.dossier_resolve(dossier=done, actor=staff(ward, Role.LEADER), result_number="1/QĐ")
     with freeze_time(DUE + timedelta(days=2)):
         assert tasks.sweep_overdue() == 0
     assert not Dossier.objects.filter(overdue_flagged_at__isnull=False).exists()

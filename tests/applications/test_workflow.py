@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from applications import access, workflow
 from applications.generation import generate_dossiers
 from applications.models import Dossier, DossierEvent, State
+from applications.services import signoff
 from applications.workflow import ACTIONS, EventType
 from portal.accounts.models import User
 from procedures.models import Unit
@@ -63,7 +64,7 @@ def test_the_role_check_and_the_fuzzed_action_names_come_from_the_table():
 
 def test_reason_actions_require_a_reason_except_withdrawal():
     required = {name for name, a in ACTIONS.items() if a.reason_required}
-    assert required == {"refuse", "request_supplement", "reject", "stop", "apologize"}
+    assert required == {"refuse", "request_supplement", "send_back", "reject", "stop", "apologize"}
     assert ACTIONS["withdraw"].takes_reason
     assert not ACTIONS["withdraw"].reason_required
 
@@ -137,6 +138,9 @@ def test_a_missing_reason_is_refused_and_changes_nothing(api, procedure):
 @pytest.fixture
 def one_of_each_state(demo):
     generate_dossiers(count=400, units=[Unit.objects.get(code="19774")], key_prefix="wf", seed=3)
+    # The generator makes no dossier awaiting a signature: one in review is proposed.
+    proposed = Dossier.objects.filter(state=State.IN_REVIEW).last()
+    signoff.dossier_propose(dossier=proposed, actor=User.objects.get(username="specialist.kimlong"))
     dossiers = {}
     for state in State.values:
         dossier = Dossier.objects.filter(state=state).first()
@@ -157,6 +161,7 @@ def test_the_desk_shows_exactly_the_buttons_the_table_allows_for_a_role_and_stat
             page = client.get(f"/desk/ho-so/{dossier.code}/").content.decode()
             shown = set(re.findall(r'id="action-([a-z_]+)"', page))
             graph = {t.name for t in Dossier(state=state).get_available_state_transitions()}
+            # No unit of the demo delegates a signature: only `roles`, never `delegable_to`.
             expected = {n for n, a in ACTIONS.items() if role in a.roles and n in graph}
             assert shown == expected, (role, state)
             with translation.override("vi"):
@@ -188,7 +193,7 @@ def test_each_action_sends_the_notices_its_row_declares(api, procedure):
         ("specialist.kimlong", "apologize", {"reason": "Chờ xác minh", "new_due_at": None}),
         ("specialist.kimlong", "request_supplement", {"reason": "Thiếu bản sao"}),
         ("clerk.kimlong", "supplement", {"note": "Đã nộp bổ sung"}),
-        ("specialist.kimlong", "resolve", {"result_number": "12/QĐ"}),
+        ("leader.kimlong", "resolve", {"result_number": "12/QĐ"}),
         ("clerk.kimlong", "return_result", {"method": "desk"}),
     ]
     for username, name, body in steps:

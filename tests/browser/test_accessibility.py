@@ -150,7 +150,10 @@ def citizen_paths() -> dict[str, str]:
     services.dossier_receive(dossier=result, actor=clerk)
     services.dossier_start_review(dossier=result, actor=clerk, assignee=specialist)
     services.dossier_resolve(
-        dossier=result, actor=specialist, result_number="12/TP", result_file=_pdf("ket-qua.pdf")
+        dossier=result,
+        actor=User.objects.get(username="leader.kimlong"),
+        result_number="12/TP",
+        result_file=_pdf("ket-qua.pdf"),
     )
     return {
         "profile": "/tai-khoan/",

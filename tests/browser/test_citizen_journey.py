@@ -19,6 +19,7 @@ from applications.models import (
     PaymentCallback,
     Rating,
 )
+from applications.models.delegations import SignatureDelegation
 from portal.accounts.models import User
 from procedures.models import Procedure
 from tests.browser.conftest import ARTEFACTS
@@ -195,7 +196,10 @@ def test_a_citizen_registers_applies_supplements_pays_downloads_the_result_and_r
         .values_list("kind", "outcome")
     ) == [("ipn", "confirmed"), ("return", "duplicate")]
 
-    # 9. The specialist issues the result with its PDF.
+    # 9. The specialist issues the result with its PDF (Kim Long delegated this procedure's
+    # signature: without that, a leader signs it).
+    dossier = Dossier.objects.get(code=code)
+    SignatureDelegation.objects.create(unit=dossier.handling_unit, procedure=dossier.procedure)
     desk_act(
         desk,
         base,

@@ -75,9 +75,15 @@ def test_a_walk_in_dossier_goes_from_reception_to_returned_with_a_printed_receip
     sign_out(page)
     sign_in(page, base, "specialist.kimlong")
     page.goto(base + f"/desk/ho-so/{code}/")
-    page.locator("#result_number").fill("15/QĐ-UBND")
-    page.locator("#action-resolve button").click()
-    expect(page.locator("#action-resolve")).to_have_count(0)
+    page.locator("#result_number-propose").fill("15/QĐ-UBND")
+    page.locator("#action-propose button").click()
+    expect(page.locator("#action-propose")).to_have_count(0)
+
+    sign_out(page)
+    sign_in(page, base, "leader.kimlong")
+    page.goto(base + f"/desk/ho-so/{code}/")
+    page.locator("#action-approve button").click()
+    expect(page.locator("#action-approve")).to_have_count(0)
 
     sign_out(page)
     sign_in(page, base, "clerk.kimlong")
@@ -89,5 +95,5 @@ def test_a_walk_in_dossier_goes_from_reception_to_returned_with_a_printed_receip
     dossier = Dossier.objects.get(code=code)  # a protected FSM field cannot be refreshed in place
     assert dossier.state == "returned"
     assert list(dossier.events.values_list("action", flat=True)) == [
-        "submit", "receive", "start_review", "resolve", "return_result",
+        "submit", "receive", "start_review", "propose", "approve", "return_result",
     ]  # fmt: skip

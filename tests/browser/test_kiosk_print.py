@@ -4,8 +4,8 @@ import io
 
 from pypdf import PdfReader
 
-from applications.services import tickets
 from applications.demo_tickets import seed_counters
+from applications.services import tickets
 from procedures.models import Unit
 
 MM = 72 / 25.4  # PDF points per millimetre

@@ -84,7 +84,7 @@ def _step(dossier: Dossier, step: str, people: dict) -> Dossier:
         )
         return Dossier.objects.get(pk=dossier.pk)
     if step == "resolve":
-        return dossiers.dossier_resolve(dossier=dossier, actor=specialist, result_number="12/QĐ")
+        return dossiers.dossier_resolve(dossier=dossier, actor=leader, result_number="12/QĐ")
     if step == "reject":
         return dossiers.dossier_reject(
             dossier=dossier, actor=specialist, reason="Không đủ điều kiện"

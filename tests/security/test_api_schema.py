@@ -29,6 +29,7 @@ def test_every_operation_documents_bad_input_and_a_bad_token(schema):
         ("get", "/api/v1/stats/", {"200", "403", "404"}),
         ("get", "/api/v1/units/", {"200", "404"}),
         ("post", "/api/v1/feedback/reports/{code}/rating/", {"200", "403", "404", "409"}),
+        ("post", "/api/v1/dossiers/{code}/rating/", {"201", "400", "403", "404", "415"}),
     ],
 )
 def test_the_error_answers_of_each_operation_are_documented_with_the_error_body(

@@ -195,7 +195,7 @@ def test_the_pixel_limit_is_a_setting(procedure, settings):
 def test_the_api_refuses_a_hostile_supplement_and_the_result(procedure, media, case):
     dossier = in_review(procedure)
     before = set(stored(media))
-    resolve = api("specialist.kimlong").post(
+    resolve = api("leader.kimlong").post(
         f"/api/v1/dossiers/{dossier.code}/resolve/",
         {"result_number": "12/QĐ-UBND", "result": upload(case)},
         format="multipart",
@@ -314,7 +314,7 @@ def test_walk_in_reception_refuses_a_hostile_scan_and_keeps_the_form(
 def test_the_desk_refuses_a_hostile_result_document(client, procedure, media, case):
     dossier = in_review(procedure)
     before = set(stored(media))
-    login(client, "specialist.kimlong")
+    login(client, "leader.kimlong")
     response = client.post(
         f"/desk/ho-so/{dossier.code}/resolve/",
         {"result_number": "12/QĐ-UBND", "result": upload(case)},

@@ -71,11 +71,7 @@ ATTEMPTS = [
         {"code": MISSING_CODE, "form": "receipt"},
     ),
     Attempt("desk:tracking-log", lambda v: {"unit_code": "19774"}, {"unit_code": "99999"}),
-    Attempt(
-        "desk:complaint-answer",
-        lambda v: {"pk": v.complaint.pk},
-        {"pk": MISSING_PK},
-    ),
+    Attempt("desk:complaint-answer", lambda v: {"pk": v.complaint.pk}, {"pk": MISSING_PK}),
     Attempt(
         "desk:complaint-answer",
         lambda v: {"pk": v.complaint.pk},
@@ -128,11 +124,13 @@ ATTEMPTS = [
     ),
     Attempt("citizen:withdraw", _code, {"code": MISSING_CODE}),
     Attempt("citizen:withdraw", _code, {"code": MISSING_CODE}, method="post"),
-    Attempt("citizen:receipt", _code, {"code": MISSING_CODE}),
-    Attempt("citizen:result", _code, {"code": MISSING_CODE}),
-    Attempt("citizen:rate", _code, {"code": MISSING_CODE}),
+    *(
+        Attempt(name, _code, {"code": MISSING_CODE})
+        for name in ("citizen:receipt", "citizen:result", "citizen:rate", "citizen:rate-national")
+    ),
     Attempt("citizen:rate", _code, {"code": MISSING_CODE}, method="post", data={"overall": "5"}),
     Attempt("citizen:rate-thanks", _code, {"code": MISSING_CODE}),
+    Attempt("citizen:rate-national", _code, {"code": MISSING_CODE}, method="post"),
     Attempt("citizen:attachment", lambda v: {"pk": v.attachment.pk}, {"pk": MISSING_PK}),
     # Payments.
     Attempt("payments:pay", lambda v: {"code": v.paying.code}, {"code": MISSING_CODE}),
@@ -178,10 +176,10 @@ ATTEMPTS = [
         {"code": MISSING_CODE, "action": "withdraw"},
         method="post",
     ),
-    # One operation per action (applications/workflow.py), each tried on both victims.
+    # One operation per action (applications/workflow.py) and the rating, on both victims.
     *(
         Attempt(f"api-dossier-{name}", _code, {"code": MISSING_CODE}, method="post")
-        for name in ACTIONS
+        for name in (*ACTIONS, "rating")
     ),
     *(
         Attempt(
@@ -190,7 +188,7 @@ ATTEMPTS = [
             {"code": MISSING_CODE},
             method="post",
         )
-        for name in ACTIONS
+        for name in (*ACTIONS, "rating")
     ),
     Attempt(
         "api-lookup",
