@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from freezegun import freeze_time
 
-from applications import deadlines, stats
+from applications import deadlines
+from applications.selectors import stats
 from applications.models import Complaint, Dossier
 from applications.models.satisfaction import CRITERIA, band_of
 from applications.services.ratings_national import satisfaction_national
