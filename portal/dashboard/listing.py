@@ -1,0 +1,72 @@
+"""The columns of the dashboard's tables and lists, shared by the pages and their CSV and XLSX
+downloads (`portal.core.exports`): one list of (Vietnamese header, value) per table."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+GROUP_HEADERS = {
+    "unit": gettext_lazy("Unit"),
+    "field": gettext_lazy("Field"),
+    "procedure": gettext_lazy("Procedure"),
+}
+
+
+def _label(obj, name: str) -> str:
+    return getattr(obj, f"get_{name}_display")()
+
+
+def dossier_columns():
+    return [
+        (_("Dossier code"), lambda d: d.code),
+        (_("Procedure"), lambda d: d.procedure_version.name),
+        (_("Handling unit"), lambda d: d.handling_unit.name),
+        (_("Channel"), lambda d: _label(d, "channel")),
+        (_("State"), lambda d: _label(d, "state")),
+        (_("Received"), lambda d: d.received_at),
+        (_("Due"), lambda d: d.due_at),
+        (_("Result issued"), lambda d: d.resolved_at),
+        (_("Inherited from a former unit"), lambda d: d.is_transferred),
+    ]
+
+
+def report_columns():
+    return [
+        (_("Report code"), lambda r: r.code),
+        (_("Category"), lambda r: _label(r, "category")),
+        (_("Ward"), lambda r: r.unit.name),
+        (_("State"), lambda r: _label(r, "state")),
+        (_("Made"), lambda r: r.created_at),
+        (_("Pick-up target"), lambda r: r.pickup_due_at),
+        (_("Closed"), lambda r: r.resolved_at),
+    ]
+
+
+def group_columns(by: str):
+    return [
+        (_("Code"), lambda r: r["code"]),
+        (str(GROUP_HEADERS[by]), lambda r: r["name"]),
+        (_("Received"), lambda r: r["received"]),
+        (_("Online rate (%)"), lambda r: r["online_rate"]),
+        (_("Finished"), lambda r: r["finished"]),
+        (_("On-time rate (%)"), lambda r: r["on_time_rate"]),
+        (_("Open"), lambda r: r["in_progress"]),
+        (_("Overdue"), lambda r: r["overdue"]),
+    ]
+
+
+def week_columns():
+    return [
+        (_("Week from"), lambda r: r["week"]),
+        (_("Received"), lambda r: r["received"]),
+        (_("Online rate (%)"), lambda r: r["online_rate"]),
+        (_("Finished"), lambda r: r["finished"]),
+        (_("On-time rate (%)"), lambda r: r["on_time_rate"]),
+    ]
+
+
+def figure_columns(values: dict):
+    return [
+        (_("Figure"), lambda f: f.label),
+        (_("Value"), lambda f: values[f.key]),
+        (_("Definition"), lambda f: f.definition),
+    ]
