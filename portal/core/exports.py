@@ -14,6 +14,9 @@ from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from portal.core.errors import DomainError
 from portal.core.time import VN_TZ
@@ -84,3 +87,45 @@ def response(fmt: str, *, columns: list[Column], rows: Iterable, filename: str):
     book.save(handle)
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX)
+
+
+# --- The API's `?format=csv|xlsx` ---------------------------------------------------------------
+# DRF reads `format` to choose a renderer: these two let it choose CSV or XLSX; the view then
+# answers with `response(...)` itself, and an error is still written as JSON (`ExportMixin`).
+
+
+class _ExportRenderer(BaseRenderer):
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)
+
+
+class CSVRenderer(_ExportRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
+class XLSXRenderer(_ExportRenderer):
+    media_type = XLSX
+    format = "xlsx"
+
+
+EXPORT_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer, XLSXRenderer]
+
+
+class ExportMixin:
+    """For an APIView that also answers `?format=csv|xlsx`: `export_format(request)` says which
+    (None for JSON); errors stay JSON whatever was asked."""
+
+    renderer_classes = EXPORT_RENDERERS
+
+    def export_format(self, request) -> str | None:
+        renderer = getattr(request, "accepted_renderer", None)
+        return renderer.format if renderer is not None and renderer.format in FORMATS else None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and self.export_format(request):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -5,8 +5,11 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.core import exports
 from portal.core.api import error_responses
+from portal.core.exports import ExportMixin
 from portal.dashboard import stats
+from portal.dashboard.listing import stats_columns
 from procedures.stats import parse_query
 
 _RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
@@ -128,7 +131,7 @@ class StatsRowOutput(StatsOutput):
         return {"code": data.pop("code"), "name": data.pop("name"), **data}
 
 
-class StatsView(APIView):
+class StatsView(ExportMixin, APIView):
     """Figures for the dossiers **received** in the period (received date in Asia/Ho_Chi_Minh,
     `from` and `to` included; default the current month up to today), counted against the
     handling unit and judged on their current state now. Provincial officials and superusers
@@ -174,5 +177,11 @@ class StatsView(APIView):
         group_by = stats.parse_group_by(request.query_params.get("group_by"))
         if group_by:
             rows = stats.dossier_stats_by(user=request.user, query=query, group_by=group_by)
-            return Response(StatsRowOutput(rows, many=True).data)
-        return Response(StatsOutput(stats.dossier_stats(user=request.user, query=query)).data)
+            data = StatsRowOutput(rows, many=True).data
+        else:
+            data = StatsOutput(stats.dossier_stats(user=request.user, query=query)).data
+        if fmt := self.export_format(request):  # the same rows as a CSV or XLSX file
+            found = data if group_by else [data]
+            columns = stats_columns(grouped=bool(group_by))
+            return exports.response(fmt, columns=columns, rows=found, filename="thong-ke")
+        return Response(data)

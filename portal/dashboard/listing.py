@@ -70,3 +70,44 @@ def figure_columns(values: dict):
         (_("Value"), lambda f: values[f.key]),
         (_("Definition"), lambda f: f.definition),
     ]
+
+
+_STATS_HEADERS = (
+    ("received", gettext_lazy("Received")),
+    ("online", gettext_lazy("Online")),
+    ("online_rate", gettext_lazy("Online rate (%)")),
+    ("resolved", gettext_lazy("Finished")),
+    ("resolved_early", gettext_lazy("Early")),
+    ("resolved_on_time", gettext_lazy("On time")),
+    ("resolved_late", gettext_lazy("Late")),
+    ("on_time_rate", gettext_lazy("On-time rate (%)")),
+    ("in_progress", gettext_lazy("In progress")),
+    ("on_track", gettext_lazy("Within time")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("progress_score", gettext_lazy("Progress score /20")),
+    ("satisfaction_score", gettext_lazy("Satisfaction score /6")),
+)
+
+
+def _nested(row, outer, inner):
+    found = row.get(outer)
+    return None if found is None else found.get(inner)
+
+
+def stats_columns(grouped: bool):
+    """`GET /api/v1/stats/` as a table: one row (or one per group), the JSON's figures."""
+    columns = (
+        [(_("Code"), lambda r: r["code"]), (_("Name"), lambda r: r["name"])] if grouped else []
+    )
+    columns += [(str(header), lambda r, key=key: r[key]) for key, header in _STATS_HEADERS]
+    columns += [
+        (_("Dossiers rated"), lambda r: _nested(r, "satisfaction", "rated")),
+        (_("Average rating"), lambda r: _nested(r, "satisfaction", "average")),
+        (_("Dossiers with a complaint"), lambda r: _nested(r, "satisfaction", "complaints")),
+        (_("Reports received"), lambda r: _nested(r, "feedback", "received")),
+        (_("Reports resolved"), lambda r: _nested(r, "feedback", "resolved")),
+        (_("Reports resolved the same day (%)"),
+         lambda r: _nested(r, "feedback", "resolved_same_day_rate")),
+        (_("Reports' average rating"), lambda r: _nested(r, "feedback", "satisfaction")),
+    ]  # fmt: skip
+    return columns
