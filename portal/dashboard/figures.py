@@ -52,7 +52,7 @@ class Figure:
     subject: str = DOSSIER
     kind: str = "count"
     build: Callable[[Frame], QuerySet] | None = None
-    numerator: str = ""  # rate: count figure keys
+    numerator: str = ""  # rate: count figure keys; average: the count of its rows
     denominator: str = ""
     average_of: str = ""  # average: the column averaged over the builder's rows
 
@@ -183,6 +183,7 @@ _FIGURES = (
         "Trung bình số giờ làm việc từ tiếp nhận đến có kết quả, hồ sơ giải quyết trong kỳ.",
         "Average working hours from reception to result, of the dossiers finished in the period.",
         kind="average", build=lambda f: _finished(f), average_of="working_hours",
+        numerator="finished",
     ),
     Figure(
         "refused", "Trả lại (từ chối tiếp nhận)", "Returned at reception",
@@ -240,7 +241,7 @@ _FIGURES = (
         "Trung bình điểm chung (1-5) của các hồ sơ được đánh giá.",
         "Average overall score (1-5) of the rated dossiers.",
         kind="average", build=lambda f: _finished(f).filter(rating__isnull=False),
-        average_of="rating__overall",
+        average_of="rating__overall", numerator="rated",
     ),
     # --- Neighbourhood reports ---
     Figure(
@@ -278,11 +279,18 @@ _FIGURES = (
         numerator="reports_resolved_same_day", denominator="reports_resolved",
     ),
     Figure(
+        "reports_rated", "Phản ánh được đánh giá", "Reports rated",
+        "Phản ánh gửi trong kỳ được người phản ánh chấm điểm câu trả lời.",
+        "Reports made in the period whose reporter rated the answer.",
+        subject=REPORT, build=lambda f: _reports(f, Q(rating__isnull=False)),
+    ),
+    Figure(
         "reports_rating_average", "Hài lòng với phản ánh", "Reports' average rating",
         "Trung bình điểm (1-5) người phản ánh chấm cho câu trả lời.",
         "Average score (1-5) the reporters gave the answer.",
         subject=REPORT, kind="average",
         build=lambda f: _reports(f, Q(rating__isnull=False)), average_of="rating",
+        numerator="reports_rated",
     ),
 )  # fmt: skip
 

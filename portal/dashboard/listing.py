@@ -43,7 +43,7 @@ def report_columns():
 
 def group_columns(by: str):
     return [
-        (_("Code"), lambda r: r["code"]),
+        (_("Group code"), lambda r: r["code"]),
         (str(GROUP_HEADERS[by]), lambda r: r["name"]),
         (_("Received"), lambda r: r["received"]),
         (_("Online rate (%)"), lambda r: r["online_rate"]),
@@ -96,9 +96,9 @@ def _nested(row, outer, inner):
 
 def stats_columns(grouped: bool):
     """`GET /api/v1/stats/` as a table: one row (or one per group), the JSON's figures."""
-    columns = (
-        [(_("Code"), lambda r: r["code"]), (_("Name"), lambda r: r["name"])] if grouped else []
-    )
+    columns = []
+    if grouped:
+        columns = [(_("Group code"), lambda r: r["code"]), (_("Name"), lambda r: r["name"])]
     columns += [(str(header), lambda r, key=key: r[key]) for key, header in _STATS_HEADERS]
     columns += [
         (_("Dossiers rated"), lambda r: _nested(r, "satisfaction", "rated")),

@@ -48,7 +48,7 @@ SECTIONS = (
     ("satisfaction", ("rated", "rating_average")),
     ("reports", ("reports_received", "reports_picked_up_on_time", "reports_resolved")),
     ("reports_rates", ("reports_resolved_same_day", "reports_same_day_rate")),
-    ("reports_rating", ("reports_rating_average",)),
+    ("reports_rating", ("reports_rated", "reports_rating_average")),
 )
 
 
