@@ -9,6 +9,8 @@ from portal.core import exports
 from portal.core.api import error_responses
 from portal.core.exports import ExportMixin
 from portal.dashboard import stats
+from portal.dashboard.filters import Filters
+from portal.dashboard.index766 import index_766
 from portal.dashboard.listing import stats_columns
 from procedures.stats import parse_query
 
@@ -121,6 +123,17 @@ class StatsOutput(serializers.Serializer):
     )
 
 
+class StatsWithIndexOutput(StatsOutput):
+    index_766 = serializers.JSONField(
+        required=False,
+        help_text="With `index_766=true`: Decision 766/QĐ-TTg's index, all six groups: "
+        '`{"total", "max": 100, "groups": [{"key", "points", "max", "items": [{"key", '
+        '"points", "max", "value", "formula"}]}]}`; open dossiers judged at the period\'s end, '
+        "carried-over dossiers counted; an item MotCua holds no data for has `value` and "
+        "`points` null and says so in `formula`.",
+    )
+
+
 class StatsRowOutput(StatsOutput):
     code = serializers.CharField(help_text="The unit's, field's or procedure's code.")
     name = serializers.CharField()
@@ -160,11 +173,13 @@ class StatsView(ExportMixin, APIView):
             OpenApiParameter(
                 "group_by", str, enum=["", *stats.GROUPS], description="empty: no grouping"
             ),
+            OpenApiParameter("index_766", bool, description="add the Decision 766 index"),
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
         ],
         responses={
             200: PolymorphicProxySerializer(
                 component_name="StatsResponse",
-                serializers=[StatsOutput, StatsRowOutput(many=True)],
+                serializers=[StatsWithIndexOutput, StatsRowOutput(many=True)],
                 resource_type_field_name=None,
                 many=False,
             ),
@@ -179,7 +194,11 @@ class StatsView(ExportMixin, APIView):
             rows = stats.dossier_stats_by(user=request.user, query=query, group_by=group_by)
             data = StatsRowOutput(rows, many=True).data
         else:
-            data = StatsOutput(stats.dossier_stats(user=request.user, query=query)).data
+            found = stats.dossier_stats(user=request.user, query=query)
+            if request.query_params.get("index_766") in ("true", "1"):
+                frame = stats.frame_for(user=request.user, filters=Filters(query=query))
+                found["index_766"] = index_766(frame)
+            data = StatsWithIndexOutput(found).data
         if fmt := self.export_format(request):  # the same rows as a CSV or XLSX file
             found = data if group_by else [data]
             columns = stats_columns(grouped=bool(group_by))

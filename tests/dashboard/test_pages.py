@@ -244,3 +244,32 @@ def test_a_leaders_pages_count_only_their_unit(march, people):
     )
     assert listing.context["count"] == 1
     assert THUAN_HOA in listing.content.decode()
+
+
+def test_the_766_index_scores_what_motcua_holds_and_says_which_items_it_cannot(march, people):
+    from rest_framework.test import APIClient
+
+    from portal.accounts.models import User
+
+    api = APIClient()
+    api.force_authenticate(User.objects.get(username="leader.kimlong"))
+    params = {"from": "2026-03-01", "to": "2026-03-31", "index_766": "true"}
+    index = api.get("/api/v1/stats/", params).json()["index_766"]
+    assert index["max"] == 100
+    groups = {group["key"]: group for group in index["groups"]}
+    assert list(groups) == ["publicity", "progress", "online", "payment", "digitisation",
+                            "satisfaction"]  # fmt: skip
+    assert sum(group["max"] for group in groups.values()) == 100
+    for group in groups.values():
+        assert sum(item["max"] for item in group["items"]) == group["max"]
+        for item in group["items"]:
+            if item["value"] is None:
+                assert item["points"] is None and "no data" in item["formula"]
+    # Kim Long: received 4 in March + 2 carried over; finished early 1, open within time 1
+    # (the inherited one; the supplement's clock stopped in time: 2).
+    progress = groups["progress"]["items"][0]
+    assert progress["value"] == round(100 * 3 / 6, 1)
+    assert progress["points"] == 10.0
+    scored = [i["points"] for g in groups.values() for i in g["items"] if i["points"] is not None]
+    assert index["total"] == round(sum(scored), 2)
+    assert "index_766" not in api.get("/api/v1/stats/", {"from": "2026-03-01"}).json()
