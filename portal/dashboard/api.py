@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from portal.core import exports
 from portal.core.api import error_responses
 from portal.core.exports import ExportMixin
-from portal.dashboard import stats
+from portal.dashboard import period_report, stats
 from portal.dashboard.filters import Filters
 from portal.dashboard.index766 import index_766
 from portal.dashboard.listing import stats_columns
@@ -204,3 +204,66 @@ class StatsView(ExportMixin, APIView):
             columns = stats_columns(grouped=bool(group_by))
             return exports.response(fmt, columns=columns, rows=found, filename="thong-ke")
         return Response(data)
+
+
+class PeriodReportTotals(serializers.Serializer):
+    received = serializers.IntegerField(help_text="Received in the period.")
+    received_online = serializers.IntegerField()
+    received_desk = serializers.IntegerField()
+    received_post = serializers.IntegerField()
+    carried_over = serializers.IntegerField(help_text="Received before, open when it began.")
+    finished_early = serializers.IntegerField()
+    finished_on_time = serializers.IntegerField()
+    finished_late = serializers.IntegerField()
+    in_progress_on_time = serializers.IntegerField(help_text="Open at its end, within time.")
+    in_progress_late = serializers.IntegerField(help_text="Open at its end, overdue.")
+
+
+class PeriodReportRow(PeriodReportTotals):
+    field = serializers.CharField()
+    name = serializers.CharField()
+
+
+class PeriodReportOutput(serializers.Serializer):
+    date_from = serializers.DateField(source="from")
+    date_to = serializers.DateField(source="to")
+    rows = PeriodReportRow(many=True)
+    total = PeriodReportTotals()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        return {"from": data.pop("date_from"), "to": data.pop("date_to"), **data}
+
+
+class PeriodReportView(ExportMixin, APIView):
+    """Form II.06a for a unit (or the reader's whole scope) and a period: per field and in
+    total, received (online, desk, post, carried over), finished early / on time / late, and
+    open within time / late at the period's end. JSON, or `format=csv|xlsx`. The same access
+    and input as `GET /api/v1/stats/`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="YYYY-MM-DD, included"),
+            OpenApiParameter("to", str, description="YYYY-MM-DD, included"),
+            OpenApiParameter("unit", str, description="Handling unit code"),
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+        ],
+        responses={200: PeriodReportOutput, **error_responses(404)},
+        operation_id="v1_stats_period_report",
+    )
+    def get(self, request):
+        stats.scope_units(request.user)  # 403 before any input is looked at
+        query = parse_query({"unit": request.query_params.get("unit"), **{
+            key: request.query_params.get(key) for key in ("from", "to")}})  # fmt: skip
+        frame = stats.frame_for(user=request.user, filters=Filters(query=query))
+        report = period_report.period_report(frame, query)
+        if fmt := self.export_format(request):
+            return exports.response(
+                fmt,
+                columns=period_report.columns(),
+                rows=period_report.table_rows(report),
+                filename="bao-cao-ii06a",
+            )
+        return Response(PeriodReportOutput(report).data)

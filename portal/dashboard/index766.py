@@ -31,6 +31,8 @@ def _ratio(part: int, whole: int) -> Decimal | None:
 
 def _item(key: str, points: int, ratio: Decimal | None, formula: str, threshold=None) -> dict:
     if ratio is None:
+        if NO_DATA not in formula:
+            formula += " Nothing to judge in this period: not scored."
         return {"key": key, "points": None, "max": points, "value": None, "formula": formula}
     if threshold is not None:
         scored = points * min(ratio / Decimal(threshold), Decimal(1))

@@ -264,12 +264,42 @@ def test_the_766_index_scores_what_motcua_holds_and_says_which_items_it_cannot(m
         assert sum(item["max"] for item in group["items"]) == group["max"]
         for item in group["items"]:
             if item["value"] is None:
-                assert item["points"] is None and "no data" in item["formula"]
-    # Kim Long: received 4 in March + 2 carried over; finished early 1, open within time 1
-    # (the inherited one; the supplement's clock stopped in time: 2).
+                assert item["points"] is None
+                assert "not scored" in item["formula"]
+    # Kim Long: received 3 in March + 2 carried over; finished early 1, open within time 2
+    # (the inherited one, and the one whose clock stopped for documents before it was due).
     progress = groups["progress"]["items"][0]
-    assert progress["value"] == round(100 * 3 / 6, 1)
-    assert progress["points"] == 10.0
+    assert progress["value"] == 60.0
+    assert progress["points"] == 12.0
     scored = [i["points"] for g in groups.values() for i in g["items"] if i["points"] is not None]
     assert index["total"] == round(sum(scored), 2)
     assert "index_766" not in api.get("/api/v1/stats/", {"from": "2026-03-01"}).json()
+
+
+def test_the_period_report_ii06a_gives_each_field_and_the_total_as_json_csv_and_xlsx(march, people):
+    from rest_framework.test import APIClient
+
+    from portal.accounts.models import User
+
+    api = APIClient()
+    api.force_authenticate(User.objects.get(username="leader.kimlong"))
+    params = {"from": "2026-03-01", "to": "2026-03-31"}
+    report = api.get("/api/v1/stats/period-report/", params).json()
+    assert report["from"] == "2026-03-01"
+    total = report["total"]
+    assert (total["received"], total["carried_over"]) == (3, 2)
+    assert (total["finished_early"], total["finished_late"]) == (1, 1)
+    assert (total["in_progress_on_time"], total["in_progress_late"]) == (2, 1)
+    for column, value in total.items():
+        assert sum(row[column] for row in report["rows"]) == value
+    found = csv_rows(api.get("/api/v1/stats/period-report/", {**params, "format": "csv"}))
+    assert len(found) == len(report["rows"]) + 2  # headers, fields, total
+    assert found[-1][2] == "3"
+    other = APIClient()
+    other.force_authenticate(User.objects.get(username="leader.thuanhoa"))
+    url = "/api/v1/stats/period-report/"
+    assert other.get(url, {**params, "unit": KIM_LONG}).status_code == 404
+    for username in ("clerk.kimlong", "citizen"):
+        other.force_authenticate(User.objects.get(username=username))
+        assert other.get(url, params).status_code == 403
+    assert APIClient().get(url, params).status_code in (401, 403)
