@@ -313,9 +313,9 @@ def refused_between(start: datetime, end: datetime) -> Q:
     return Q(state=State.REFUSED) & between("closed_at", start, end)
 
 
-# Beyond this many dossiers the average working time is taken over a sample of them (the first
-# ones by id): each is a walk through the working calendar in Python.
-WORKING_HOURS_SAMPLE = 20_000
+# Beyond this many dossiers the average working time is taken over an even sample of them (every
+# k-th id): each is a walk through the working calendar in Python, about a millisecond.
+WORKING_HOURS_SAMPLE = 500
 
 
 def working_hours(dossiers: QuerySet[Dossier]) -> list[float]:
@@ -323,8 +323,12 @@ def working_hours(dossiers: QuerySet[Dossier]) -> list[float]:
     calendar: working days and hours, public holidays and swaps)."""
     calendars = {}
     hours = []
+    total = dossiers.count()
+    if total > WORKING_HOURS_SAMPLE:
+        step = -(-total // WORKING_HOURS_SAMPLE)
+        dossiers = dossiers.annotate(sample=F("id") % step).filter(sample=0)
     moments = dossiers.order_by("id").values_list("handling_unit", "received_at", "resolved_at")
-    for unit_id, received, resolved in moments[:WORKING_HOURS_SAMPLE]:
+    for unit_id, received, resolved in moments[: WORKING_HOURS_SAMPLE * 2]:
         if received is None or resolved is None or resolved < received:
             continue
         if unit_id not in calendars:

@@ -180,8 +180,10 @@ _FIGURES = (
     ),
     Figure(
         "average_working_hours", "Thời gian giải quyết trung bình", "Average working time",
-        "Trung bình số giờ làm việc từ tiếp nhận đến có kết quả, hồ sơ giải quyết trong kỳ.",
-        "Average working hours from reception to result, of the dossiers finished in the period.",
+        "Trung bình số giờ làm việc từ tiếp nhận đến có kết quả, hồ sơ giải quyết trong kỳ "
+        "(trên 500 hồ sơ: lấy mẫu đều theo mã).",
+        "Average working hours from reception to result, of the dossiers finished in the period "
+        "(over 500: an even sample).",
         kind="average", build=lambda f: _finished(f), average_of="working_hours",
         numerator="finished",
     ),
