@@ -61,8 +61,8 @@ def _context(request, fixed: str | None = None, code: str | None = None):
     if not stats.may_read(request.user):
         raise PermissionDenied
     params = request.GET.copy()
-    if fixed:
-        params[fixed] = code
+    if fixed and not (code or params.get(fixed)):
+        raise _Refused(_("Choose a unit, field or procedure."))
     try:
         filters = parse_filters(params)
         fmt = exports.parse_format(request.GET.get("format"))

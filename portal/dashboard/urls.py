@@ -10,8 +10,10 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.dashboard, name="index"),
     path("overview/", pages.page, name="overview"),
-    path("units/<str:code>/", pages.page, {"kind": "unit"}, name="unit"),
-    path("fields/<str:code>/", pages.page, {"kind": "field"}, name="field"),
-    path("procedures/<str:code>/", pages.page, {"kind": "procedure"}, name="procedure"),
+    # A ward's, a field's and a procedure's page: the code is the `unit`, `field` or
+    # `procedure` filter itself (the same access checks as every filter).
+    path("unit/", pages.page, {"kind": "unit"}, name="unit"),
+    path("field/", pages.page, {"kind": "field"}, name="field"),
+    path("procedure/", pages.page, {"kind": "procedure"}, name="procedure"),
     path("dossiers/", pages.dossiers, name="dossiers"),
 ]

@@ -215,7 +215,7 @@ def test_the_api_exports_the_same_rows_as_its_json(march, people):
 
 PAGES = [
     "/dashboard/overview/",
-    f"/dashboard/units/{KIM_LONG}/",
+    f"/dashboard/unit/?unit={KIM_LONG}",
     "/dashboard/dossiers/?figure=overdue",
     "/dashboard/overview/?format=xlsx",
     "/dashboard/dossiers/?figure=received&format=csv",
@@ -233,7 +233,7 @@ def test_only_officials_and_leaders_may_open_the_pages_and_exports(march, people
     other = as_user("leader.thuanhoa")
     sep = "&" if "?" in url else "?"
     assert other.get(f"{url}{sep}unit={KIM_LONG}").status_code == 404
-    assert other.get(f"/dashboard/units/{KIM_LONG}/").status_code == 404
+    assert other.get(f"/dashboard/unit/?unit={KIM_LONG}").status_code == 404
 
 
 def test_a_leaders_pages_count_only_their_unit(march, people):
