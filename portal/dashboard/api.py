@@ -174,7 +174,7 @@ class StatsView(ExportMixin, APIView):
                 "group_by", str, enum=["", *stats.GROUPS], description="empty: no grouping"
             ),
             OpenApiParameter("index_766", bool, description="add the Decision 766 index"),
-            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+            OpenApiParameter("format", str, enum=["", "json", "csv", "xlsx"]),
         ],
         responses={
             200: PolymorphicProxySerializer(
@@ -224,15 +224,17 @@ class PeriodReportRow(PeriodReportTotals):
     name = serializers.CharField()
 
 
-class PeriodReportOutput(serializers.Serializer):
-    date_from = serializers.DateField(source="from")
-    date_to = serializers.DateField(source="to")
-    rows = PeriodReportRow(many=True)
-    total = PeriodReportTotals()
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        return {"from": data.pop("date_from"), "to": data.pop("date_to"), **data}
+# `from` is a Python keyword: the fields are declared by name.
+PeriodReportOutput = type(
+    "PeriodReportOutput",
+    (serializers.Serializer,),
+    {
+        "from": serializers.DateField(help_text="The period's first day."),
+        "to": serializers.DateField(help_text="Its last day, included."),
+        "rows": PeriodReportRow(many=True),
+        "total": PeriodReportTotals(),
+    },
+)
 
 
 class PeriodReportView(ExportMixin, APIView):
@@ -248,7 +250,7 @@ class PeriodReportView(ExportMixin, APIView):
             OpenApiParameter("from", str, description="YYYY-MM-DD, included"),
             OpenApiParameter("to", str, description="YYYY-MM-DD, included"),
             OpenApiParameter("unit", str, description="Handling unit code"),
-            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+            OpenApiParameter("format", str, enum=["", "json", "csv", "xlsx"]),
         ],
         responses={200: PeriodReportOutput, **error_responses(404)},
         operation_id="v1_stats_period_report",
