@@ -1,5 +1,6 @@
 """Statistics API (DESIGN.md: `GET /api/v1/stats/`). Thin: parse, call the selector, serialise."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -12,7 +13,7 @@ from portal.dashboard import period_report, stats
 from portal.dashboard.filters import Filters
 from portal.dashboard.index766 import index_766
 from portal.dashboard.listing import stats_columns
-from procedures.stats import parse_query
+from procedures.stats import InvalidStatsQuery, parse_query
 
 _RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
 _AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}
@@ -195,7 +196,10 @@ class StatsView(ExportMixin, APIView):
             data = StatsRowOutput(rows, many=True).data
         else:
             found = stats.dossier_stats(user=request.user, query=query)
-            if request.query_params.get("index_766") in ("true", "1"):
+            wanted = request.query_params.get("index_766", "")
+            if wanted not in ("", "true", "false", "1", "0"):
+                raise InvalidStatsQuery(_("index_766 must be true or false."), code="invalid_query")
+            if wanted in ("true", "1"):
                 frame = stats.frame_for(user=request.user, filters=Filters(query=query))
                 found["index_766"] = index_766(frame)
             data = StatsWithIndexOutput(found).data
