@@ -2,7 +2,7 @@
 feedback reports"). `report_cohort` chooses the reports (created in the period, counted against
 the ward they were routed to, within the scope the dashboard gives); this module counts them in
 one aggregate query (one grouped query for the per-unit rows), like the dossier figures
-(`applications.stats`); `portal.dashboard.stats` puts the two side by side.
+(`applications.selectors.stats`); `portal.dashboard.stats` puts the two side by side.
 
 The judgements, each on the report's state now:
 
@@ -68,10 +68,19 @@ def report_cohort(*, scope: set[int] | None, query: StatsQuery) -> QuerySet[Repo
     against the unit that handles them (the ward the report was routed to); a unit outside the
     scope is 404. None when a field or procedure is asked for: reports have neither, so no
     figure applies."""
-    if query.field is not None or query.procedure is not None:
+    reports = scoped_reports(scope=scope, query=query)
+    if reports is None:
         return None
     start, end = query.bounds()
-    reports = Report.objects.filter(created_at__gte=start, created_at__lt=end)
+    return reports.filter(created_at__gte=start, created_at__lt=end)
+
+
+def scoped_reports(*, scope: set[int] | None, query: StatsQuery) -> QuerySet[Report] | None:
+    """Every report within `scope` and the query's unit, whenever created (None when a field or
+    procedure is asked for: reports have neither). A unit outside the scope is 404."""
+    if query.field is not None or query.procedure is not None:
+        return None
+    reports = Report.objects.all()
     if query.unit is not None:
         if scope is not None and query.unit.pk not in scope:
             raise NotFound()
@@ -97,12 +106,19 @@ def _working_day_of(start: date, end: date):
     return Case(*whens, default=F("created_day"), output_field=DateField())
 
 
-def _annotated(reports: QuerySet[Report], *, start: date, end: date) -> QuerySet[Report]:
+def annotated(reports: QuerySet[Report], *, start: date, end: date) -> QuerySet[Report]:
+    """The reports with `picked_up_at` and the `working_day` they belong to (days from `start`
+    to `end`), for the judgements above."""
     return reports.annotate(
         picked_up_at=Coalesce("assigned_at", "resolved_at"),
         created_day=TruncDate("created_at", tzinfo=TZ),
         closed_day=TruncDate("resolved_at", tzinfo=TZ),
     ).annotate(working_day=_working_day_of(start, end))
+
+
+# On `annotated` reports: picked up by the target; resolved no later than their working day.
+PICKED_UP_ON_TIME = Q(picked_up_at__lte=F("pickup_due_at"))
+RESOLVED_SAME_DAY = Q(closed_day__lte=F("working_day"))
 
 
 def _aggregates(now: datetime) -> dict:
@@ -113,13 +129,13 @@ def _aggregates(now: datetime) -> dict:
         "resolved": Count("id", filter=resolved),
         "rejected": Count("id", filter=Q(state=State.REJECTED)),
         "open": Count("id", filter=Q(state__in=OPEN_STATES)),
-        "picked_up_on_time": Count("id", filter=Q(picked_up_at__lte=F("pickup_due_at"))),
+        "picked_up_on_time": Count("id", filter=PICKED_UP_ON_TIME),
         "picked_up_late": Count(
             "id",
             filter=Q(picked_up_at__gt=F("pickup_due_at"))
             | Q(picked_up_at__isnull=True, state=State.NEW, pickup_due_at__lt=now),
         ),
-        "resolved_same_day": Count("id", filter=resolved & Q(closed_day__lte=F("working_day"))),
+        "resolved_same_day": Count("id", filter=resolved & RESOLVED_SAME_DAY),
         "escalated": Count("id", filter=Q(escalated_at__isnull=False)),
         "rated": Count("rating"),
         "rating_sum": Sum("rating"),
@@ -128,7 +144,7 @@ def _aggregates(now: datetime) -> dict:
 
 def counts(reports: QuerySet[Report], *, start: date, end: date, now: datetime) -> dict:
     """The raw counts of the reports created from `start` to `end`: one aggregate query."""
-    found = _annotated(reports, start=start, end=end).aggregate(**_aggregates(now))
+    found = annotated(reports, start=start, end=end).aggregate(**_aggregates(now))
     return {key: found.get(key) or 0 for key in COUNTS}
 
 
@@ -137,7 +153,7 @@ def counts_by_unit(
 ) -> dict[str, dict]:
     """The raw counts per unit code (units without reports are absent): one grouped query."""
     grouped = (
-        _annotated(reports, start=start, end=end)
+        annotated(reports, start=start, end=end)
         .values("unit__code")
         .annotate(**_aggregates(now))
         .order_by()

@@ -14,12 +14,14 @@ from rest_framework.views import APIView
 
 from applications import access, selectors, services, timeliness, workflow
 from applications.api.actions import document_files, run_action
+from applications.api.exports import dossier_list_response
 from applications.models import Channel, Dossier, DossierEvent
 from applications.selectors import lookup
 from portal.accounts.lockout import locked_out
 from portal.accounts.twofactor import WRONG_CODE
 from portal.core.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
 from portal.core.errors import DomainError, NotFound
+from portal.core.exports import ExportMixin
 from portal.core.privacy import mask
 from portal.core.throttling import DRFCacheThrottle
 from procedures.models import Unit
@@ -181,7 +183,7 @@ def _output(request, dossier, detail=True):
 OVERDUE_VALUES = ("", "true", "false", "1", "0")
 
 
-class DossierListCreate(APIView):
+class DossierListCreate(ExportMixin, APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
@@ -201,6 +203,8 @@ class DossierListCreate(APIView):
         if overdue not in OVERDUE_VALUES:
             raise DomainError(_("overdue must be true or false."), code="invalid_query")
         dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
+        if fmt := self.export_format(request):  # ?format=csv|xlsx: every row, as a file
+            return dossier_list_response(fmt, dossiers, timezone.now())
         paginator = Pagination()
         page = paginator.paginate_queryset(dossiers, request, view=self)
         now = timezone.now()

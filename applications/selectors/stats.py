@@ -20,14 +20,16 @@ figures beside these, are the composition's (`portal.dashboard.stats`, `feedback
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from applications import timeliness
-from applications.models import Channel, Complaint, Dossier
+from applications.models import CLOCK_STOPPED_WAITING, Channel, Complaint, Dossier, State
 from applications.selectors.desk_check import waiting_for_desk_overdue  # noqa: F401 (the dashboard's)
 from applications.workflow import FINISHED_STATES, PROCESSING
 from portal.core.errors import NotFound
+from procedures.models import Unit
+from procedures.services import working_calendar
 from procedures.stats import StatsQuery
 
 # The raw counts of a cohort, summable over groups.
@@ -61,7 +63,17 @@ def cohort(*, scope: set[int] | None, query: StatsQuery) -> QuerySet[Dossier]:
     """The dossiers received in the period within `scope` (unit ids; None: the whole province).
     A unit asked for outside the scope is 404, as for anything else one may not see (STYLE.md)."""
     start, end = query.bounds()
-    dossiers = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+    return scoped(scope=scope, query=query).filter(received_at__gte=start, received_at__lt=end)
+
+
+def scoped(
+    *, scope: set[int] | None, query: StatsQuery, channel: str | None = None
+) -> QuerySet[Dossier]:
+    """Every dossier within `scope` and the query's unit, field, procedure (and `channel`),
+    whenever received: the figures of `portal.dashboard.figures` each add their own moment."""
+    dossiers = Dossier.objects.all()
+    if channel:
+        dossiers = dossiers.filter(channel=channel)
     if query.unit is not None:
         if scope is not None and query.unit.pk not in scope:
             raise NotFound()
@@ -236,3 +248,96 @@ def overdue_dossiers(
         .select_related("handling_unit", "procedure_version")
         .order_by("due_at", "id")[:limit]
     )
+
+
+# --- At a moment: what a period ends (or starts) with (issue 12) ------------------------------
+# Open dossiers are judged at the period's end, not now, and those received earlier and still
+# open count too. A dossier's state at a past moment is read from its own moments: received
+# (`received_at`), finished (`resolved_at`), withdrawn or stopped (`closed_at`); the clock stop
+# it is in now (`clock_stopped_at`) counts from when it began. A stop that began and ended
+# before the moment is not seen (the due moment it moved is).
+ENDED_STATES = (State.WITHDRAWN, State.STOPPED)
+
+
+def open_at(moment: datetime) -> Q:
+    """Received before `moment` and neither finished, withdrawn nor stopped by then."""
+    return Q(received_at__lt=moment) & (
+        Q(state__in=PROCESSING)
+        | Q(state__in=FINISHED_STATES, resolved_at__gt=moment)
+        | Q(state__in=ENDED_STATES, closed_at__gt=moment)
+    )
+
+
+def _stopped_at(moment: datetime) -> Q:
+    return Q(state__in=CLOCK_STOPPED_WAITING, clock_stopped_at__lte=moment)
+
+
+def overdue_at(moment: datetime) -> Q:
+    """Open at `moment` and past the due moment then; a stopped clock is judged when it
+    stopped (the timeliness rule, `applications.timeliness`, at a moment)."""
+    stopped = _stopped_at(moment)
+    return open_at(moment) & (
+        (stopped & Q(clock_stopped_at__gt=F("due_at"))) | (~stopped & Q(due_at__lt=moment))
+    )
+
+
+def on_track_at(moment: datetime) -> Q:
+    """Open at `moment` and within time then (the complement of `overdue_at`)."""
+    stopped = _stopped_at(moment)
+    return open_at(moment) & (
+        Q(due_at__isnull=True)
+        | (stopped & Q(clock_stopped_at__lte=F("due_at")))
+        | (~stopped & Q(due_at__gte=moment))
+    )
+
+
+def waiting_citizen_at(moment: datetime) -> Q:
+    """Open at `moment` with the clock stopped for a supplement or a payment."""
+    return open_at(moment) & _stopped_at(moment)
+
+
+def waiting_desk_at(moment: datetime) -> Q:
+    """Sent before `moment` and not yet received, refused or withdrawn by the desk then."""
+    return Q(submitted_at__lt=moment) & (
+        Q(received_at__gte=moment)
+        | Q(received_at__isnull=True) & (Q(state=State.SUBMITTED) | Q(closed_at__gt=moment))
+    )
+
+
+def between(column: str, start: datetime, end: datetime) -> Q:
+    return Q(**{f"{column}__gte": start, f"{column}__lt": end})
+
+
+def finished_between(start: datetime, end: datetime) -> Q:
+    """Finished (resolved, rejected; returned afterwards) from `start` up to `end`."""
+    return Q(state__in=FINISHED_STATES) & between("resolved_at", start, end)
+
+
+def refused_between(start: datetime, end: datetime) -> Q:
+    """Sent back at reception (form 03) from `start` up to `end`."""
+    return Q(state=State.REFUSED) & between("closed_at", start, end)
+
+
+# Beyond this many dossiers the average working time is taken over an even sample of them (every
+# k-th id): each is a walk through the working calendar in Python, about a millisecond.
+WORKING_HOURS_SAMPLE = 500
+
+
+def working_hours(dossiers: QuerySet[Dossier]) -> list[float]:
+    """Working hours from reception to result of each finished dossier (its handling unit's
+    calendar: working days and hours, public holidays and swaps)."""
+    calendars = {}
+    hours = []
+    total = dossiers.count()
+    if total > WORKING_HOURS_SAMPLE:
+        step = -(-total // WORKING_HOURS_SAMPLE)
+        dossiers = dossiers.annotate(sample=F("id") % step).filter(sample=0)
+    moments = dossiers.order_by("id").values_list("handling_unit", "received_at", "resolved_at")
+    for unit_id, received, resolved in moments[: WORKING_HOURS_SAMPLE * 2]:
+        if received is None or resolved is None or resolved < received:
+            continue
+        if unit_id not in calendars:
+            calendars[unit_id] = working_calendar(Unit.objects.get(pk=unit_id))
+        spent = calendars[unit_id].working_time_between(received, resolved)
+        hours.append(spent.total_seconds() / 3600)
+    return hours

@@ -62,6 +62,8 @@ class ErrorCode(StrEnum):
     NO_COUNTER = "no_counter"
     SPEECH_UNAVAILABLE = "speech_unavailable"
     INVALID_RATING = "invalid_rating"
+    INVALID_FORMAT = "invalid_format"
+    INVALID_CHANNEL = "invalid_channel"
     TICKET_CONFLICT = "ticket_conflict"
     KIOSK_BUSY = "kiosk_busy"
     PAYMENT_NOT_DUE = "payment_not_due"

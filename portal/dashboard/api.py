@@ -1,13 +1,20 @@
 """Statistics API (DESIGN.md: `GET /api/v1/stats/`). Thin: parse, call the selector, serialise."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.core import exports
 from portal.core.api import error_responses
-from portal.dashboard import stats
-from procedures.stats import parse_query
+from portal.core.errors import ErrorCode
+from portal.core.exports import ExportMixin
+from portal.dashboard import period_report, stats
+from portal.dashboard.filters import Filters
+from portal.dashboard.index766 import index_766
+from portal.dashboard.listing import stats_columns
+from procedures.stats import InvalidStatsQuery, parse_query
 
 _RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
 _AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}
@@ -118,6 +125,17 @@ class StatsOutput(serializers.Serializer):
     )
 
 
+class StatsWithIndexOutput(StatsOutput):
+    index_766 = serializers.JSONField(
+        required=False,
+        help_text="With `index_766=true`: Decision 766/QĐ-TTg's index, all six groups: "
+        '`{"total", "max": 100, "groups": [{"key", "points", "max", "items": [{"key", '
+        '"points", "max", "value", "formula"}]}]}`; open dossiers judged at the period\'s end, '
+        "carried-over dossiers counted; an item MotCua holds no data for has `value` and "
+        "`points` null and says so in `formula`.",
+    )
+
+
 class StatsRowOutput(StatsOutput):
     code = serializers.CharField(help_text="The unit's, field's or procedure's code.")
     name = serializers.CharField()
@@ -128,7 +146,7 @@ class StatsRowOutput(StatsOutput):
         return {"code": data.pop("code"), "name": data.pop("name"), **data}
 
 
-class StatsView(APIView):
+class StatsView(ExportMixin, APIView):
     """Figures for the dossiers **received** in the period (received date in Asia/Ho_Chi_Minh,
     `from` and `to` included; default the current month up to today), counted against the
     handling unit and judged on their current state now. Provincial officials and superusers
@@ -157,11 +175,13 @@ class StatsView(APIView):
             OpenApiParameter(
                 "group_by", str, enum=["", *stats.GROUPS], description="empty: no grouping"
             ),
+            OpenApiParameter("index_766", bool, description="add the Decision 766 index"),
+            OpenApiParameter("format", str, enum=["", "json", "csv", "xlsx"]),
         ],
         responses={
             200: PolymorphicProxySerializer(
                 component_name="StatsResponse",
-                serializers=[StatsOutput, StatsRowOutput(many=True)],
+                serializers=[StatsWithIndexOutput, StatsRowOutput(many=True)],
                 resource_type_field_name=None,
                 many=False,
             ),
@@ -174,5 +194,85 @@ class StatsView(APIView):
         group_by = stats.parse_group_by(request.query_params.get("group_by"))
         if group_by:
             rows = stats.dossier_stats_by(user=request.user, query=query, group_by=group_by)
-            return Response(StatsRowOutput(rows, many=True).data)
-        return Response(StatsOutput(stats.dossier_stats(user=request.user, query=query)).data)
+            data = StatsRowOutput(rows, many=True).data
+        else:
+            found = stats.dossier_stats(user=request.user, query=query)
+            wanted = request.query_params.get("index_766", "")
+            if wanted not in ("", "true", "false", "1", "0"):
+                raise InvalidStatsQuery(
+                    _("index_766 must be true or false."), code=ErrorCode.INVALID_QUERY
+                )
+            if wanted in ("true", "1"):
+                frame = stats.frame_for(user=request.user, filters=Filters(query=query))
+                found["index_766"] = index_766(frame)
+            data = StatsWithIndexOutput(found).data
+        if fmt := self.export_format(request):  # the same rows as a CSV or XLSX file
+            found = data if group_by else [data]
+            columns = stats_columns(grouped=bool(group_by))
+            return exports.response(fmt, columns=columns, rows=found, filename="thong-ke")
+        return Response(data)
+
+
+class PeriodReportTotals(serializers.Serializer):
+    received = serializers.IntegerField(help_text="Received in the period.")
+    received_online = serializers.IntegerField()
+    received_desk = serializers.IntegerField()
+    received_post = serializers.IntegerField()
+    carried_over = serializers.IntegerField(help_text="Received before, open when it began.")
+    finished_early = serializers.IntegerField()
+    finished_on_time = serializers.IntegerField()
+    finished_late = serializers.IntegerField()
+    in_progress_on_time = serializers.IntegerField(help_text="Open at its end, within time.")
+    in_progress_late = serializers.IntegerField(help_text="Open at its end, overdue.")
+
+
+class PeriodReportRow(PeriodReportTotals):
+    field = serializers.CharField()
+    name = serializers.CharField()
+
+
+# `from` is a Python keyword: the fields are declared by name.
+PeriodReportOutput = type(
+    "PeriodReportOutput",
+    (serializers.Serializer,),
+    {
+        "from": serializers.DateField(help_text="The period's first day."),
+        "to": serializers.DateField(help_text="Its last day, included."),
+        "rows": PeriodReportRow(many=True),
+        "total": PeriodReportTotals(),
+    },
+)
+
+
+class PeriodReportView(ExportMixin, APIView):
+    """Form II.06a for a unit (or the reader's whole scope) and a period: per field and in
+    total, received (online, desk, post, carried over), finished early / on time / late, and
+    open within time / late at the period's end. JSON, or `format=csv|xlsx`. The same access
+    and input as `GET /api/v1/stats/`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="YYYY-MM-DD, included"),
+            OpenApiParameter("to", str, description="YYYY-MM-DD, included"),
+            OpenApiParameter("unit", str, description="Handling unit code"),
+            OpenApiParameter("format", str, enum=["", "json", "csv", "xlsx"]),
+        ],
+        responses={200: PeriodReportOutput, **error_responses(404)},
+        operation_id="v1_stats_period_report",
+    )
+    def get(self, request):
+        stats.scope_units(request.user)  # 403 before any input is looked at
+        query = parse_query({"unit": request.query_params.get("unit"), **{
+            key: request.query_params.get(key) for key in ("from", "to")}})  # fmt: skip
+        frame = stats.frame_for(user=request.user, filters=Filters(query=query))
+        report = period_report.period_report(frame, query)
+        if fmt := self.export_format(request):
+            return exports.response(
+                fmt,
+                columns=period_report.columns(),
+                rows=period_report.table_rows(report),
+                filename="bao-cao-ii06a",
+            )
+        return Response(PeriodReportOutput(report).data)

@@ -17,6 +17,7 @@ from applications import access
 from applications.selectors import stats as dossier_figures
 from feedback import stats as report_figures
 from portal.core.errors import ErrorCode, PermissionDenied
+from portal.dashboard.figures import Frame
 from procedures.models import Unit
 from procedures.models.units import COMMUNE_LEVEL_KINDS
 from procedures.stats import InvalidStatsQuery, StatsQuery
@@ -171,3 +172,16 @@ def overdue_dossiers(*, user, query: StatsQuery, now: datetime | None = None, li
     return dossier_figures.overdue_dossiers(
         scope=scope_units(user), query=query, now=now or timezone.now(), limit=limit
     )
+
+
+def frame_for(*, user, filters, now: datetime | None = None):
+    """The dossiers and reports the user may read, within the filters, and the period's
+    moments: what every figure of `portal.dashboard.figures` counts. A unit outside the
+    user's scope is 404; anyone who may not read statistics 403."""
+    scope = scope_units(user)
+    query = filters.query
+    dossiers = dossier_figures.scoped(scope=scope, query=query, channel=filters.channel)
+    reports = None
+    if filters.channel is None:
+        reports = report_figures.scoped_reports(scope=scope, query=query)
+    return Frame(dossiers, reports, filters.start, filters.end, now or timezone.now())

@@ -10,10 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.core.errors import NotFound
 from portal.dashboard import stats
+from portal.dashboard.figures import FIGURES
+from portal.dashboard.filters import Filters
 from procedures.stats import InvalidStatsQuery, parse_query
 
 # Columns of the per-ward table that can be sorted, and which way they sort first.
@@ -71,6 +74,9 @@ def dashboard(request):
     try:
         by_unit = stats.dossier_stats_by(user=request.user, query=query, group_by="unit", now=now)
         by_field = stats.dossier_stats_by(user=request.user, query=query, group_by="field", now=now)
+        filters = Filters(query=query, preset="custom")
+        frame = stats.frame_for(user=request.user, filters=filters, now=now)
+        backlog_params = filters.urlencode(figure="in_progress")
         overdue = list(
             stats.overdue_dossiers(
                 user=request.user, query=query, now=now, limit=OVERDUE_LIST_LIMIT
@@ -99,7 +105,9 @@ def dashboard(request):
             "units": units,
             "whole_city": stats.scope_units(request.user) is None,
             "totals": totals,
-            "backlog": totals["in_progress"],
+            # Open at the period's end (or now), carried-over dossiers included (issue 12).
+            "backlog": FIGURES["in_progress"].build(frame).count(),
+            "backlog_url": f"{reverse('dashboard:dossiers')}?{backlog_params}",
             "by_unit": _sorted(by_unit, sort, direction),
             "by_field": by_field,
             "overdue": overdue,

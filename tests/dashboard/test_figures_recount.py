@@ -1,0 +1,202 @@
+"""Every dossier figure of the dashboard equals a plain Python recount of the same dossiers
+(issue 12): random states, channels, moments before, in and after the period, clock stops,
+carried-over and inherited dossiers, ratings; the period running or over."""
+
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from applications.models import Dossier
+from portal.accounts.models import User
+from portal.core.time import VN_TZ
+from portal.dashboard import stats
+from portal.dashboard.figures import COUNT_KEYS, FIGURES, compute, rows
+from portal.dashboard.filters import parse_filters
+from tests.dashboard.conftest import KIM_LONG, make_dossier, vn
+
+START, END = vn(2026, 3, 1, 0), vn(2026, 4, 1, 0)
+FINISHED = {"resolved", "rejected", "returned"}
+PROCESSING = {"received", "in_review", "awaiting_supplement", "awaiting_payment"}
+WAITING = {"awaiting_supplement", "awaiting_payment"}
+ENDED = {"withdrawn", "stopped"}
+STATES = sorted(FINISHED | PROCESSING | ENDED | {"submitted", "refused"})
+
+hours = st.integers(min_value=-1500, max_value=1500)  # about two months either side of 1/3
+maybe = st.one_of(st.none(), hours)
+dossier_specs = st.fixed_dictionaries(
+    {
+        "state": st.sampled_from(STATES),
+        "channel": st.sampled_from(["online", "desk", "post"]),
+        "submitted": hours,
+        "received": st.integers(min_value=0, max_value=200),  # after it was sent
+        "due": maybe,
+        "resolved": st.integers(min_value=0, max_value=800),  # after it was received
+        "closed": st.integers(min_value=0, max_value=800),
+        "stopped": st.one_of(st.none(), st.integers(min_value=0, max_value=800)),
+        "transferred": st.booleans(),
+        "rating": st.one_of(st.none(), st.integers(min_value=1, max_value=5)),
+    }
+)
+
+
+def _at(offset):
+    return None if offset is None else START + timedelta(hours=offset)
+
+
+def build(spec, unit, procedure):
+    state = spec["state"]
+    submitted = _at(spec["submitted"])
+    received = None
+    if state not in ("submitted", "refused"):
+        received = submitted + timedelta(hours=spec["received"])
+    base = received or submitted
+    return make_dossier(
+        unit=unit,
+        procedure=procedure,
+        state=state,
+        channel="online" if state in ("submitted", "refused") else spec["channel"],
+        submitted_at=submitted,
+        received_at=received,
+        due_at=_at(spec["due"]),
+        resolved_at=base + timedelta(hours=spec["resolved"]) if state in FINISHED else None,
+        closed_at=base + timedelta(hours=spec["closed"])
+        if state in ENDED | {"refused", "returned"}
+        else None,
+        clock_stopped_at=base + timedelta(hours=spec["stopped"])
+        if state in WAITING and spec["stopped"] is not None
+        else None,
+        is_transferred=spec["transferred"],
+        rating=spec["rating"] if state in FINISHED else None,
+    )
+
+
+# --- The plain recount ------------------------------------------------------------------------
+
+
+def _open(d, m):
+    if d.received_at is None or d.received_at >= m:
+        return False
+    if d.state in PROCESSING:
+        return True
+    if d.state in FINISHED:
+        return d.resolved_at is not None and d.resolved_at > m
+    if d.state in ENDED:
+        return d.closed_at is not None and d.closed_at > m
+    return False
+
+
+def _overdue(d, m):
+    if not _open(d, m) or d.due_at is None:
+        return False
+    stopped = d.state in WAITING and d.clock_stopped_at is not None and d.clock_stopped_at <= m
+    return d.clock_stopped_at > d.due_at if stopped else d.due_at < m
+
+
+def _word(d):
+    if d.due_at is None or d.resolved_at is None:
+        return "on_time"
+    if d.resolved_at > d.due_at:
+        return "late"
+    if d.resolved_at.astimezone(VN_TZ).date() < d.due_at.astimezone(VN_TZ).date():
+        return "early"
+    return "on_time"
+
+
+def recount(dossiers, at):
+    def inside(moment, until):
+        return moment is not None and START <= moment < until
+
+    received = [d for d in dossiers if inside(d.received_at, END)]
+    finished = [d for d in dossiers if d.state in FINISHED and inside(d.resolved_at, at)]
+    online = [d for d in received if d.channel == "online"]
+    full = [d for d in online if d.procedure_version.online_level == "full"]
+    waiting_desk = [
+        d
+        for d in dossiers
+        if d.submitted_at is not None
+        and d.submitted_at < at
+        and (
+            (d.received_at is not None and d.received_at >= at)
+            or (
+                d.received_at is None
+                and (d.state == "submitted" or (d.closed_at is not None and d.closed_at > at))
+            )
+        )
+    ]
+    rated = [d for d in finished if hasattr(d, "rating")]
+    counts = {
+        "received": len(received),
+        "received_online": len(online),
+        "received_online_full": len(full),
+        "received_online_partial": len(online) - len(full),
+        "received_desk": sum(d.channel == "desk" for d in received),
+        "received_post": sum(d.channel == "post" for d in received),
+        "carried_over": sum(_open(d, START) for d in dossiers),
+        "finished": len(finished),
+        "finished_early": sum(_word(d) == "early" for d in finished),
+        "finished_on_time": sum(_word(d) == "on_time" for d in finished),
+        "finished_in_time": sum(_word(d) != "late" for d in finished),
+        "finished_late": sum(_word(d) == "late" for d in finished),
+        "refused": sum(d.state == "refused" and inside(d.closed_at, at) for d in dossiers),
+        "in_progress": sum(_open(d, at) for d in dossiers),
+        "overdue": sum(_overdue(d, at) for d in dossiers),
+        "on_track": sum(_open(d, at) and not _overdue(d, at) for d in dossiers),
+        "waiting_citizen": sum(
+            _open(d, at)
+            and d.state in WAITING
+            and d.clock_stopped_at is not None
+            and d.clock_stopped_at <= at
+            for d in dossiers
+        ),
+        "waiting_desk": len(waiting_desk),
+        "inherited": sum(_open(d, at) and d.is_transferred for d in dossiers),
+        "rated": len(rated),
+    }
+    average = None
+    if rated:
+        average = (Decimal(sum(d.rating.overall for d in rated)) / len(rated)).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+    counts["rating_average"] = average
+    return counts
+
+
+DOSSIER_COUNTS = [k for k in COUNT_KEYS if FIGURES[k].subject == "dossier"]
+DOSSIER_COUNTS = [k for k in DOSSIER_COUNTS if FIGURES[k].kind == "count"]
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(specs=st.lists(dossier_specs, max_size=12), now_hours=st.integers(100, 1500))
+def test_every_dossier_figure_equals_a_plain_recount(wards, procedure, specs, now_hours):
+    kim_long, _thuan_hoa = wards
+    now = START + timedelta(hours=now_hours)
+    with transaction.atomic():
+        for spec in specs:
+            build(spec, kim_long, procedure)
+        filters = parse_filters(
+            {"period": "custom", "from": "01/03/2026", "to": "31/03/2026", "unit": KIM_LONG}
+        )
+        frame = stats.frame_for(
+            user=User.objects.get(username="official.hue"), filters=filters, now=now
+        )
+        values = compute(frame)
+        dossiers = list(
+            Dossier.objects.filter(handling_unit=kim_long).select_related(
+                "procedure_version", "rating"
+            )
+        )
+        expected = recount(dossiers, min(END, now))
+        for key in [*DOSSIER_COUNTS, "rating_average"]:
+            assert values[key] == expected[key], key
+            if FIGURES[key].kind == "count":
+                assert rows(frame, key).count() == expected[key], key
+        transaction.set_rollback(True)
