@@ -14,7 +14,6 @@ Adding an action is one row in `ACTIONS`, one transition on `Dossier`, one servi
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +26,7 @@ from applications.models import (
     PROCESSING,
     State,
 )
+from applications.models.events import EventType
 from portal.accounts.models import Role
 
 # The state groups are defined in models.py, beside the graph (the transitions use them), and
@@ -45,34 +45,6 @@ __all__ = [
 
 # The applicant (the citizen who submitted it online), as a "role" on their own dossier.
 APPLICANT = "citizen"
-
-
-class EventType(models.TextChoices):
-    """`DossierEvent.action`: every kind of history row. The label is the history's wording
-    (desk, citizen timeline, control sheet form 06). Stored strings never change."""
-
-    SUBMIT = "submit", _("Submitted")
-    IMPORT_BACKLOG = "import_backlog", _("Taken over from the former unit")
-    RECEIVE = "receive", _("Received at the desk")
-    REFUSE = "refuse", _("Refused at reception")
-    START_REVIEW = "start_review", _("Handed to the specialist")
-    REQUEST_SUPPLEMENT = "request_supplement", _("Supplement requested")
-    SUPPLEMENT = "supplement", _("Documents supplemented")
-    REQUEST_PAYMENT = "request_payment", _("Payment requested")
-    CONFIRM_PAYMENT = "confirm_payment", _("Payment confirmed")
-    PROPOSE = "propose", _("Result proposed for signature")
-    APPROVE = "approve", _("Result signed and issued")
-    SEND_BACK = "send_back", _("Sent back to the specialist")
-    RESOLVE = "resolve", _("Result issued")
-    REJECT = "reject", _("Rejected after processing")
-    STOP = "stop", _("Processing stopped")
-    RETURN_RESULT = "return_result", _("Result returned")
-    WITHDRAW = "withdraw", _("Withdrawn")
-    APOLOGIZE = "apologize", _("Apology and new appointment")
-    TRANSFER = "transfer", _("Transferred to the competent unit")
-    # Written by the timers, not by a person.
-    FLAG_OVERDUE = "flag_overdue", _("Flagged overdue")
-    APOLOGY_DRAFT = "apology_draft", _("Apology drafted")
 
 
 # Steps of the office's own that the citizen's timeline does not show.

@@ -4,6 +4,7 @@
 from applications.models.citizen import ApplicationDraft, Complaint, DraftAttachment, Rating
 from applications.models.delegations import SignatureDelegation
 from applications.models.dossiers import Attachment, ClockStop, Dossier, DossierEvent
+from applications.models.events import EventType
 from applications.models.payments import Payment, PaymentCallback
 from applications.models.satisfaction import NationalRating
 from applications.models.states import (
@@ -37,6 +38,7 @@ __all__ = [
     "Dossier",
     "DossierEvent",
     "DraftAttachment",
+    "EventType",
     "NationalRating",
     "Payment",
     "PaymentCallback",

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
+from applications.models.events import EventType
 from applications.models.states import (
     APPEND_ONLY,
     CLOCK_RUNNING,
@@ -266,7 +267,7 @@ class DossierEvent(models.Model):
     """Append-only history: one row per transition or notable step (form 06, control sheet)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=EventType.choices)
     from_state = models.CharField(_("from"), max_length=30, blank=True)
     to_state = models.CharField(_("to"), max_length=30, blank=True)
     actor = models.ForeignKey(
