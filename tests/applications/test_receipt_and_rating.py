@@ -9,9 +9,9 @@ import pytest
 from freezegun import freeze_time
 
 from applications import deadlines
-from applications.selectors import stats
 from applications.models import Complaint, Dossier
 from applications.models.satisfaction import CRITERIA, band_of
+from applications.selectors import stats
 from applications.services.ratings_national import satisfaction_national
 from portal.accounts.models import User
 from portal.notifications.models import Notification
