@@ -7,12 +7,19 @@ ranges share their ends (12, 9); a shared end belongs to the higher band, as "12
 "above 15" read: 16-18 excellent, 12-15 good, 9-11 fair, 6-8 average, 0-5 poor.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 # The nine criteria, in LEGAL.md's order: key -> question (the citizen's page and the API).
-CRITERIA: dict[str, str] = {
+CRITERIA: dict[str, _StrPromise] = {
     "total_time": _("Total time to settle the dossier"),
     "office_time": _("Time taken by each office"),
     "contacts": _("Number of times you had to come or get in touch"),

@@ -32,8 +32,12 @@ def my_dossier(*, user: User, code: str) -> Dossier:
 
 
 def my_drafts(*, user: User) -> QuerySet[ApplicationDraft]:
+    """The user's unsent drafts, of procedures still published (a draft of a procedure
+    withdrawn since cannot be completed: its pages answer 404)."""
     return (
-        ApplicationDraft.objects.filter(user=user, dossier__isnull=True)
+        ApplicationDraft.objects.filter(
+            user=user, dossier__isnull=True, procedure__current_version__isnull=False
+        )
         .select_related("procedure__current_version", "unit")
         .order_by("-updated_at")
     )

@@ -32,6 +32,8 @@ def waiting_for_desk_overdue(units: Iterable[Unit] | None, at: datetime) -> Quer
     late = []
     rows = waiting_for_desk(units).filter(submitted_at__lte=at)
     for pk, submitted_at, unit in rows.values_list("pk", "submitted_at", "receiving_unit"):
+        if submitted_at is None:  # excluded by the filter; the column itself is nullable
+            continue
         if unit not in calendars:
             calendars[unit] = working_calendar(Unit.objects.get(pk=unit))
         if deadlines.desk_check_due(calendars[unit], submitted_at) <= at:

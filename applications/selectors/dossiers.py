@@ -1,5 +1,7 @@
 """Reads of dossiers across a trust boundary: always through the actor's scope."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ from portal.accounts.models import User
 from portal.core.errors import NotFound
 
 
-def _filtered(dossiers: QuerySet[Dossier], filters: dict) -> QuerySet[Dossier]:
+def _filtered(dossiers: QuerySet[Dossier], filters: dict[str, Any]) -> QuerySet[Dossier]:
     if filters.get("state"):
         dossiers = dossiers.filter(state__in=filters["state"].split(","))
     if filters.get("unit"):
@@ -35,11 +37,11 @@ def _filtered(dossiers: QuerySet[Dossier], filters: dict) -> QuerySet[Dossier]:
     ).order_by("due_at", "id")
 
 
-def dossier_list(*, user: User, filters: dict | None = None) -> QuerySet[Dossier]:
+def dossier_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Dossier]:
     return _filtered(access.visible_dossiers(user), filters or {})
 
 
-def work_queue(*, user: User, filters: dict | None = None) -> QuerySet[Dossier]:
+def work_queue(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Dossier]:
     """Open dossiers the user's units handle (waiting for the desk, or being processed),
     ordered by due moment. Dossiers a unit only received for another one are that one's work;
     they stay reachable through the look-up and the API list."""

@@ -12,12 +12,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from procedures.models import Unit
 from procedures.services import working_calendar
 
 FALSE = ("0", "false", "no", "off")
 
 
-def kiosk_open(unit, now: datetime | None = None) -> bool:
+def kiosk_open(unit: Unit, now: datetime | None = None) -> bool:
     """True when a resident may take a number at this unit now."""
     configured = os.environ.get("KIOSK_OPENING_HOURS_ONLY", "true").lower() not in FALSE
     if not getattr(settings, "KIOSK_OPENING_HOURS_ONLY", configured):
@@ -28,7 +29,7 @@ def kiosk_open(unit, now: datetime | None = None) -> bool:
     return any(start <= moment.time() < end for start, end in unit.work_periods)
 
 
-def closed_message(unit) -> str:
+def closed_message(unit: Unit) -> str:
     """What the kiosk says outside the hours, with the hours."""
     return _(
         "The centre is closed now: numbers are given on working days, %(a)s to %(b)s and "

@@ -19,6 +19,7 @@ figures beside these, are the composition's (`portal.dashboard.stats`, `feedback
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
@@ -87,7 +88,7 @@ def scoped(
     return dossiers
 
 
-def _aggregates() -> dict:
+def _aggregates() -> dict[str, Any]:
     finished = Q(state__in=FINISHED_STATES)
     processing = Q(state__in=PROCESSING)
     return {
@@ -119,13 +120,13 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def progress_score(counts: dict) -> Decimal | None:
+def progress_score(counts: dict[str, Any]) -> Decimal | None:
     """Decision 766/QĐ-TTg, "progress" group (20 points): 20 * (finished early or on time +
     in progress within time) ÷ received; no threshold, so the ratio scales the points."""
     if not counts["received"]:
         return None
     good = counts["resolved_early"] + counts["resolved_on_time"] + counts["on_track"]
-    return (Decimal(20 * good) / counts["received"]).quantize(
+    return (Decimal(20 * good) / Decimal(counts["received"])).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
 
@@ -136,7 +137,7 @@ def _average(total: int, count: int) -> Decimal | None:
     return (Decimal(total) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def satisfaction(counts: dict) -> dict:
+def satisfaction(counts: dict[str, Any]) -> dict[str, Any]:
     """The cohort's ratings: how many, the overall average (1-5, two decimals), the share
     satisfied (overall 4 or 5), each criterion's average, and the dossiers complained about.
     Averages and the share are null when nothing is rated."""
@@ -155,7 +156,7 @@ SATISFACTION_POINTS = 6
 SATISFACTION_THRESHOLD = Decimal("0.9")
 
 
-def satisfaction_score(counts: dict) -> Decimal | None:
+def satisfaction_score(counts: dict[str, Any]) -> Decimal | None:
     """Decision 766/QĐ-TTg (LEGAL.md), satisfaction with dossiers: ratio = 100% - (overdue share
     + complaint share); at or above the 90% threshold the full 6 points, below it
     6 * ratio ÷ 90%. Overdue share: finished late or still open past the due moment, of all
@@ -165,7 +166,7 @@ def satisfaction_score(counts: dict) -> Decimal | None:
     if not received:
         return None
     bad = counts["resolved_late"] + counts["overdue"] + counts["complaints"]
-    ratio = max(Decimal(received - bad) / received, Decimal(0))
+    ratio = max(Decimal(received - bad) / Decimal(received), Decimal(0))
     if ratio >= SATISFACTION_THRESHOLD:
         return Decimal(SATISFACTION_POINTS).quantize(Decimal("0.01"))
     return (SATISFACTION_POINTS * ratio / SATISFACTION_THRESHOLD).quantize(
@@ -173,7 +174,7 @@ def satisfaction_score(counts: dict) -> Decimal | None:
     )
 
 
-def figures(counts: dict) -> dict:
+def figures(counts: dict[str, Any]) -> dict[str, Any]:
     """The counts with the rates derived from them (rates in per cent, one decimal)."""
     counts = {key: counts.get(key) or 0 for key in COUNTS}
     return {
@@ -196,7 +197,7 @@ def figures(counts: dict) -> dict:
     }
 
 
-def counts(*, scope: set[int] | None, query: StatsQuery, now: datetime) -> dict:
+def counts(*, scope: set[int] | None, query: StatsQuery, now: datetime) -> dict[str, Any]:
     """The raw counts of the cohort: one aggregate query."""
     dossiers = timeliness.with_timeliness(cohort(scope=scope, query=query), now)
     found = dossiers.aggregate(**_aggregates())
@@ -222,7 +223,7 @@ def _name(vi: str, en: str) -> str:
 
 def counts_by(
     *, scope: set[int] | None, query: StatsQuery, group_by: str, now: datetime
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """The raw counts per unit, field or procedure code, with the group's `code` and `name`
     (groups that received nothing are absent): one grouped query."""
     code_col, vi_col, en_col = _GROUP_COLUMNS[group_by]
@@ -243,11 +244,12 @@ def overdue_dossiers(
 ) -> QuerySet[Dossier]:
     """The cohort's overdue dossiers, longest overdue first (the dashboard's list)."""
     dossiers = timeliness.with_timeliness(cohort(scope=scope, query=query), now)
-    return (
+    overdue: QuerySet[Dossier] = (
         dossiers.filter(state__in=PROCESSING, timeliness=timeliness.OVERDUE)
         .select_related("handling_unit", "procedure_version")
         .order_by("due_at", "id")[:limit]
     )
+    return overdue
 
 
 # --- At a moment: what a period ends (or starts) with (issue 12) ------------------------------

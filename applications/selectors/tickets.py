@@ -51,8 +51,11 @@ def kiosk_fields(unit: Unit) -> tuple[list[Field], bool]:
     fields = Field.objects.all()
     if not general:
         fields = fields.filter(service_counters__in=counters)
-    fields = fields.filter(procedures__isnull=False).annotate(n=Count("procedures", distinct=True))
-    return sorted(fields, key=lambda f: (-f.n, f.name_vi)), general
+    counted = list(
+        fields.filter(procedures__isnull=False).annotate(n=Count("procedures", distinct=True))
+    )
+    counted.sort(key=lambda f: (-f.n, f.name_vi))
+    return list(counted), general  # a list of Field (lists are invariant)
 
 
 def _current(counter: ServiceCounter) -> QueueTicket | None:
@@ -144,6 +147,7 @@ def wait_stats(unit: Unit, day: date | None = None) -> WaitStats:
         for issued, called in tickets.filter(called_at__isnull=False).values_list(
             "issued_at", "called_at"
         )
+        if called is not None
     )
     average = sum(waits, timedelta()) / len(waits) if waits else None
     p90 = waits[ceil(0.9 * len(waits)) - 1] if waits else None

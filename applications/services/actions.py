@@ -5,9 +5,13 @@ dossier: the second waits for the lock, then finds the state or version changed 
 clear conflict instead of a double action.
 """
 
+from __future__ import annotations
+
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -82,7 +86,7 @@ def dossier_refuse(
     return dossier
 
 
-def _refused_files(dossier: Dossier) -> dict:
+def _refused_files(dossier: Dossier) -> dict[str, Any]:
     names = list(dossier.attachments.values("document_id", "original_name", "size", "sha256"))
     return {"discarded_files": names} if names else {}
 
@@ -148,7 +152,7 @@ def dossier_supplement(
     *,
     dossier: Dossier,
     actor: User,
-    files: dict[int, UploadedFile] | None = None,
+    files: dict[int, UploadedFile[Any]] | None = None,
     note: str = "",
     expected_version: int | None = None,
 ) -> Dossier:
@@ -207,7 +211,7 @@ def dossier_request_payment(
 
 @transaction.atomic
 def dossier_confirm_payment(
-    *, dossier: Dossier, actor: User, note: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: User | None, note: str = "", expected_version: int | None = None
 ) -> Dossier:
     dossier = _lock(dossier, expected_version)
     before = _transition(dossier, "confirm_payment", actor)
@@ -231,7 +235,7 @@ def dossier_resolve(
     dossier: Dossier,
     actor: User,
     result_number: str = "",
-    result_file: UploadedFile | None = None,
+    result_file: File[Any] | None = None,
     note: str = "",
     expected_version: int | None = None,
 ) -> Dossier:
@@ -372,6 +376,8 @@ def dossier_apologize(
         now=now,
         state=dossier.state,
     )
+    due_at = dossier.due_at
+    assert due_at is not None  # check_apology refuses a dossier without a due moment
     dossier.apology_due_at = new_due_at
     _save(dossier, actor, ["apology_due_at"])
     _record(
@@ -380,7 +386,7 @@ def dossier_apologize(
         from_state=dossier.state,
         actor=actor,
         note=reason,
-        extra={"due_at": dossier.due_at.isoformat(), "new_due_at": new_due_at.isoformat()},
+        extra={"due_at": due_at.isoformat(), "new_due_at": new_due_at.isoformat()},
     )
     notices.notify_apology_issued(dossier, reason=reason)
     return dossier

@@ -67,7 +67,8 @@ def read_backlog(path: str | Path) -> list[BacklogRow]:
     if missing:
         raise ImportFailed([f"line 1: missing columns: {', '.join(missing)}"])
     procedures = {p.code: p for p in Procedure.objects.select_related("current_version")}
-    rows, problems, seen = [], [], {}
+    rows, problems = [], []
+    seen: dict[str, int] = {}
     for raw in reader:
         line = reader.line_num
         data = {k: (v or "").strip() for k, v in raw.items() if k}

@@ -60,7 +60,7 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
         .get(pk=dossier.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        who = locked.updated_by.display_name if locked.updated_by_id else _("someone else")
+        who = locked.updated_by.display_name if locked.updated_by else _("someone else")
         raise StaleDossier(
             _("This dossier was just changed by %(who)s (now: %(state)s). Reload it and try again.")
             % {"who": who, "state": locked.get_state_display()}
@@ -87,7 +87,7 @@ def _transition(
             % {"action": action, "state": dossier.get_state_display()},
             extra={"state": dossier.state},
         )
-    before = dossier.state
+    before: str = dossier.state
     method()
     return before
 
@@ -140,7 +140,7 @@ def _stop_clock(
     dossier.clock_stopped_at = now
 
 
-def _restart_clock(dossier: Dossier, now: datetime) -> dict:
+def _restart_clock(dossier: Dossier, now: datetime) -> dict[str, Any]:
     """Apply the procedure's policy: resume (default) or restart (its own law)."""
     stop = dossier.clock_stops.select_for_update().filter(ended_at__isnull=True).first()
     version = dossier.procedure_version

@@ -1,10 +1,12 @@
 """Online applications saved as drafts (step 1 applicant, 2 documents, 3 review and submit);
 submitting one calls reception's dossier_create."""
 
-import uuid
+from __future__ import annotations
 
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+import uuid
+from typing import Any
+
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,8 +18,8 @@ from applications.models import (
 )
 from applications.services import reception
 from portal.accounts.models import User
-from portal.core.errors import BadAttachment, Conflict
-from portal.core.uploads import check_upload, discarding_orphans, save_tracked
+from portal.core.errors import BadAttachment, Conflict, NotFound
+from portal.core.uploads import check_upload, discard_files, discarding_orphans, save_tracked
 from procedures.models import Procedure, ProcedureVersion, RequiredDocument, Unit
 from procedures.selectors import documents_required
 from procedures.text import fold
@@ -40,7 +42,11 @@ def proxy_document(version: ProcedureVersion) -> RequiredDocument | None:
 
 @transaction.atomic
 def draft_save(
-    *, user: User, procedure: Procedure, answers: dict, draft: ApplicationDraft = None
+    *,
+    user: User,
+    procedure: Procedure,
+    answers: dict[str, Any],
+    draft: ApplicationDraft | None = None,
 ) -> ApplicationDraft:
     """Step 1's answers stored at once; the same draft is updated on each step."""
     unit = Unit.objects.filter(code=answers.get("unit", "")).first()
@@ -60,7 +66,7 @@ def draft_save(
 
 def _lock_draft(draft: ApplicationDraft) -> ApplicationDraft:
     locked = ApplicationDraft.objects.select_for_update().get(pk=draft.pk)
-    if locked.dossier_id:
+    if locked.dossier is not None:
         raise Conflict(
             _("This application was already sent as dossier %(code)s.")
             % {"code": locked.dossier.code}
@@ -70,7 +76,7 @@ def _lock_draft(draft: ApplicationDraft) -> ApplicationDraft:
 
 @discarding_orphans
 def draft_attach(
-    *, draft: ApplicationDraft, document: RequiredDocument, upload: UploadedFile
+    *, draft: ApplicationDraft, document: RequiredDocument, upload: File[Any]
 ) -> DraftAttachment:
     """One document saved into the draft at once. A bad file raises BadAttachment and leaves the
     draft, its answers and its other files as they were."""
@@ -95,8 +101,7 @@ def draft_attach(
         save_tracked(attachment, force_insert=True)
         draft.save(update_fields=["updated_at"])
         if old_file:
-            storage = attachment.file.storage
-            transaction.on_commit(lambda: storage.delete(old_file))
+            discard_files([(attachment.file.storage, old_file)])
     return attachment
 
 
@@ -106,20 +111,30 @@ def draft_detach(*, draft: ApplicationDraft, document_id: int) -> None:
     for attachment in draft.attachments.filter(document_id=document_id):
         name, storage = attachment.file.name, attachment.file.storage
         attachment.delete()
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        if name:
+            discard_files([(storage, name)])
 
 
 @transaction.atomic
 def draft_discard(*, draft: ApplicationDraft) -> None:
     draft = _lock_draft(draft)
-    names = [(a.file.storage, a.file.name) for a in draft.attachments.all()]
+    names = [(a.file.storage, a.file.name) for a in draft.attachments.all() if a.file.name]
     draft.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+    discard_files(names)
+
+
+def _published_version(draft: ApplicationDraft) -> ProcedureVersion:
+    """The procedure's current version; a procedure withdrawn since the draft began is no
+    longer in the catalogue (404, as for an unknown code)."""
+    version = draft.procedure.current_version
+    if version is None:
+        raise NotFound(_("Unknown procedure code."))
+    return version
 
 
 def draft_problems(draft: ApplicationDraft) -> list[str]:
     """What still stops the draft from being sent, in the citizen's words."""
-    version = draft.procedure.current_version
+    version = _published_version(draft)
     attached = set(draft.attachments.values_list("document_id", flat=True))
     proxy = proxy_document(version)
     problems = [
@@ -143,16 +158,18 @@ def draft_submit(*, draft: ApplicationDraft) -> Dossier:
     dossier of the first one (double click, reload, two tabs)."""
     with transaction.atomic():
         locked = ApplicationDraft.objects.select_for_update().get(pk=draft.pk)
-        if locked.dossier_id:
+        if locked.dossier is not None:
             return locked.dossier
         problems = draft_problems(locked)
         if problems:
             raise MissingDocuments("; ".join(problems))
         data = locked.data
-        version = locked.procedure.current_version
+        version = _published_version(locked)
+        if locked.unit is None:
+            raise InvalidDossier(_("Choose the ward or commune that receives your dossier."))
         current = set(version.documents.values_list("pk", flat=True))
         attachments = [a for a in locked.attachments.all() if a.document_id in current]
-        files = {}
+        files: dict[int, File[Any]] = {}
         for attachment in attachments:
             with attachment.file.open("rb") as handle:
                 files[attachment.document_id] = ContentFile(
@@ -184,7 +201,7 @@ def draft_submit(*, draft: ApplicationDraft) -> Dossier:
         locked.dossier = dossier
         locked.save(update_fields=["dossier", "updated_at"])
         # The dossier holds its own copies now; the draft's files are no longer needed.
-        names = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
+        names = [(a.file.storage, a.file.name) for a in locked.attachments.all() if a.file.name]
         locked.attachments.all().delete()
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+        discard_files(names)
     return dossier

@@ -67,14 +67,14 @@ class PaymentGateway(Protocol):
     def payment_url(self, payment: Payment, *, return_url: str, ipn_url: str) -> str:
         """Where to send the citizen's browser to pay, with the signed order."""
 
-    def verify(self, params: dict) -> bool:
+    def verify(self, params: dict[str, Any]) -> bool:
         """Whether the parameters carry this gateway's valid signature."""
 
-    def parse(self, params: dict) -> CallbackData:
+    def parse(self, params: dict[str, Any]) -> CallbackData:
         """Read a callback whose signature was verified."""
 
 
-def _sign(secret: str, params: dict, prefix: str, hash_key: str) -> str:
+def _sign(secret: str, params: dict[str, Any], prefix: str, hash_key: str) -> str:
     """VNPay's scheme: HMAC-SHA512 of `k=v&...` over the sorted, URL-encoded parameters of the
     gateway (its prefix) except the hash itself, hex-encoded."""
     fields = sorted(
@@ -103,18 +103,19 @@ class SandboxGateway:
     INSUFFICIENT_FUNDS = "51"
 
     def __init__(self, secret: str | None = None) -> None:
-        self.secret = secret or getattr(settings, "PAYMENT_SANDBOX_SECRET", DEV_SANDBOX_SECRET)
+        configured: str = getattr(settings, "PAYMENT_SANDBOX_SECRET", DEV_SANDBOX_SECRET)
+        self.secret = secret or configured
         if not self.secret:
             # An HMAC with an empty key is a signature anyone can make.
             raise ImproperlyConfigured("PAYMENT_SANDBOX_SECRET must not be empty")
 
-    def sign(self, params: dict) -> dict:
+    def sign(self, params: dict[str, Any]) -> dict[str, Any]:
         """The parameters with their signature added."""
         signed = {key: str(value) for key, value in params.items() if key != self.hash_key}
         signed[self.hash_key] = _sign(self.secret, signed, self.prefix, self.hash_key)
         return signed
 
-    def verify(self, params: dict) -> bool:
+    def verify(self, params: dict[str, Any]) -> bool:
         given = params.get(self.hash_key)
         if not isinstance(given, str) or not given:
             return False
@@ -122,7 +123,7 @@ class SandboxGateway:
         # Constant time: a timing difference must not reveal how much of a forgery was right.
         return hmac.compare_digest(expected.lower(), given.lower())
 
-    def order_params(self, payment: Payment, *, return_url: str, ipn_url: str) -> dict:
+    def order_params(self, payment: Payment, *, return_url: str, ipn_url: str) -> dict[str, Any]:
         return self.sign(
             {
                 "sandbox_Version": "2.1.0",
@@ -143,7 +144,7 @@ class SandboxGateway:
         path = reverse("payments:sandbox", kwargs={"reference": payment.reference})
         return f"{path}?{urllib.parse.urlencode(params)}"
 
-    def callback_params(self, order: dict, *, paid: bool) -> dict:
+    def callback_params(self, order: dict[str, Any], *, paid: bool) -> dict[str, Any]:
         """What the bank answers for a verified order: the signed IPN and return parameters."""
         code = self.SUCCESS if paid else self.INSUFFICIENT_FUNDS
         return self.sign(
@@ -160,7 +161,7 @@ class SandboxGateway:
             }
         )
 
-    def parse(self, params: dict) -> CallbackData:
+    def parse(self, params: dict[str, Any]) -> CallbackData:
         raw = str(params.get("sandbox_Amount", ""))
         # Hundredths of a đồng; anything else is no amount and will not match the order.
         amount = int(raw) // 100 if raw.isdigit() and int(raw) % 100 == 0 else None
@@ -216,7 +217,7 @@ def ipn_url() -> str:
 # --- Sandbox transport: the "bank" calling the portal back, server to server ------------------
 
 
-def urllib_transport(url: str, params: dict) -> dict | None:
+def urllib_transport(url: str, params: dict[str, Any]) -> dict[str, Any] | None:
     """POST the IPN like a gateway's server does; the answer is the portal's JSON, or None."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         logger.warning("sandbox IPN not sent: unsupported URL scheme")
@@ -229,7 +230,8 @@ def urllib_transport(url: str, params: dict) -> dict | None:
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return json.loads(response.read().decode())
+            answer: dict[str, Any] | None = json.loads(response.read().decode())
+            return answer
     except (OSError, ValueError) as error:
         # The browser return still arrives signed and confirms; the IPN is not the only road.
         logger.warning("sandbox IPN to %s failed: %s", url, error)

@@ -9,6 +9,7 @@ notice has a key made of the event, the recipient and the channel, so repeating 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.utils import timezone
@@ -31,7 +32,7 @@ def day(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
 
 
-def dossier_context(dossier: Dossier) -> dict:
+def dossier_context(dossier: Dossier) -> dict[str, Any]:
     version = dossier.procedure_version
     unit = dossier.receiving_unit
     return {
@@ -49,7 +50,7 @@ def dossier_context(dossier: Dossier) -> dict:
 
 
 def _tell_citizen(
-    dossier: Dossier, *, template: str, event: str, context: dict
+    dossier: Dossier, *, template: str, event: str, context: dict[str, Any]
 ) -> list[Notification]:
     """SMS to the applicant's phone and e-mail to their address, in their language."""
     user = dossier.applicant_user
@@ -138,7 +139,7 @@ def staff_notice(
     *,
     template: str,
     event: str,
-    context: dict,
+    context: dict[str, Any],
     dossier_id: int | None = None,
     channel: str = INAPP,
 ) -> Notice:

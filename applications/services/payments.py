@@ -121,7 +121,7 @@ class PaymentOutcome:
         return self.payment is not None and self.payment.status == Payment.Status.PAID
 
 
-def _loggable(params: dict) -> dict:
+def _loggable(params: dict[str, Any]) -> dict[str, Any]:
     keys = sorted(str(key) for key in params)[:MAX_LOGGED_KEYS]
     return {key[:60]: str(params[key])[:MAX_LOGGED_VALUE] for key in keys}
 
@@ -147,7 +147,7 @@ def _log(
 
 
 def payment_handle_callback(
-    *, params: dict, kind: str, gateway: PaymentGateway | None = None
+    *, params: dict[str, Any], kind: str, gateway: PaymentGateway | None = None
 ) -> PaymentOutcome:
     """A gateway's IPN or browser return. A bad signature, an unknown reference or a wrong
     amount changes nothing; a success marks the payment paid and moves the dossier on once,

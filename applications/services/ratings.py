@@ -1,5 +1,7 @@
 """The citizen's rating of a finished dossier; a dissatisfied one opens a complaint."""
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +34,9 @@ class RatingError(DomainError):
 
 
 @transaction.atomic
-def rating_submit(*, dossier: Dossier, user: User, scores: dict, comment: str = "") -> Rating:
+def rating_submit(
+    *, dossier: Dossier, user: User, scores: dict[str, Any], comment: str = ""
+) -> Rating:
     """Once per dossier, by its applicant, after the result (resolved, rejected or returned)."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if dossier.applicant_user_id != user.pk:
@@ -44,7 +48,7 @@ def rating_submit(*, dossier: Dossier, user: User, scores: dict, comment: str = 
     values = {}
     for key in CRITERIA:
         try:
-            values[key] = int(scores.get(key))
+            values[key] = int(scores.get(key, 0))
         except (TypeError, ValueError):
             values[key] = 0
         if not 1 <= values[key] <= 5:

@@ -8,9 +8,11 @@ complaints page) and the dossier's handler and leaders are told (notification ou
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, QuerySet
 from django.utils.translation import gettext as _
 
 from applications.models import Complaint, Dossier
@@ -25,6 +27,7 @@ from applications.models.satisfaction import (
 from applications.services import notices
 from applications.services.ratings import RatingError
 from applications.workflow import FINISHED_STATES, EventType
+from portal.accounts.models import User
 from portal.accounts.selectors import leaders_by_unit
 from portal.core.errors import DomainError, ErrorCode, NotFound
 from portal.core.time import when
@@ -41,7 +44,7 @@ class NationalRatingInvalid(DomainError):
     code = ErrorCode.INVALID_RATING
 
 
-def check_criteria(criteria) -> dict[str, int]:
+def check_criteria(criteria: object) -> dict[str, int]:
     """Exactly the nine criteria, each 0, 1 or 2."""
     if not isinstance(criteria, dict):
         raise NationalRatingInvalid(_("Give the nine criteria, each scored 0, 1 or 2."))
@@ -52,7 +55,7 @@ def check_criteria(criteria) -> dict[str, int]:
             _("Give the nine criteria, each scored 0, 1 or 2."),
             extra={"missing": missing, "unknown": [str(key)[:40] for key in unknown[:9]]},
         )
-    scores = {}
+    scores: dict[str, int] = {}
     for key in CRITERIA:
         value = criteria[key]
         if isinstance(value, bool) or not isinstance(value, int) or value not in SCORES:
@@ -63,7 +66,7 @@ def check_criteria(criteria) -> dict[str, int]:
     return scores
 
 
-def _handler(dossier: Dossier):
+def _handler(dossier: Dossier) -> User | None:
     """Who handled it: its assignee, else whoever issued the result."""
     if dossier.assignee_id:
         return dossier.assignee
@@ -106,7 +109,9 @@ def _tell_handlers(dossier: Dossier, rating: NationalRating) -> int:
 
 
 @transaction.atomic
-def national_rating_submit(*, dossier, user, criteria, comment: str = "") -> NationalRating:
+def national_rating_submit(
+    *, dossier: Dossier, user: User | AnonymousUser, criteria: object, comment: str = ""
+) -> NationalRating:
     """The applicant's nine scores -> the total (of 18) and its band; once per dossier."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if not user.is_authenticated or dossier.applicant_user_id != user.pk:
@@ -143,7 +148,7 @@ def national_rating_submit(*, dossier, user, criteria, comment: str = "") -> Nat
     return rating
 
 
-def satisfaction_national(dossiers) -> dict:
+def satisfaction_national(dossiers: QuerySet[Dossier]) -> dict[str, Any]:
     """DESIGN.md `satisfaction_national` of the stats: `{"rated", "average", "band"}` over the
     national ratings of `dossiers` (a queryset); the band of the average rounded half up, None
     when nobody rated."""

@@ -1,9 +1,13 @@
 """Dossier codes, reception at the desk and online submission (dossier_create) and the receipt."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +31,7 @@ from applications.workflow import EventType
 from portal.accounts import identity
 from portal.accounts.models import User
 from portal.core import uploads
-from portal.core.errors import PermissionDenied
+from portal.core.errors import NotFound, PermissionDenied
 from portal.core.locks import xact_lock
 from portal.core.sequences import DOSSIER_CODE, next_number
 from portal.core.uploads import check_upload
@@ -62,8 +66,8 @@ def allocate_code(*, unit: Unit, day: date) -> str:
 
 def _attach(
     dossier: Dossier,
-    files: dict[int, UploadedFile],
-    documents: list[RequiredDocument],
+    files: Mapping[int, File[Any]],
+    documents: Iterable[RequiredDocument],
     purpose: str,
     actor: User | None,
 ) -> list[Attachment]:
@@ -91,7 +95,7 @@ def _attach(
     return attachments
 
 
-def _handed_back(files: dict[int, UploadedFile]) -> list[dict]:
+def _handed_back(files: Mapping[int, File[Any]]) -> list[dict[str, Any]]:
     """What a refused request came with: named in its history, not kept (form 03: the papers
     go back to the applicant)."""
     return [
@@ -100,7 +104,7 @@ def _handed_back(files: dict[int, UploadedFile]) -> list[dict]:
     ]
 
 
-def _discard_attachments(dossier: Dossier) -> list[dict]:
+def _discard_attachments(dossier: Dossier) -> list[dict[str, Any]]:
     """A refused dossier's files are removed from storage once the refusal commits; the history
     keeps what they were (name, size, checksum)."""
     attachments = list(dossier.attachments.all())
@@ -113,7 +117,7 @@ def _discard_attachments(dossier: Dossier) -> list[dict]:
         }
         for a in attachments
     ]
-    names = [(a.file.storage, a.file.name) for a in attachments if a.file]
+    names = [(a.file.storage, a.file.name) for a in attachments if a.file.name]
     dossier.attachments.all().delete()
     uploads.discard_files(names)
     return record
@@ -128,12 +132,13 @@ def _check_applicant(applicant: Applicant) -> None:
 
 
 def _receipt_moment(dossier: Dossier, now: datetime) -> datetime:
-    return deadlines.receipt_moment(
+    moment: datetime = deadlines.receipt_moment(
         working_calendar(dossier.handling_unit),
         channel=dossier.channel,
         submitted_at=dossier.submitted_at,
         now=now,
     )
+    return moment
 
 
 def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | None) -> datetime:
@@ -141,7 +146,7 @@ def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | Non
     return deadlines.appointment(dossier.procedure_version, calendar, received_at, due_at)
 
 
-def _sent_before(actor: User | None, submission_key: str) -> Dossier | None:
+def _sent_before(actor: User, submission_key: str) -> Dossier | None:
     """The dossier this same user already sent with this key (a double click, a retried
     request), or None. A key is its sender's own: anyone else's identical key is a new
     submission and never reads this one (issue 8: replayed demo keys returned other people's
@@ -165,8 +170,8 @@ def dossier_create(
     unit: Unit,
     applicant: Applicant,
     channel: str,
-    actor: User | None,
-    files: dict[int, UploadedFile] | None = None,
+    actor: User,
+    files: Mapping[int, File[Any]] | None = None,
     checked_documents: list[int] | None = None,
     handling_unit: Unit | None = None,
     submission_key: str = "",
@@ -194,6 +199,8 @@ def dossier_create(
         raise InvalidDossier(_("Dossiers are received by a ward or commune."))
     _check_applicant(applicant)
     version = procedure.current_version
+    if version is None:  # not published: outside the catalogue
+        raise NotFound(_("Unknown procedure code."))
     documents = list(version.documents.all())
     staff_roles = access.unit_staff_roles(actor, unit.pk)
     at_desk = bool(staff_roles) or actor.is_superuser

@@ -8,6 +8,11 @@ where the unit delegated that procedure's signature (`applications/models/delega
 checked by `applications.access.may` for `resolve`).
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +21,7 @@ from applications.models import Attachment, Dossier
 from applications.services import notices
 from applications.services.base import _lock, _record, _require, _save, _transition
 from applications.workflow import EventType
+from portal.accounts.models import User
 from portal.core import uploads
 from portal.core.uploads import check_upload
 
@@ -26,7 +32,9 @@ def _proposed_number(dossier: Dossier) -> str:
     return (event.extra or {}).get("result_number", "") if event else ""
 
 
-def store_result(dossier: Dossier, actor, *, result_number: str, result_file) -> list[str]:
+def store_result(
+    dossier: Dossier, actor: User, *, result_number: str, result_file: File[Any] | None
+) -> list[str]:
     """The result's number and document on the dossier (one stored file); the fields set."""
     dossier.resolved_at = timezone.now()
     dossier.result_number = (result_number or "").strip()[:60]
@@ -50,7 +58,14 @@ def store_result(dossier: Dossier, actor, *, result_number: str, result_file) ->
 
 
 @transaction.atomic
-def dossier_propose(*, dossier, actor, result_number="", note="", expected_version=None) -> Dossier:
+def dossier_propose(
+    *,
+    dossier: Dossier,
+    actor: User,
+    result_number: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
     """The specialist proposes the result for a leader's signature."""
     dossier = _lock(dossier, expected_version)
     before = _transition(dossier, "propose", actor)
@@ -70,7 +85,13 @@ def dossier_propose(*, dossier, actor, result_number="", note="", expected_versi
 @uploads.discarding_orphans
 @transaction.atomic
 def dossier_approve(
-    *, dossier, actor, result_number="", result_file=None, note="", expected_version=None
+    *,
+    dossier: Dossier,
+    actor: User,
+    result_number: str = "",
+    result_file: File[Any] | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Dossier:
     """The leader signs: the result is issued as by `resolve` (the proposal's number unless the
     leader gives another)."""
@@ -92,7 +113,9 @@ def dossier_approve(
 
 
 @transaction.atomic
-def dossier_send_back(*, dossier, actor, reason, expected_version=None) -> Dossier:
+def dossier_send_back(
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
+) -> Dossier:
     """The leader does not sign: back to the specialist, with what to change."""
     reason = _require(reason, _("Give the reason for sending it back."))
     dossier = _lock(dossier, expected_version)

@@ -11,6 +11,7 @@ offices: same day, or the start of the next working day if after 15:00";
 """
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,7 @@ from applications.errors import InvalidDossier
 from applications.models import Dossier
 from applications.services.base import _lock, _record, _save, _transition
 from applications.workflow import EventType
+from portal.accounts.models import User
 from procedures.models import Unit
 from procedures.models.units import COMMUNE_LEVEL_KINDS
 from procedures.services import working_calendar
@@ -35,7 +37,14 @@ def _check_destination(dossier: Dossier, unit: Unit) -> None:
 
 
 @transaction.atomic
-def dossier_transfer(*, dossier, actor, unit: Unit, note="", expected_version=None) -> Dossier:
+def dossier_transfer(
+    *,
+    dossier: Dossier,
+    actor: User,
+    unit: Unit,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
     """The handling unit becomes `unit`; the state does not change; the assignee, of the unit
     it leaves, is cleared (the new unit's desk hands it on)."""
     dossier = _lock(dossier, expected_version)
@@ -65,7 +74,7 @@ def dossier_transfer(*, dossier, actor, unit: Unit, note="", expected_version=No
     return dossier
 
 
-def destinations(dossier: Dossier):
+def destinations(dossier: Dossier) -> QuerySet[Unit]:
     """The units a dossier may be transferred to: the province's other wards, communes and
     special zones (a lazy query: the desk reads it only when it shows the transfer)."""
     units = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).exclude(pk=dossier.handling_unit_id)

@@ -5,12 +5,11 @@ is already someone's account."""
 import re
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-User = get_user_model()
+from portal.accounts.models import User
 
 # --- Checks on what people type ----------------------------------------------------------------
 
@@ -111,18 +110,18 @@ def split_name(full_name: str) -> tuple[str, str]:
     return parts[-1], " ".join(parts[:-1])
 
 
-def full_name_of(user) -> str:
+def full_name_of(user: User) -> str:
     return f"{user.last_name} {user.first_name}".strip()
 
 
-def phone_taken(phone: str, *, exclude=None) -> bool:
+def phone_taken(phone: str, *, exclude: User | None = None) -> bool:
     users = User.objects.filter(phone=phone)
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)
     return users.exists()
 
 
-def email_taken(email: str, *, exclude=None) -> bool:
+def email_taken(email: str, *, exclude: User | None = None) -> bool:
     users = User.objects.filter(email__iexact=email)
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)

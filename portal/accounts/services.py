@@ -1,6 +1,6 @@
 """Sign-up and the citizen's profile: keyword-only writes, one transaction each."""
 
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -10,9 +10,8 @@ from portal.accounts.identity import (
     phone_taken,
     split_name,
 )
+from portal.accounts.models import User
 from portal.core.errors import Conflict, DomainError, ErrorCode
-
-User = get_user_model()
 
 
 class InvalidAccount(DomainError):
@@ -33,7 +32,7 @@ def _serialise_registrations() -> None:
 @transaction.atomic
 def account_register(
     *, full_name: str, phone: str = "", email: str = "", password: str, language: str = "vi"
-):
+) -> User:
     """A citizen account. Its username is the phone (or the e-mail); either signs in."""
     if not (phone or email):
         raise InvalidAccount(_("Give a mobile number or an e-mail address, or both."))
@@ -58,7 +57,9 @@ def account_register(
 
 
 @transaction.atomic
-def profile_update(*, user, full_name: str, phone: str = "", email: str = "", language: str = "vi"):
+def profile_update(
+    *, user: User, full_name: str, phone: str = "", email: str = "", language: str = "vi"
+) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     if not (phone or email):
         raise InvalidAccount(_("Keep a mobile number or an e-mail address, or both."))

@@ -1,12 +1,15 @@
 """Sign-up and the profile page: ordinary POST forms that work with JavaScript off; the checks
 on phone numbers and e-mail addresses are those of `portal.accounts.identity`."""
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,19 +18,20 @@ from django.utils.translation import gettext_lazy
 
 from portal.accounts import identity
 from portal.accounts import services as account_services
+from portal.accounts.models import User
 from portal.core.errors import DomainError
 
 BACKEND = "portal.accounts.auth.PhoneOrEmailBackend"
 
 
-def _safe_next(request, fallback: str) -> str:
+def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
 
 
-def _messages_of(exc) -> list[str]:
+def _messages_of(exc: DomainError | ValidationError) -> list[str]:
     if isinstance(exc, ValidationError):
         return exc.messages
     return [str(exc.message)]
@@ -37,7 +41,7 @@ def _messages_of(exc) -> list[str]:
 
 
 class _Form(forms.Form):
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
@@ -61,9 +65,9 @@ class ContactFields(_Form):
         help_text=gettext_lazy("Needed to reset a forgotten password."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    user = None
+    user: User | None = None
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         value = self.cleaned_data["phone"].strip()
         if not value:
             return ""
@@ -72,14 +76,15 @@ class ContactFields(_Form):
             raise ValidationError(_("An account with this mobile number already exists."))
         return phone
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
         if email and identity.email_taken(email, exclude=self.user):
             raise ValidationError(_("An account with this e-mail address already exists."))
         return email
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("phone") and not data.get("email") and not self.errors:
             raise ValidationError(_("Give a mobile number or an e-mail address, or both."))
         return data
@@ -98,14 +103,14 @@ class RegisterForm(ContactFields):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords are not the same."))
         return data
 
 
-def register(request):
+def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("citizen:dossiers")
     form = RegisterForm(request.POST or None)
@@ -141,8 +146,8 @@ class ProfileForm(ContactFields):
 
 
 @login_required
-def profile(request):
-    user = request.user
+def profile(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)  # @login_required: an account, never anonymous
     initial = {
         "full_name": identity.full_name_of(user),
         "phone": user.phone,

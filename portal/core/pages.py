@@ -52,7 +52,10 @@ def page(
                 if back is None:
                     return redirect(request.get_full_path())
                 chosen = names if names is not None else tuple(view_kwargs)
-                return redirect(back, **{name: view_kwargs[name] for name in chosen})
+                arguments = {name: view_kwargs[name] for name in chosen}
+                # A URL name and arguments (`**arguments` could be `permanent`: the stub says Any).
+                response: HttpResponse = redirect(back, **arguments)
+                return response
 
         return wrapper
 

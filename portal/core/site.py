@@ -8,10 +8,12 @@ a request (a task, a command) `http://127.0.0.1:$PORT`. The request's address is
 """
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.http import HttpRequest
 
 _request_origin: ContextVar[str] = ContextVar("request_origin", default="")
 
@@ -33,7 +35,7 @@ def absolute(path: str) -> str:
 
 
 @contextmanager
-def request_origin(request):
+def request_origin(request: HttpRequest) -> Iterator[None]:
     """While the request is answered, links use its address (development only)."""
     if not from_request():
         yield
