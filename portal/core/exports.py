@@ -8,15 +8,18 @@ disk as they come, memory stays flat) into a temporary file that is then streame
 
 import csv
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from portal.core.errors import DomainError, ErrorCode
 from portal.core.time import VN_TZ
@@ -24,7 +27,7 @@ from portal.core.time import VN_TZ
 FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-Column = tuple[str, Callable[[object], object]]  # (header, value of a row)
+Column = tuple[str, Callable[[Any], object]]  # (header, value of a row)
 
 
 class InvalidFormat(DomainError):
@@ -41,7 +44,7 @@ def parse_format(value: str | None) -> str | None:
     return value
 
 
-def cell(value):
+def cell(value: object) -> str | int | float:
     """A value as a cell: dates dd/mm/yyyy, moments in Vietnam's time, numbers as numbers."""
     if value is None:
         return ""
@@ -59,24 +62,26 @@ def cell(value):
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
-def _csv_lines(columns: list[Column], rows: Iterable):
+def _csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([header for header, _value in columns])
     for row in rows:
         yield writer.writerow([cell(value(row)) for _header, value in columns])
 
 
-def response(fmt: str, *, columns: list[Column], rows: Iterable, filename: str):
+def response(
+    fmt: str, *, columns: list[Column], rows: Iterable[Any], filename: str
+) -> HttpResponseBase:
     """The rows as a CSV or XLSX download named `filename` (without extension)."""
     if fmt == "csv":
         found = StreamingHttpResponse(_csv_lines(columns, rows), content_type="text/csv")
         found["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return found
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # no stubs published
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(filename[:31])
@@ -97,7 +102,12 @@ def response(fmt: str, *, columns: list[Column], rows: Iterable, filename: str):
 class _ExportRenderer(BaseRenderer):
     charset = None
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Any = None,
+    ) -> bytes:
         return JSONRenderer().render(data)
 
 
@@ -111,20 +121,29 @@ class XLSXRenderer(_ExportRenderer):
     format = "xlsx"
 
 
-EXPORT_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer, XLSXRenderer]
+# api_settings resolves the dotted names to classes (the stubs type the setting as strings).
+EXPORT_RENDERERS: list[type[BaseRenderer]] = [
+    *api_settings.DEFAULT_RENDERER_CLASSES,  # type: ignore[list-item]
+    CSVRenderer,
+    XLSXRenderer,
+]
 
 
-class ExportMixin:
+class ExportMixin(APIView):
     """For an APIView that also answers `?format=csv|xlsx`: `export_format(request)` says which
     (None for JSON); errors stay JSON whatever was asked."""
 
     renderer_classes = EXPORT_RENDERERS
 
-    def export_format(self, request) -> str | None:
+    def export_format(self, request: HttpRequest) -> str | None:
         renderer = getattr(request, "accepted_renderer", None)
-        return renderer.format if renderer is not None and renderer.format in FORMATS else None
+        if renderer is not None and renderer.format in FORMATS:
+            return str(renderer.format)
+        return None
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
         if isinstance(response, Response) and self.export_format(request):
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
