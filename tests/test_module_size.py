@@ -17,7 +17,6 @@ SKIPPED_PARTS = {".venv", "venv", ".git", "var", "node_modules", "build", "dist"
 # path: lines when this guard was added (issue 9). Only ever lower these numbers.
 OVERSIZED = {
     # Domain and web modules waiting for their split into packages.
-    "portal/notifications/services.py": 427,
     # Settings: one flat module by Django convention, read from the environment.
     "portal/settings/base.py": 512,
     # Benchmarks (bench/): scripts run by hand, not imported by the portal.
