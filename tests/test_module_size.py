@@ -24,11 +24,6 @@ OVERSIZED = {
     "bench/dossiers.py": 618,
     "bench/common.py": 515,
     # Test modules: one per specified module; to be split as those modules are.
-    "tests/applications/test_stats.py": 819,
-    "tests/applications/test_citizen.py": 532,
-    "tests/security/test_hostile_uploads.py": 529,
-    "tests/security/test_idor.py": 413,  # grew with the 13 per-action routes (issue 9)
-    "tests/applications/test_tickets.py": 427,
 }
 
 
