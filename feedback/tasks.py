@@ -1,5 +1,5 @@
 """The pick-up timer of neighbourhood reports, run by Celery beat every minute
-(`feedback-escalate` in portal/settings/base.py).
+(`feedback-escalate` in portal/settings/background.py).
 
 No per-report countdown: the sweep is the timer (see applications/tasks.py for why). It is safe
 to run twice and twice at once (`services.escalate_unattended`)."""

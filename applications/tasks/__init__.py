@@ -1,4 +1,4 @@
-"""Timers of dossiers, run by Celery beat (schedule in portal/settings/base.py). Celery's
+"""Timers of dossiers, run by Celery beat (schedule in portal/settings/background.py). Celery's
 autodiscovery imports this package, which imports every task module; each task keeps its explicit
 name `applications.tasks.<name>`."""
 

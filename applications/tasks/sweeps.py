@@ -1,4 +1,4 @@
-"""The timers of dossiers, run by Celery beat (schedule in portal/settings/base.py).
+"""The timers of dossiers, run by Celery beat (schedule in portal/settings/background.py).
 
 The overdue sweep is the timer: no per-dossier countdown or ETA task, because Redis redelivers
 any task not acknowledged within its visibility timeout and long countdowns would run again and

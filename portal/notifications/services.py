@@ -6,147 +6,66 @@ code that tells it runs. E-mail and SMS rows are queued with `transaction.on_com
 rolled-back event sends nothing; in-app rows are delivered by being stored (staff read them on
 the desk through `unread_for`). `deliver()` is the body of the Celery task: it re-reads the row
 under a lock, skips what was sent, and records every attempt.
+
+The SMS gateways live in `gateways.py`, the notices' text (language, templates) in `messages.py`;
+both are re-exported here.
 """
 
-import fcntl
-import json
 import logging
 import random
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.module_loading import import_string
+from django.utils import timezone
 
+# Re-exported: callers import the gateways and the messages from here.
+from portal.notifications.gateways import (
+    SMS_BACKENDS,
+    FileSmsGateway,
+    HttpSmsGateway,
+    Sms,
+    SmsError,
+    sms_gateway,
+)
+from portal.notifications.messages import LANGUAGES, language_of, render
 from portal.notifications.models import Notification
+
+__all__ = [
+    "LANGUAGES",
+    "SMS_BACKENDS",
+    "FileSmsGateway",
+    "HttpSmsGateway",
+    "Notice",
+    "Outcome",
+    "Sms",
+    "SmsError",
+    "backoff",
+    "deliver",
+    "language_of",
+    "latest_retry_seconds",
+    "notices_mark_read",
+    "notify",
+    "notify_many",
+    "render",
+    "requeue_pending",
+    "sms_gateway",
+    "unread_for",
+]
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("vi", "en")
 QUEUED_CHANNELS = (Notification.Channel.EMAIL, Notification.Channel.SMS)
 MAX_ATTEMPTS = 8
 # Back-off: 30 s, 1 min, 2 min, ... capped well below the broker's visibility timeout (1 h), so
 # a retry waiting for its countdown is never redelivered as if its worker had died.
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 30 * 60
-
-
-# --- SMS gateways ----------------------------------------------------------------------------
-
-
-class SmsError(Exception):
-    """The gateway did not accept the message; the task retries."""
-
-
-@dataclass(frozen=True)
-class Sms:
-    to: str
-    text: str
-    reference: str  # the notice's dedupe key: the gateway's idempotency key
-
-
-class HttpSmsGateway:
-    """Production: POST {"to", "text", "reference"} as JSON to SMS_GATEWAY_URL with a bearer
-    token. The reference travels as `Idempotency-Key`, so a gateway that honours it drops the
-    resend of a message whose acknowledgement was lost."""
-
-    def __init__(self, url: str = "", token: str = "", timeout: float = 0) -> None:
-        self.url = url or settings.SMS_GATEWAY_URL
-        self.token = token or settings.SMS_GATEWAY_TOKEN
-        self.timeout = timeout or settings.SMS_GATEWAY_TIMEOUT
-        if not self.url.startswith(("https://", "http://")):
-            raise SmsError("SMS_GATEWAY_URL must be an http(s) address")
-
-    def send(self, sms: Sms) -> None:
-        body = json.dumps({"to": sms.to, "text": sms.text, "reference": sms.reference}).encode()
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
-            self.url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {self.token}",
-                "Idempotency-Key": sms.reference,
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            # Never the phone number or the text in the error: it ends up in the admin and logs.
-            raise SmsError(f"gateway answered HTTP {exc.code}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise SmsError(f"gateway unreachable: {type(exc).__name__}") from None
-        if not 200 <= status < 300:
-            raise SmsError(f"gateway answered HTTP {status}")
-
-
-class FileSmsGateway:
-    """Development and tests: one JSON line per message in SMS_FILE_PATH (var/sms-outbox.jsonl)."""
-
-    def __init__(self, path: Path | None = None, delay: float | None = None):
-        self.path = Path(path or settings.SMS_FILE_PATH)
-        self.delay = settings.SMS_FILE_DELAY_SECONDS if delay is None else delay
-
-    def send(self, sms: Sms) -> None:
-        if self.delay:
-            time.sleep(self.delay)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(
-            {
-                "to": sms.to,
-                "text": sms.text,
-                "reference": sms.reference,
-                "at": timezone.now().isoformat(),
-            },
-            ensure_ascii=False,
-        )
-        with self.path.open("a", encoding="utf-8") as sink:
-            fcntl.flock(sink, fcntl.LOCK_EX)
-            sink.write(line + "\n")
-            sink.flush()
-
-
-SMS_BACKENDS = {"file": FileSmsGateway, "http": HttpSmsGateway}
-
-
-def sms_gateway() -> Any:
-    """The gateway named by SMS_BACKEND: "file", "http", or a dotted path to a class."""
-    name = settings.SMS_BACKEND
-    cls = SMS_BACKENDS.get(name) or import_string(name)
-    return cls()
-
-
-# --- Messages --------------------------------------------------------------------------------
-
-
-def language_of(user: object = None, fallback: str = "vi") -> str:
-    language = (getattr(user, "preferred_language", "") or fallback)[:2]
-    return language if language in LANGUAGES else "vi"
-
-
-def render(notification: Notification) -> tuple[str, str]:
-    """Subject (first line) and body of the notice in its recipient's language."""
-    language = language_of(fallback=notification.language)
-    base = f"notifications/{language}/{notification.template}"
-    names = [f"{base}.sms.txt", f"{base}.txt"]
-    if notification.channel != Notification.Channel.SMS:
-        names = names[1:]
-    with translation.override(language):
-        text = render_to_string(names, notification.context).strip()
-    subject, _, body = text.partition("\n")
-    return subject.strip(), (body.strip() or subject.strip())
 
 
 # --- Writing the outbox ----------------------------------------------------------------------
