@@ -51,6 +51,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.core.api.document_errors",
     ],
+    # The national satisfaction scheme's nine criteria share one scale (0, 1, 2): one enum.
+    "ENUM_NAME_OVERRIDES": {"CriterionScoreEnum": [(0, 0), (1, 1), (2, 2)]},
 }
 
 # --- Logging: no personal data (citizen IDs, phones) is ever logged -------------------------
