@@ -193,6 +193,8 @@ class DossierListCreate(ExportMixin, APIView):
             OpenApiParameter("unit", str),
             OpenApiParameter("legacy_code", str),
             OpenApiParameter("procedure", str),
+            # Empty or json: the JSON page; csv or xlsx: the same rows as a file (issue 12).
+            OpenApiParameter("format", str, enum=["", "json", "csv", "xlsx"]),
             *PAGE_PARAMETERS,
         ],
         responses=paginated(DossierOutput, "PaginatedDossierOutputList"),
@@ -203,9 +205,10 @@ class DossierListCreate(ExportMixin, APIView):
         if overdue not in OVERDUE_VALUES:
             raise DomainError(_("overdue must be true or false."), code="invalid_query")
         dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
-        if fmt := self.export_format(request):  # ?format=csv|xlsx: every row, as a file
-            return dossier_list_response(fmt, dossiers, timezone.now())
         paginator = Pagination()
+        if fmt := self.export_format(request):  # ?format=csv|xlsx: every row, as a file
+            paginator.check(request)
+            return dossier_list_response(fmt, dossiers, timezone.now())
         page = paginator.paginate_queryset(dossiers, request, view=self)
         now = timezone.now()
         data = DossierOutput(page, many=True, context={"request": request, "now": now}).data

@@ -47,6 +47,19 @@ class Pagination(PageNumberPagination):
             )
         return super().get_page_size(request)
 
+    def check(self, request: Request) -> None:
+        """Refuse bad paging parameters on a request that is answered whole (an export), as the
+        paged answer would: a bad page size is a 400, a page that is no number a 404."""
+        self.get_page_size(request)
+        number = request.query_params.get(self.page_query_param)
+        if number == "":
+            raise DomainError(
+                _("page must be a whole number from 1."), code=ErrorCode.INVALID_QUERY
+            )
+        whole = number is None or (number.isascii() and number.isdigit() and int(number) > 0)
+        if not whole and number not in self.last_page_strings:
+            raise exceptions.NotFound(self.invalid_page_message)
+
 
 class MomentField(serializers.DateTimeField):
     """A date-time people may give (a due moment): between 1990 and 2100 (`portal.core.limits`).

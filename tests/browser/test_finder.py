@@ -22,6 +22,8 @@ def test_resident_searches_without_accents_opens_a_procedure_and_switches_to_eng
     page.get_by_role("button", name="Xem địa chỉ").click()
     expect(page.get_by_text("87 Phạm Thị Liên, phường Kim Long")).to_be_visible()
 
+    # On a phone the language switch is in the collapsed menu: open it, as a resident would.
+    page.locator("#site-menu > summary").click()
     page.get_by_role("button", name="English").click()
     expect(page.locator("h1")).to_have_text("Birth registration")
     expect(page.get_by_role("heading", name="What to bring")).to_be_visible()
