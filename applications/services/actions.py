@@ -40,11 +40,11 @@ from applications.services.base import (
     _transition,
 )
 from applications.services.reception import _attach, _discard_attachments, _do_receive
+from applications.services.signoff import store_result
 from applications.workflow import EventType
 from portal.accounts.models import User
 from portal.core import uploads
 from portal.core.errors import PermissionDenied
-from portal.core.uploads import check_upload
 
 # --- Actions ---------------------------------------------------------------------------------
 
@@ -241,26 +241,7 @@ def dossier_resolve(
 ) -> Dossier:
     dossier = _lock(dossier, expected_version)
     before = _transition(dossier, "resolve", actor)
-    now = timezone.now()
-    dossier.resolved_at = now
-    dossier.result_number = (result_number or "").strip()[:60]
-    fields = ["resolved_at", "result_number"]
-    if result_file is not None:
-        mime, digest = check_upload(result_file)
-        attachment = Attachment(
-            dossier=dossier,
-            purpose=Attachment.Purpose.RESULT,
-            file=result_file,
-            original_name=(result_file.name or "result")[:255],
-            content_type=mime,
-            size=result_file.size,
-            sha256=digest,
-            uploaded_by=actor,
-        )
-        uploads.save_tracked(attachment, force_insert=True)
-        # The dossier's result points at the same stored file (not a second copy).
-        dossier.result_document = attachment.file.name
-        fields.append("result_document")
+    fields = store_result(dossier, actor, result_number=result_number, result_file=result_file)
     _save(dossier, actor, fields)
     _record(
         dossier,
