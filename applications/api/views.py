@@ -180,7 +180,7 @@ def _output(request, dossier, detail=True):
     return cls(dossier, context={"request": request, "now": timezone.now()}).data
 
 
-OVERDUE_VALUES = ("", "true", "false", "1", "0")
+OVERDUE_VALUES = ("true", "false", "1", "0")
 
 
 class DossierListCreate(ExportMixin, APIView):
@@ -201,8 +201,10 @@ class DossierListCreate(ExportMixin, APIView):
         operation_id="v1_dossiers_list",
     )
     def get(self, request):
-        overdue = request.query_params.get("overdue", "")
-        if overdue not in OVERDUE_VALUES:
+        # Absent means no filter; present, it must be a boolean (an empty value is refused).
+        if "overdue" in request.query_params and (
+            request.query_params["overdue"] not in OVERDUE_VALUES
+        ):
             raise DomainError(_("overdue must be true or false."), code="invalid_query")
         dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
         paginator = Pagination()

@@ -262,7 +262,7 @@ def test_an_empty_multipart_form_is_still_read(demo):
     assert response.json()["code"] == "invalid"  # the fields are missing: the form was read
 
 
-@pytest.mark.parametrize("value", ["maybe", "0.768", "yes"])
+@pytest.mark.parametrize("value", ["maybe", "0.768", "yes", ""])
 def test_an_overdue_filter_that_is_not_true_or_false_is_a_400(demo, value):
     response = leader_client(APIClient).get(f"/api/v1/dossiers/?overdue={value}")
     assert response.status_code == 400
