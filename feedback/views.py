@@ -4,27 +4,37 @@ Thin: forms parse, services decide, selectors read within the user's scope. Ever
 without JavaScript. Public pages never show the contact details (`selectors.public_view`).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from feedback import access, selectors, services
-from feedback.forms import ActionForm, RatingForm, ReportForm, StaffFilterForm, commune_units
-from feedback.models import Category, ReportPhoto, State
+from feedback.forms import (
+    ActionForm,
+    NearbyForm,
+    RatingForm,
+    ReportForm,
+    StaffFilterForm,
+    commune_units,
+)
+from feedback.models import HUE_BBOX, Category, ReportPhoto, State
 from portal.core.errors import DomainError, NotFound
 
 SESSION_KEYS = "feedback_rating_keys"
 MAP_LIMIT = 500
 ACTION_LABELS = {
     "submit": gettext_lazy("Sent"),
+    "route": gettext_lazy("Routed to the ward by the city's triage desk"),
     "assign": gettext_lazy("Assigned"),
     "start": gettext_lazy("Handling started"),
     "resolve": gettext_lazy("Resolved"),
@@ -46,13 +56,32 @@ def _browser_secret(request) -> str:
     return request.META.get("CSRF_COOKIE", "")
 
 
+def _nearby(values) -> list[selectors.Nearby]:
+    """"Is this yours?" before a report with a point is sent, unless already answered."""
+    if values["latitude"] is None or values["longitude"] is None or values["not_duplicate"]:
+        return []
+    return selectors.nearby_open(
+        category=values["category"], latitude=values["latitude"], longitude=values["longitude"]
+    )
+
+
 def report_new(request):
-    """The report form. A refused photo brings the form back with every other answer kept."""
+    """The report form. A refused photo brings the form back with every other answer kept.
+
+    A point near an open public report of the same category brings the form back first with
+    those reports ("is this yours?"): the resident follows one, or sends theirs anyway."""
     form = ReportForm(request.POST or None, request.FILES or None)
     status = 200
+    nearby: list[selectors.Nearby] = []
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if form.is_valid() and (nearby := _nearby(form.cleaned_data)):
+            data = request.POST.copy()
+            data["not_duplicate"] = "True"
+            form = ReportForm(data)
+            form.is_valid()
+            status = 200
+        elif form.is_valid():
             values = form.cleaned_data
             try:
                 report = services.report_create(
@@ -82,8 +111,50 @@ def report_new(request):
     return render(
         request,
         "feedback/report_form.html",
-        {"form": form, "photo_attempted": bool(request.FILES)},
+        {"form": form, "photo_attempted": bool(request.FILES), "nearby": nearby, **_map_settings()},
         status=status,
+    )
+
+
+def _map_settings() -> dict:
+    """What the map scripts need: the tile server (a setting) and Huế's extent."""
+    return {
+        "map_config": {
+            "tiles": settings.MAP_TILE_URL,
+            "attribution": settings.MAP_TILE_ATTRIBUTION,
+            "maxZoom": settings.MAP_TILE_MAX_ZOOM,
+            "bounds": [[HUE_BBOX["south"], HUE_BBOX["west"]], [HUE_BBOX["north"], HUE_BBOX["east"]]],
+        }
+    }
+
+
+@require_GET
+def nearby_json(request):
+    """"Is this yours?" while the resident places the point (static/js/report-map.js): open
+    public reports of the category near the point, public fields only. Bad input: 400."""
+    form = NearbyForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"code": "invalid", "detail": _("Check the values you entered.")}, status=400)
+    values = form.cleaned_data
+    nearby = selectors.nearby_open(
+        category=values["category"], latitude=values["lat"], longitude=values["lon"]
+    )
+    return JsonResponse(
+        {
+            "reports": [
+                {
+                    "code": n.report.code,
+                    "category": n.report.category_label,
+                    "state": n.report.state_label,
+                    "address": n.report.address,
+                    "description": n.report.description[:200],
+                    "metres": n.metres,
+                    "url": reverse("feedback:follow", args=[n.report.code]),
+                }
+                for n in nearby
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False},
     )
 
 
@@ -171,7 +242,9 @@ def follow(request, code):
 
 
 def public_map(request):
-    """Public reports as a plot of Huế's extent and a list by ward: no map library offline."""
+    """Public reports on a Leaflet map with clustered markers (static/js/reports-map.js; tiles
+    from MAP_TILE_URL) and, for everyone and without JavaScript, the same reports listed by
+    ward. The wards' seats are not marked: the unit data has their addresses, no coordinates."""
     category = request.GET.get("category", "")
     status = request.GET.get("status", "")
     filters = {
@@ -187,7 +260,8 @@ def public_map(request):
         request,
         "feedback/map.html",
         {
-            "points": selectors.plot(reports),
+            "points": selectors.map_points(reports),
+            **_map_settings(),
             "by_unit": sorted(by_unit.items()),
             "count": len(reports),
             "limit": MAP_LIMIT,
@@ -241,6 +315,7 @@ def staff_report(request, code):
         .order_by("username")
     )
     events = [(e, ACTION_LABELS.get(e.action, e.action)) for e in report.events.all()]
+    actions = access.available_actions(request.user, report)
     return render(
         request,
         "feedback/staff_report.html",
@@ -248,9 +323,10 @@ def staff_report(request, code):
             "report": report,
             "events": events,
             "photos": list(report.photos.all()),
-            "actions": access.available_actions(request.user, report),
+            "actions": actions,
             "staff": staff,
             "late": report.state == State.NEW and report.pickup_due_at < timezone.now(),
+            "units": commune_units() if "route" in actions else (),
         },
     )
 
@@ -271,7 +347,10 @@ def staff_action(request, code, action):
         return redirect("feedback:staff_report", code=code)
     values = form.cleaned_data
     try:
-        if action == "assign":
+        if action == "route":
+            unit = commune_units().filter(code=values["unit"]).first()
+            services.report_route(report=report, actor=request.user, unit=unit, note=values["note"])
+        elif action == "assign":
             assignee = get_user_model().objects.filter(username=values["assignee"]).first()
             services.report_assign(
                 report=report, actor=request.user, assignee=assignee, note=values["note"]
