@@ -198,7 +198,7 @@ class Nearby:
 def nearby_open(
     *, category: str, latitude: float, longitude: float, metres: int = routing.NEARBY_METRES
 ) -> list[Nearby]:
-    """"Is this yours?": open public reports of `category` within `metres` of the point, the
+    """ "Is this yours?": open public reports of `category` within `metres` of the point, the
     nearest first (at most 5). Reports kept off the map are never offered to others."""
     lat, lon = float(latitude), float(longitude)
     # A box around the point narrows the rows; the great-circle distance decides.

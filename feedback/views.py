@@ -57,7 +57,7 @@ def _browser_secret(request) -> str:
 
 
 def _nearby(values) -> list[selectors.Nearby]:
-    """"Is this yours?" before a report with a point is sent, unless already answered."""
+    """ "Is this yours?" before a report with a point is sent, unless already answered."""
     if values["latitude"] is None or values["longitude"] is None or values["not_duplicate"]:
         return []
     return selectors.nearby_open(
@@ -123,18 +123,23 @@ def _map_settings() -> dict:
             "tiles": settings.MAP_TILE_URL,
             "attribution": settings.MAP_TILE_ATTRIBUTION,
             "maxZoom": settings.MAP_TILE_MAX_ZOOM,
-            "bounds": [[HUE_BBOX["south"], HUE_BBOX["west"]], [HUE_BBOX["north"], HUE_BBOX["east"]]],
+            "bounds": [
+                [HUE_BBOX["south"], HUE_BBOX["west"]],
+                [HUE_BBOX["north"], HUE_BBOX["east"]],
+            ],
         }
     }
 
 
 @require_GET
 def nearby_json(request):
-    """"Is this yours?" while the resident places the point (static/js/report-map.js): open
+    """ "Is this yours?" while the resident places the point (static/js/report-map.js): open
     public reports of the category near the point, public fields only. Bad input: 400."""
     form = NearbyForm(request.GET)
     if not form.is_valid():
-        return JsonResponse({"code": "invalid", "detail": _("Check the values you entered.")}, status=400)
+        return JsonResponse(
+            {"code": "invalid", "detail": _("Check the values you entered.")}, status=400
+        )
     values = form.cleaned_data
     nearby = selectors.nearby_open(
         category=values["category"], latitude=values["lat"], longitude=values["lon"]

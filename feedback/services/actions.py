@@ -95,7 +95,9 @@ def _close(report: Report, before: str, actor: User | None, text: str, action: s
 
 
 @transaction.atomic
-def report_route(*, report: Report, actor: User | None, unit: Unit | None, note: str = "") -> Report:
+def report_route(
+    *, report: Report, actor: User | None, unit: Unit | None, note: str = ""
+) -> Report:
     """The city's triage desk sends a report that named no ward to the ward that covers the
     place (feedback/routing.py). The code and the pick-up target stay: the clock started when
     the resident reported."""
