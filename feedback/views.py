@@ -4,34 +4,25 @@ Thin: forms parse, services decide, selectors read within the user's scope. Ever
 without JavaScript. Public pages never show the contact details (`selectors.public_view`).
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from feedback import access, selectors, services
-from feedback.forms import (
-    ActionForm,
-    NearbyForm,
-    RatingForm,
-    ReportForm,
-    StaffFilterForm,
-    commune_units,
-)
-from feedback.models import HUE_BBOX, Category, ReportPhoto, State
+from feedback.forms import ActionForm, RatingForm, ReportForm, StaffFilterForm, commune_units
+from feedback.map_views import map_settings
+from feedback.models import ReportPhoto, State
 from portal.core.errors import DomainError, NotFound
 
 SESSION_KEYS = "feedback_rating_keys"
-MAP_LIMIT = 500
 ACTION_LABELS = {
     "submit": gettext_lazy("Sent"),
     "route": gettext_lazy("Routed to the ward by the city's triage desk"),
@@ -111,55 +102,8 @@ def report_new(request):
     return render(
         request,
         "feedback/report_form.html",
-        {"form": form, "photo_attempted": bool(request.FILES), "nearby": nearby, **_map_settings()},
+        {"form": form, "photo_attempted": bool(request.FILES), "nearby": nearby, **map_settings()},
         status=status,
-    )
-
-
-def _map_settings() -> dict:
-    """What the map scripts need: the tile server (a setting) and Huế's extent."""
-    return {
-        "map_config": {
-            "tiles": settings.MAP_TILE_URL,
-            "attribution": settings.MAP_TILE_ATTRIBUTION,
-            "maxZoom": settings.MAP_TILE_MAX_ZOOM,
-            "bounds": [
-                [HUE_BBOX["south"], HUE_BBOX["west"]],
-                [HUE_BBOX["north"], HUE_BBOX["east"]],
-            ],
-        }
-    }
-
-
-@require_GET
-def nearby_json(request):
-    """ "Is this yours?" while the resident places the point (static/js/report-map.js): open
-    public reports of the category near the point, public fields only. Bad input: 400."""
-    form = NearbyForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse(
-            {"code": "invalid", "detail": _("Check the values you entered.")}, status=400
-        )
-    values = form.cleaned_data
-    nearby = selectors.nearby_open(
-        category=values["category"], latitude=values["lat"], longitude=values["lon"]
-    )
-    return JsonResponse(
-        {
-            "reports": [
-                {
-                    "code": n.report.code,
-                    "category": n.report.category_label,
-                    "state": n.report.state_label,
-                    "address": n.report.address,
-                    "description": n.report.description[:200],
-                    "metres": n.metres,
-                    "url": reverse("feedback:follow", args=[n.report.code]),
-                }
-                for n in nearby
-            ]
-        },
-        json_dumps_params={"ensure_ascii": False},
     )
 
 
@@ -243,37 +187,6 @@ def follow(request, code):
             "has_key": bool(key),
         },
         status=status,
-    )
-
-
-def public_map(request):
-    """Public reports on a Leaflet map with clustered markers (static/js/reports-map.js; tiles
-    from MAP_TILE_URL) and, for everyone and without JavaScript, the same reports listed by
-    ward. The wards' seats are not marked: the unit data has their addresses, no coordinates."""
-    category = request.GET.get("category", "")
-    status = request.GET.get("status", "")
-    filters = {
-        "category": category if category in Category.values else "",
-        "status": status if status in ("open", "closed") else "",
-        "unit": request.GET.get("unit", "")[:10],
-    }
-    reports = list(selectors.public_reports(filters).order_by("-created_at", "-id")[:MAP_LIMIT])
-    by_unit: dict[str, list] = {}
-    for report in sorted(reports, key=lambda r: (r.unit.name, -r.created_at.timestamp())):
-        by_unit.setdefault(report.unit.name, []).append(selectors.public_view(report))
-    return render(
-        request,
-        "feedback/map.html",
-        {
-            "points": selectors.map_points(reports),
-            **_map_settings(),
-            "by_unit": sorted(by_unit.items()),
-            "count": len(reports),
-            "limit": MAP_LIMIT,
-            "filters": filters,
-            "categories": Category.choices,
-            "units": commune_units(),
-        },
     )
 
 

@@ -21,7 +21,7 @@ from feedback.models import Report, State
 from feedback.routing import RoutedBy
 from feedback.services.history import lock, record, require, save, transition
 from portal.accounts.models import Role, User
-from portal.core.errors import PermissionDenied
+from portal.core.errors import ErrorCode, PermissionDenied
 from procedures.models import Unit
 
 
@@ -102,10 +102,12 @@ def report_route(
     place (feedback/routing.py). The code and the pick-up target stay: the clock started when
     the resident reported."""
     if unit is None or not unit.is_commune_level:
-        raise InvalidReport(_("Choose the ward or commune where it is."), code="unit_required")
+        raise InvalidReport(
+            _("Choose the ward or commune where it is."), code=ErrorCode.UNIT_REQUIRED
+        )
     report = lock(report)
     if report.unit.is_commune_level:
-        raise InvalidReport(_("This report is already with a ward."), code="already_routed")
+        raise InvalidReport(_("This report is already with a ward."), code=ErrorCode.ALREADY_ROUTED)
     before = transition(report, "route", actor)
     old = report.unit.code
     report.unit = unit

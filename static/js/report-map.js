@@ -9,7 +9,7 @@
   function start() {
     var box = document.getElementById("fb-pick");
     if (!box || typeof L === "undefined") return;
-    var config = JSON.parse(document.getElementById(box.dataset.config).textContent);
+    var config = JSON.parse(box.dataset.config);
     var latInput = document.getElementById("id_latitude");
     var lonInput = document.getElementById("id_longitude");
     var status = document.getElementById("fb-map-status");

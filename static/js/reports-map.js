@@ -1,13 +1,8 @@
 /* The public map of neighbourhood reports (templates/feedback/map.html): Leaflet with the
    tiles of MAP_TILE_URL and the reports clustered (leaflet.markercluster). The data is the page's
-   own JSON (public fields only); the list below the map says the same without JavaScript. */
+   own JSON (data attributes) (public fields only); the list below the map says the same without JavaScript. */
 (function () {
   "use strict";
-
-  function readJSON(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
 
   function popup(point, followLabel) {
     var box = document.createElement("div");
@@ -29,8 +24,8 @@
   function start() {
     var element = document.getElementById("fb-map");
     if (!element || typeof L === "undefined") return;
-    var config = readJSON(element.dataset.config);
-    var points = readJSON(element.dataset.points) || [];
+    var config = JSON.parse(element.dataset.config);
+    var points = JSON.parse(element.dataset.points || "[]");
     var map = L.map(element, { scrollWheelZoom: false });
     L.tileLayer(config.tiles, {
       attribution: config.attribution,

@@ -48,15 +48,16 @@ def test_the_map_loads_leaflet_from_static_with_the_tile_setting_and_no_personal
 ):
     report = new_report()
     new_report(is_public=False)
-    html = client.get("/phan-anh/ban-do/").content.decode()
+    response = client.get("/phan-anh/ban-do/")
+    html = response.content.decode()
     assert "/static/vendor/leaflet/leaflet.js" in html
     assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
     assert "unpkg" not in html
     assert "cdn" not in html.lower()
-    points = json.loads(html.split('id="fb-points" type="application/json">')[1].split("<")[0])
+    points = json.loads(response.context["points"])
     assert [p["code"] for p in points] == [report.code]
     assert set(points[0]) == {"code", "lat", "lon", "category", "state", "open", "unit", "url"}
-    config = json.loads(html.split('id="fb-map-config" type="application/json">')[1].split("<")[0])
+    config = json.loads(response.context["map_config"])
     assert config["tiles"] == settings.MAP_TILE_URL == "/static/img/blank-tile.png"
     for secret in SECRETS:
         assert secret not in html
