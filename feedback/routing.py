@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def triage_desk() -> Unit | None:
 
 
 def route(
-    *, unit: Unit | None, latitude: float | None, longitude: float | None
+    *, unit: Unit | None, latitude: Decimal | float | None, longitude: Decimal | float | None
 ) -> tuple[Unit | None, str]:
     """(unit, how): the chosen ward, else the ward found from the point, else the triage desk."""
     if unit is not None:

@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -196,7 +197,11 @@ class Nearby:
 
 
 def nearby_open(
-    *, category: str, latitude: float, longitude: float, metres: int = routing.NEARBY_METRES
+    *,
+    category: str,
+    latitude: Decimal | float,
+    longitude: Decimal | float,
+    metres: int = routing.NEARBY_METRES,
 ) -> list[Nearby]:
     """ "Is this yours?": open public reports of `category` within `metres` of the point, the
     nearest first (at most 5). Reports kept off the map are never offered to others."""
@@ -216,6 +221,8 @@ def nearby_open(
     )
     found = []
     for report in candidates:
+        if report.latitude is None or report.longitude is None:
+            continue
         distance = routing.metres_between(lat, lon, float(report.latitude), float(report.longitude))
         if distance <= metres:
             found.append(Nearby(public_view(report), round(distance)))
