@@ -257,3 +257,12 @@ def test_a_bad_nearby_question_is_a_400(client, demo, query):
 def test_the_distance_is_great_circle_metres():
     # One thousandth of a degree of latitude is about 111 m anywhere.
     assert 110 < routing.metres_between(16.0, 107.0, 16.001, 107.0) < 112
+
+
+@pytest.mark.parametrize(("who", "status"), [("clerk.thuanhoa", 404), ("citizen2", 403)])
+def test_a_report_at_the_triage_desk_is_not_another_wards_or_a_citizens(client, demo, who, status):
+    report = _triage()
+    client.force_login(user(who))
+    assert client.get(f"/phan-anh/quan-ly/{report.code}/").status_code == status
+    anonymous = client.__class__()
+    assert anonymous.get(f"/phan-anh/quan-ly/{report.code}/").status_code == 302

@@ -110,3 +110,16 @@ def test_a_post_naming_no_ward_goes_to_the_city_triage_desk(client, open311_key)
 def test_an_unknown_format_is_not_a_route(client, demo, fmt):
     assert client.get(f"{BASE}/services.{fmt}").status_code == 200
     assert client.get(f"{BASE}/services.csv").status_code == 404
+
+
+@pytest.mark.parametrize("who", [None, "clerk.thuanhoa", "citizen2"])
+def test_the_xml_answer_is_the_same_public_one_for_anyone(client, demo, who):
+    from tests.feedback.conftest import user
+
+    report = new_report()
+    if who:
+        client.force_login(user(who))
+    body = client.get(f"{BASE}/requests.xml").content.decode()
+    assert report.code in body
+    for secret in (PHONE, EMAIL, "Nguyễn Văn Tư", report.rating_key):
+        assert secret not in body
