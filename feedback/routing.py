@@ -87,7 +87,7 @@ def parse_areas(data: dict) -> tuple[Area, ...]:
         elif geometry.get("type") != "MultiPolygon":
             continue
         polygons = tuple(
-            tuple(tuple((float(x), float(y)) for x, y, *_ in ring) for ring in polygon)
+            tuple(tuple((float(x), float(y)) for x, y, *_altitude in ring) for ring in polygon)
             for polygon in coordinates
         )
         if code and polygons:
