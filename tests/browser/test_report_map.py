@@ -99,3 +99,22 @@ def test_use_my_location_fills_the_point_or_says_what_to_do_when_refused(
     expect(page.locator("#id_address")).to_be_focused()
     assert page.locator("#id_latitude").input_value() == ""
     refused.close()
+
+
+def test_a_point_near_an_open_report_of_the_same_kind_offers_to_follow_it(
+    live_server, demo_transactional, browser
+):
+    existing = new_report(category="roads")  # 16.4585, 107.5520
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    page.goto(live_server.url + "/phan-anh/", wait_until="networkidle")
+    page.locator("label[for=id_category_4]").click()  # roads
+    page.locator("#id_latitude").fill("16.458600")
+    page.locator("#id_longitude").fill("107.552100")
+    page.locator("#id_longitude").dispatch_event("change")
+    live = page.locator("#fb-nearby-live")
+    expect(live).to_be_visible()
+    expect(live).to_contain_text(existing.code)
+    expect(live.locator(f"a[href='/phan-anh/{existing.code}/']")).to_have_count(1)
+    assert overflow(page) == ""
+    context.close()
