@@ -13,6 +13,9 @@ from portal.accounts.models import Role
 # Which roles of the report's unit may take each action (besides a superuser). Starting and
 # resolving are also limited to the assignee or a leader (`may`).
 ACTION_ROLES: dict[str, set[str]] = {
+    # The city's triage desk (clerks and leaders of the province's unit) routes a report that
+    # named no ward; only while it is at the desk (`may`).
+    "route": {Role.CLERK, Role.LEADER},
     "assign": {Role.CLERK, Role.LEADER},
     "start": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
     "resolve": {Role.CLERK, Role.SPECIALIST, Role.LEADER},
@@ -55,7 +58,9 @@ def roles_on(user, report: Report) -> set[str]:
 
 def may(user, action: str, report: Report) -> bool:
     if user.is_authenticated and user.is_superuser:
-        return True
+        return action != "route" or not report.unit.is_commune_level
+    if action == "route" and report.unit.is_commune_level:
+        return False
     roles = roles_on(user, report)
     if not roles & ACTION_ROLES[action]:
         return False

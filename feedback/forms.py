@@ -26,8 +26,12 @@ class ReportForm(forms.Form):
     unit = UnitChoice(
         label=_("Ward or commune where it is"),
         queryset=Unit.objects.none(),
-        empty_label=_("Choose…"),
-        help_text=_("The report goes to this ward's staff."),
+        required=False,
+        empty_label=_("I don't know: the city's desk will find it"),
+        help_text=_(
+            "The report goes to this ward's staff. Not sure? Leave it: the city's triage desk "
+            "sends it to the right ward."
+        ),
     )
     description = forms.CharField(
         label=_("What did you see?"),
@@ -45,7 +49,7 @@ class ReportForm(forms.Form):
         max_digits=9,
         decimal_places=6,
         required=False,
-        help_text=_("From your phone's map, for example 16.4580."),
+        help_text=_("Tap the map, or from your phone's map, for example 16.4580."),
     )
     longitude = forms.DecimalField(
         label=_("Longitude (optional)"),
@@ -66,6 +70,8 @@ class ReportForm(forms.Form):
         initial=True,
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    # "Is this yours?": set once the resident has seen the nearby open reports and still sends.
+    not_duplicate = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +126,16 @@ class StaffFilterForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    unit = forms.CharField(required=False, max_length=10)
     assignee = forms.CharField(required=False, max_length=150)
     note = forms.CharField(required=False, max_length=4000)
     answer = forms.CharField(required=False, max_length=4000)
     reason = forms.CharField(required=False, max_length=4000)
+
+
+class NearbyForm(forms.Form):
+    """The "is this yours?" question of the report form's script: a category and a point."""
+
+    category = forms.ChoiceField(choices=Category.choices)
+    lat = forms.FloatField(min_value=-90, max_value=90)
+    lon = forms.FloatField(min_value=-180, max_value=180)

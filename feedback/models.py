@@ -4,10 +4,10 @@ The graph is declared here once (django-fsm-2 transitions on a protected field, 
 `applications.models.Dossier`); `feedback/services/` locks the row, calls the transition,
 writes the history row and writes the notices in the same transaction.
 
-Routing: a report goes to the ward or commune that covers the place. The unit data has no
-boundary polygons (only codes, names and seat addresses), so the place cannot be matched to a
-unit by its coordinates: the reporter picks the ward from the 40 commune-level units, and API
-clients pass the unit's GSO code (Open311: `jurisdiction_id`).
+Routing (`feedback/routing.py`): a report goes to the ward or commune the reporter chose (API
+clients pass the unit's GSO code, Open311 `jurisdiction_id`), else to the ward whose known area
+holds its point, else to the city's triage desk (the province's unit), whose staff route it on
+(`route`). The shared unit data has no boundary and no coordinate, so no area is known yet.
 """
 
 import pgtrigger
@@ -16,6 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
+
+from feedback.routing import RoutedBy
 
 # Huế city's extent, rounded outwards (A Lưới in the west to Chân Mây - Lăng Cô in the south-east,
 # Phong Điền to the north). A point outside it is not a place in Huế.
@@ -93,7 +95,17 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="feedback_reports",
         verbose_name=_("ward or commune"),
-        help_text=_("The unit that covers the place, as chosen by the reporter."),
+        help_text=_(
+            "The unit that covers the place; the city's triage desk (the province) until it is "
+            "routed, when the reporter named no ward."
+        ),
+    )
+    routed_by = models.CharField(
+        _("routed by"),
+        max_length=10,
+        choices=RoutedBy.choices,
+        default=RoutedBy.CHOSEN,
+        help_text=_("How the unit was found (feedback/routing.py)."),
     )
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -218,6 +230,10 @@ class Report(models.Model):
     @transition(field=state, source=[State.NEW, State.ASSIGNED], target=State.ASSIGNED)
     def assign(self):
         """Handed (or handed again) to a member of the ward's staff."""
+
+    @transition(field=state, source=State.NEW, target=State.NEW)
+    def route(self):
+        """The city's triage desk sends a report that named no ward to the ward that covers it."""
 
     @transition(field=state, source=State.ASSIGNED, target=State.IN_PROGRESS)
     def start(self):

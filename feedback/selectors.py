@@ -7,19 +7,22 @@ resident typed into the description. Staff reads are scoped by `access.visible_r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from feedback import access
-from feedback.models import CLOSED_STATES, HUE_BBOX, OPEN_STATES, Report, State
+from feedback import access, routing
+from feedback.models import CLOSED_STATES, OPEN_STATES, Report, State
 from portal.accounts.models import User
 from portal.core.errors import NotFound
 from portal.core.privacy import mask, redact
@@ -27,7 +30,7 @@ from portal.core.privacy import mask, redact
 Viewer = User | AnonymousUser | None
 Filters = Mapping[str, Any]
 
-PUBLIC_ACTIONS = ("submit", "assign", "start", "resolve", "reject")
+PUBLIC_ACTIONS = ("submit", "route", "assign", "start", "resolve", "reject")
 
 
 def public_text(text: str) -> str:
@@ -164,29 +167,66 @@ def public_get(*, code: str) -> Report:
     return report
 
 
-@dataclass(frozen=True)
-class Point:
-    code: str
-    x: float
-    y: float
-    label: str
-    is_open: bool
-
-
-def plot(reports: Iterable[Report], *, width: int = 600, height: int = 400) -> list[Point]:
-    """Reports with coordinates as points of a plain SVG of Huế's extent (no map tiles offline:
-    the list beside it says the same in words)."""
-    span_x = HUE_BBOX["east"] - HUE_BBOX["west"]
-    span_y = HUE_BBOX["north"] - HUE_BBOX["south"]
-    points: list[Point] = []
-    for r in reports:
-        if r.latitude is None or r.longitude is None:
+def map_points(reports: Iterable[Report]) -> list[dict[str, Any]]:
+    """The map's markers (static/js/reports-map.js): public fields only, through `public_view`;
+    reports without coordinates are in the list beside the map, not on it."""
+    points = []
+    for report in reports:
+        if report.latitude is None or report.longitude is None:
             continue
-        x = (float(r.longitude) - HUE_BBOX["west"]) / span_x * width
-        y = (HUE_BBOX["north"] - float(r.latitude)) / span_y * height
-        label = f"{r.code} · {r.get_category_display()} · {r.get_state_display()}"
-        points.append(Point(r.code, round(x, 1), round(y, 1), label, r.is_open))
+        view = public_view(report)
+        points.append(
+            {
+                "code": view.code,
+                "lat": view.latitude,
+                "lon": view.longitude,
+                "category": view.category_label,
+                "state": view.state_label,
+                "open": view.is_open,
+                "unit": view.unit_name,
+                "url": reverse("feedback:follow", args=[view.code]),
+            }
+        )
     return points
+
+
+@dataclass(frozen=True)
+class Nearby:
+    report: PublicReport
+    metres: int
+
+
+def nearby_open(
+    *,
+    category: str,
+    latitude: Decimal | float,
+    longitude: Decimal | float,
+    metres: int = routing.NEARBY_METRES,
+) -> list[Nearby]:
+    """ "Is this yours?": open public reports of `category` within `metres` of the point, the
+    nearest first (at most 5). Reports kept off the map are never offered to others."""
+    lat, lon = float(latitude), float(longitude)
+    # A box around the point narrows the rows; the great-circle distance decides.
+    d_lat = metres / 111_320
+    d_lon = metres / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    candidates = (
+        public_reports({"category": category, "status": "open"})
+        .filter(
+            latitude__gte=lat - d_lat,
+            latitude__lte=lat + d_lat,
+            longitude__gte=lon - d_lon,
+            longitude__lte=lon + d_lon,
+        )
+        .order_by("-created_at")[:50]
+    )
+    found = []
+    for report in candidates:
+        if report.latitude is None or report.longitude is None:
+            continue
+        distance = routing.metres_between(lat, lon, float(report.latitude), float(report.longitude))
+        if distance <= metres:
+            found.append(Nearby(public_view(report), round(distance)))
+    return sorted(found, key=lambda n: n.metres)[:5]
 
 
 # --- Staff -----------------------------------------------------------------------------------

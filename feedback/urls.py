@@ -3,13 +3,14 @@ phan-anh/quan-ly/ (the /desk/ URLs belong to the dossier desk)."""
 
 from django.urls import path
 
-from feedback import views
+from feedback import map_views, views
 
 app_name = "feedback"
 
 urlpatterns = [
     path("phan-anh/", views.report_new, name="new"),
-    path("phan-anh/ban-do/", views.public_map, name="map"),
+    path("phan-anh/ban-do/", map_views.public_map, name="map"),
+    path("phan-anh/gan-day.json", map_views.nearby_json, name="nearby"),
     path("phan-anh/theo-doi/", views.follow_lookup, name="lookup"),
     path("phan-anh/quan-ly/", views.staff_list, name="staff_list"),
     path("phan-anh/quan-ly/<str:code>/", views.staff_report, name="staff_report"),

@@ -18,13 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from feedback import access, selectors, services
 from feedback.forms import ActionForm, RatingForm, ReportForm, StaffFilterForm, commune_units
-from feedback.models import Category, ReportPhoto, State
+from feedback.map_views import map_settings
+from feedback.models import ReportPhoto, State
 from portal.core.errors import DomainError, NotFound
 
 SESSION_KEYS = "feedback_rating_keys"
-MAP_LIMIT = 500
 ACTION_LABELS = {
     "submit": gettext_lazy("Sent"),
+    "route": gettext_lazy("Routed to the ward by the city's triage desk"),
     "assign": gettext_lazy("Assigned"),
     "start": gettext_lazy("Handling started"),
     "resolve": gettext_lazy("Resolved"),
@@ -46,13 +47,32 @@ def _browser_secret(request) -> str:
     return request.META.get("CSRF_COOKIE", "")
 
 
+def _nearby(values) -> list[selectors.Nearby]:
+    """ "Is this yours?" before a report with a point is sent, unless already answered."""
+    if values["latitude"] is None or values["longitude"] is None or values["not_duplicate"]:
+        return []
+    return selectors.nearby_open(
+        category=values["category"], latitude=values["latitude"], longitude=values["longitude"]
+    )
+
+
 def report_new(request):
-    """The report form. A refused photo brings the form back with every other answer kept."""
+    """The report form. A refused photo brings the form back with every other answer kept.
+
+    A point near an open public report of the same category brings the form back first with
+    those reports ("is this yours?"): the resident follows one, or sends theirs anyway."""
     form = ReportForm(request.POST or None, request.FILES or None)
     status = 200
+    nearby: list[selectors.Nearby] = []
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if form.is_valid() and (nearby := _nearby(form.cleaned_data)):
+            data = request.POST.copy()
+            data["not_duplicate"] = "True"
+            form = ReportForm(data)
+            form.is_valid()
+            status = 200
+        elif form.is_valid():
             values = form.cleaned_data
             try:
                 report = services.report_create(
@@ -82,7 +102,7 @@ def report_new(request):
     return render(
         request,
         "feedback/report_form.html",
-        {"form": form, "photo_attempted": bool(request.FILES)},
+        {"form": form, "photo_attempted": bool(request.FILES), "nearby": nearby, **map_settings()},
         status=status,
     )
 
@@ -170,34 +190,6 @@ def follow(request, code):
     )
 
 
-def public_map(request):
-    """Public reports as a plot of Huế's extent and a list by ward: no map library offline."""
-    category = request.GET.get("category", "")
-    status = request.GET.get("status", "")
-    filters = {
-        "category": category if category in Category.values else "",
-        "status": status if status in ("open", "closed") else "",
-        "unit": request.GET.get("unit", "")[:10],
-    }
-    reports = list(selectors.public_reports(filters).order_by("-created_at", "-id")[:MAP_LIMIT])
-    by_unit: dict[str, list] = {}
-    for report in sorted(reports, key=lambda r: (r.unit.name, -r.created_at.timestamp())):
-        by_unit.setdefault(report.unit.name, []).append(selectors.public_view(report))
-    return render(
-        request,
-        "feedback/map.html",
-        {
-            "points": selectors.plot(reports),
-            "by_unit": sorted(by_unit.items()),
-            "count": len(reports),
-            "limit": MAP_LIMIT,
-            "filters": filters,
-            "categories": Category.choices,
-            "units": commune_units(),
-        },
-    )
-
-
 # --- Ward staff ------------------------------------------------------------------------------
 
 
@@ -241,6 +233,7 @@ def staff_report(request, code):
         .order_by("username")
     )
     events = [(e, ACTION_LABELS.get(e.action, e.action)) for e in report.events.all()]
+    actions = access.available_actions(request.user, report)
     return render(
         request,
         "feedback/staff_report.html",
@@ -248,9 +241,10 @@ def staff_report(request, code):
             "report": report,
             "events": events,
             "photos": list(report.photos.all()),
-            "actions": access.available_actions(request.user, report),
+            "actions": actions,
             "staff": staff,
             "late": report.state == State.NEW and report.pickup_due_at < timezone.now(),
+            "units": commune_units() if "route" in actions else (),
         },
     )
 
@@ -271,7 +265,10 @@ def staff_action(request, code, action):
         return redirect("feedback:staff_report", code=code)
     values = form.cleaned_data
     try:
-        if action == "assign":
+        if action == "route":
+            unit = commune_units().filter(code=values["unit"]).first()
+            services.report_route(report=report, actor=request.user, unit=unit, note=values["note"])
+        elif action == "assign":
             assignee = get_user_model().objects.filter(username=values["assignee"]).first()
             services.report_assign(
                 report=report, actor=request.user, assignee=assignee, note=values["note"]

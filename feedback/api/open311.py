@@ -1,12 +1,14 @@
 """Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) for neighbourhood reports.
 
-Services are the report categories; `service_request_id` is the tracking code. JSON only.
-Errors follow the specification: a JSON list of `{"code": <HTTP status>, "description"}` with
-that status (403 for a missing or unknown `api_key`, 400 for a bad or missing field, 404 for an
-unknown service or request).
+Services are the report categories; `service_request_id` is the tracking code. Every answer
+in `.json` or `.xml` (`open311_formats.py`). Errors follow the specification: a list of
+`{"code": <HTTP status>, "description"}` (XML: `<errors><error>`) with that status (403 for a
+missing or unknown `api_key`, 400 for a bad or missing field, 404 for an unknown service or
+request).
 
-Routing: the data has no ward boundaries to place a point in, so a POST names the ward or
-commune in `jurisdiction_id` (its GSO code, as in `GET /api/v1/units/`).
+Routing: a POST may name the ward or commune in `jurisdiction_id` (its GSO code, as in
+`GET /api/v1/units/`); without it the request is routed by its location where the wards' areas
+are known, else to the city's triage desk (`feedback/routing.py`).
 
 Privacy: `email`, `first_name`, `last_name` and `phone` of a POST reach the ward's staff only;
 no response ever carries them, and `media_url` is ignored (photos come through the portal).
@@ -17,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -26,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from feedback import selectors, services
+from feedback.api.open311_formats import FORMATS, JSON, answer
 from feedback.models import EMERGENCY_CATEGORIES, Category, Channel, Open311Key
 from portal.core import limits
 from portal.core.errors import DomainError, NotFound
@@ -54,32 +57,26 @@ class Open311Error(Exception):
         super().__init__(description)
 
 
-def _json(data, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
-
-
-def _error(status: int, description: str) -> JsonResponse:
-    return _json([{"code": status, "description": description}], status=status)
-
-
-def _json_only(fmt: str) -> None:
-    if fmt != "json":
-        raise Open311Error(400, _("Only the JSON format is offered: use .json."))
+def _error(status: int, description: str, fmt: str) -> HttpResponse:
+    return answer(
+        [{"code": status, "description": description}], fmt=fmt, root="errors", status=status
+    )
 
 
 def open311_view(view):
-    """Turn Open311 and domain errors into the specification's error list."""
+    """Turn Open311 and domain errors into the specification's error list, in the asked format."""
 
     def wrapped(request, *args, **kwargs):
+        fmt = kwargs.get("fmt", JSON) if kwargs.get("fmt") in FORMATS else JSON
         try:
             return view(request, *args, **kwargs)
         except Open311Error as exc:
-            return _error(exc.status, exc.description)
+            return _error(exc.status, exc.description, fmt)
         except NotFound as exc:
-            return _error(404, str(exc.message))
+            return _error(404, str(exc.message), fmt)
         except DomainError as exc:
             return _error(
-                exc.status if exc.status in (400, 403, 404, 409) else 400, str(exc.message)
+                exc.status if exc.status in (400, 403, 404, 409) else 400, str(exc.message), fmt
             )
 
     wrapped.__name__ = view.__name__
@@ -134,8 +131,7 @@ def _request_output(report) -> dict:
 @require_GET
 @open311_view
 def discovery(request, fmt):
-    _json_only(fmt)
-    return _json(
+    return answer(
         {
             "changeset": CHANGESET,
             "contact": _("The public administration service centre of your ward or commune."),
@@ -146,28 +142,28 @@ def discovery(request, fmt):
                     "url": f"{site_url()}/open311/v2",
                     "changeset": CHANGESET,
                     "type": "production",
-                    "formats": ["application/json"],
+                    "formats": ["application/json", "text/xml"],
                 }
             ],
-        }
+        },
+        fmt=fmt,
+        root="discovery",
     )
 
 
 @require_GET
 @open311_view
 def services_list(request, fmt):
-    _json_only(fmt)
-    return _json([_service(c) for c in Category])
+    return answer([_service(c) for c in Category], fmt=fmt, root="services")
 
 
 @require_GET
 @open311_view
 def service_definition(request, code, fmt):
-    _json_only(fmt)
     if code not in Category.values:
         raise Open311Error(404, _("No service has this code."))
     # metadata is false for every service: no extra attributes to fill in.
-    return _json({"service_code": code, "attributes": []})
+    return answer({"service_code": code, "attributes": []}, fmt=fmt, root="service_definition")
 
 
 def _moment(value: str, *, end: bool = False) -> datetime | None:
@@ -198,9 +194,8 @@ def _list(value: str) -> list[str]:
 @require_http_methods(["GET", "POST"])
 @open311_view
 def requests_endpoint(request, fmt):
-    _json_only(fmt)
     if request.method == "POST":
-        return _create(request)
+        return _create(request, fmt)
     params = request.GET
     statuses = _list(params.get("status", ""))
     if set(statuses) - {"open", "closed"}:
@@ -213,18 +208,17 @@ def requests_endpoint(request, fmt):
         statuses=statuses,
         jurisdiction=params.get("jurisdiction_id", "").strip(),
     )
-    return _json([_request_output(r) for r in reports])
+    return answer([_request_output(r) for r in reports], fmt=fmt, root="service_requests")
 
 
 @require_GET
 @open311_view
 def request_detail(request, request_id, fmt):
-    _json_only(fmt)
     try:
         report = selectors.public_get(code=request_id)
     except NotFound:
         raise Open311Error(404, _("No public request has this id.")) from None
-    return _json([_request_output(report)])
+    return answer([_request_output(report)], fmt=fmt, root="service_requests")
 
 
 def _api_key(request) -> Open311Key:
@@ -256,7 +250,7 @@ def _coordinate(value: str, name: str) -> Decimal | None:
     return number.quantize(Decimal("0.000001"))
 
 
-def _create(request):
+def _create(request, fmt):
     key = _api_key(request)
     data = request.POST
     code = data.get("service_code", "").strip()
@@ -270,14 +264,11 @@ def _create(request):
     if (lat is None or long is None) and not address:
         raise Open311Error(400, _("A location is required: lat and long, or address_string."))
     jurisdiction = data.get("jurisdiction_id", "").strip()
-    if not jurisdiction:
-        raise Open311Error(
-            400,
-            _("jurisdiction_id is required: the GSO code of the ward or commune of the place."),
-        )
-    unit = Unit.objects.filter(code=jurisdiction).first()
-    if unit is None or not unit.is_commune_level:
-        raise Open311Error(400, _("jurisdiction_id is not the code of a ward or commune."))
+    unit = None
+    if jurisdiction:
+        unit = Unit.objects.filter(code=jurisdiction).first()
+        if unit is None or not unit.is_commune_level:
+            raise Open311Error(400, _("jurisdiction_id is not the code of a ward or commune."))
     if not data.get("description", "").strip():
         raise Open311Error(400, _("description is required."))
     name = f"{data.get('last_name', '').strip()} {data.get('first_name', '').strip()}".strip()
@@ -295,10 +286,12 @@ def _create(request):
         open311_key=key,
     )
     notice = _("Sent to %(unit)s. Follow it at %(url)s") % {
-        "unit": unit.name,
+        "unit": report.unit.name,
         "url": site_url() + reverse("feedback:follow", args=[report.code]),
     }
-    return _json(
+    return answer(
         [{"service_request_id": report.code, "service_notice": notice, "account_id": None}],
+        fmt=fmt,
+        root="service_requests",
         status=201,
     )

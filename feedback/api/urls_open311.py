@@ -1,5 +1,4 @@
-"""Open311 GeoReport v2 under /open311/v2/ (DESIGN.md fixed names). JSON only; `.xml` answers
-400 in the specification's error format."""
+"""Open311 GeoReport v2 under /open311/v2/ (DESIGN.md fixed names), each in `.json` and `.xml`."""
 
 from django.urls import re_path
 

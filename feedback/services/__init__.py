@@ -16,6 +16,7 @@ from feedback.services.actions import (
     report_rate,
     report_reject,
     report_resolve,
+    report_route,
     report_start,
 )
 from feedback.services.creation import (
@@ -58,6 +59,7 @@ __all__ = [
     "report_rate",
     "report_reject",
     "report_resolve",
+    "report_route",
     "report_start",
     "submission_sender",
 ]

@@ -1,4 +1,5 @@
-"""The ward's steps on a report (assign, start, resolve, reject) and the reporter's rating.
+"""The ward's steps on a report (assign, start, resolve, reject), the triage desk's (route) and
+the reporter's rating.
 
 Each is one transaction on the kernel's skeleton (`portal.core.workflow`): the row locked, the
 role checked and the transition taken, the fields saved with a new version, one history row.
@@ -17,9 +18,11 @@ from django.utils.translation import gettext as _
 from feedback import notices
 from feedback.errors import InvalidReport, RatingRefused
 from feedback.models import Report, State
+from feedback.routing import RoutedBy
 from feedback.services.history import lock, record, require, save, transition
 from portal.accounts.models import Role, User
-from portal.core.errors import PermissionDenied
+from portal.core.errors import ErrorCode, PermissionDenied
+from procedures.models import Unit
 
 
 def _ward_staff(report: Report, user: User) -> bool:
@@ -91,7 +94,40 @@ def _close(report: Report, before: str, actor: User | None, text: str, action: s
     return report
 
 
+@transaction.atomic
+def report_route(
+    *, report: Report, actor: User | None, unit: Unit | None, note: str = ""
+) -> Report:
+    """The city's triage desk sends a report that named no ward to the ward that covers the
+    place (feedback/routing.py). The code and the pick-up target stay: the clock started when
+    the resident reported."""
+    if unit is None or not unit.is_commune_level:
+        raise InvalidReport(
+            _("Choose the ward or commune where it is."), code=ErrorCode.UNIT_REQUIRED
+        )
+    report = lock(report)
+    if report.unit.is_commune_level:
+        raise InvalidReport(_("This report is already with a ward."), code=ErrorCode.ALREADY_ROUTED)
+    before = transition(report, "route", actor)
+    old = report.unit.code
+    report.unit = unit
+    report.routed_by = RoutedBy.DESK
+    save(report, ["unit", "routed_by"])
+    record(
+        report,
+        action="route",
+        from_state=before,
+        actor=actor,
+        note=note.strip(),
+        extra={"from_unit": old, "to_unit": unit.code},
+    )
+    if report.is_emergency:
+        notices.tell_leaders(report, event="feedback-emergency", template="feedback_emergency")
+    return report
+
+
 ACTION_SERVICES: dict[str, Callable[..., Report]] = {
+    "route": report_route,
     "assign": report_assign,
     "start": report_start,
     "resolve": report_resolve,

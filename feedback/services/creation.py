@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 from django.utils.translation import gettext as _
 
-from feedback import notices
+from feedback import notices, routing
 from feedback.errors import DuplicateSubmission, InvalidReport
 from feedback.models import HUE_BBOX, Category, Channel, Open311Key, Report, ReportPhoto
 from feedback.services.history import record, require
@@ -156,7 +156,7 @@ def report_create(
     *,
     category: str,
     description: str,
-    unit: Unit,
+    unit: Unit | None,
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
     address: str = "",
@@ -170,8 +170,9 @@ def report_create(
     rating_key: str = "",
     open311_key: Open311Key | None = None,
 ) -> Report:
-    """A new report, routed to `unit` (the ward the reporter chose: no polygons to match the
-    point against). Emergencies tell the ward leader at once.
+    """A new report, routed to `unit` (the ward the reporter chose) or, when it is None, by
+    `feedback.routing.route`: the ward whose known area holds the point, else the city's triage
+    desk. Emergencies tell the leader of the unit it went to at once.
 
     `submission_key` makes a repeated submit (double click, retried request) return the first
     report, to its sender only (`submission_sender`): `client_secret` is what binds an
@@ -185,13 +186,16 @@ def report_create(
             return existing
     if category not in Category.values:
         raise InvalidReport(_("Unknown category."), code="unknown_category")
-    if unit is None or not unit.is_commune_level:
+    if unit is not None and not unit.is_commune_level:
         raise InvalidReport(_("Choose the ward or commune where it is."), code="unit_required")
     description = require(description, _("Describe what you saw."))
     if len(description) > MAX_DESCRIPTION:
         raise InvalidReport(_("The description is too long."))
     address = (address or "").strip()[:300]
     _check_place(latitude, longitude, address)
+    unit, routed_by = routing.route(unit=unit, latitude=latitude, longitude=longitude)
+    if unit is None:
+        raise InvalidReport(_("Choose the ward or commune where it is."), code="unit_required")
     contact = _check_contact(contact or Contact())
     checked = check_photos(photos)
     now = timezone.now()
@@ -199,6 +203,7 @@ def report_create(
         category=category,
         description=description,
         unit=unit,
+        routed_by=routed_by,
         latitude=latitude,
         longitude=longitude,
         address=address,

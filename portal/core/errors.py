@@ -76,6 +76,8 @@ class ErrorCode(StrEnum):
     OUTSIDE_AREA = "outside_area"
     UNKNOWN_CATEGORY = "unknown_category"
     UNIT_REQUIRED = "unit_required"
+    # The city's triage desk routes a report that is still with it, not one already at a ward.
+    ALREADY_ROUTED = "already_routed"
     # Procedures, the working-day calendar and the statistics (procedures, portal/dashboard).
     IMPORT_FAILED = "import_failed"
     INVALID_DATE = "invalid_date"

@@ -248,3 +248,15 @@ PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET") or _DEV_PAYMEN
 # Largest image accepted, in pixels (width x height), read from the header before anything is
 # decoded: a photo or scan of a paper document needs far less than 50 megapixels.
 MOTCUA_MAX_IMAGE_PIXELS = int(os.environ.get("MOTCUA_MAX_IMAGE_PIXELS", str(50_000_000)))
+
+# --- The reports map (feedback: templates/feedback/map.html, static/js/reports-map.js) ------
+# The tile server: OpenStreetMap's by default (its tile usage policy asks for the attribution
+# and modest use); a local tile server is one URL away. A relative URL is served by the portal
+# (the tests point it at static/img/blank-tile.png so that no test needs the network). An
+# absolute URL's origin is added to the Content-Security-Policy's img-src (security.py).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+MAP_TILE_MAX_ZOOM = int(os.environ.get("MAP_TILE_MAX_ZOOM", "19"))

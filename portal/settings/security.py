@@ -8,7 +8,13 @@ from urllib.parse import urlsplit
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings.core import DEBUG, OIDC_OP_AUTHORIZATION_ENDPOINT, env_bool, env_list
+from portal.settings.core import (
+    DEBUG,
+    MAP_TILE_URL,
+    OIDC_OP_AUTHORIZATION_ENDPOINT,
+    env_bool,
+    env_list,
+)
 
 # How many reverse proxies of ours stand in front of the portal, each appending to
 # X-Forwarded-For: the client address is the entry that many from the right
@@ -90,7 +96,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         # Receipts and the second-factor page carry their QR code as a data: image.
-        "img-src": [SELF, "data:"],
+        # The map's tiles come from MAP_TILE_URL's origin (none: the portal serves them).
+        "img-src": [SELF, "data:", *filter(None, [_origin(MAP_TILE_URL)])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

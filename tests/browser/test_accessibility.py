@@ -26,6 +26,10 @@ PUBLIC_PAGES = [
     "/phan-anh/ban-do/",
 ]
 PAGE_BUDGET_BYTES = 150 * 1024
+# The two map pages also carry Leaflet and its clustering plugin (static/vendor: 182 KB as
+# files, 51 KB gzipped as WhiteNoise serves them in production) and a few tiles (issue 13).
+MAP_PAGES = ("/phan-anh/", "/phan-anh/ban-do/")
+MAP_LIBRARY_BYTES = 200 * 1024
 
 
 def serious_findings(page, allowed=()) -> list[str]:
@@ -51,7 +55,8 @@ def test_citizen_pages_weigh_under_150_kb_on_first_load(
     live_server, demo_transactional, browser, path
 ):
     size = first_load_bytes(browser, live_server.url + path)
-    assert size < PAGE_BUDGET_BYTES, f"{path}: {size} bytes"
+    budget = PAGE_BUDGET_BYTES + (MAP_LIBRARY_BYTES if path in MAP_PAGES else 0)
+    assert size < budget, f"{path}: {size} bytes"
 
 
 def test_the_finder_works_with_javascript_off(live_server, demo_transactional, browser):
@@ -249,7 +254,8 @@ def test_the_queue_kiosk_and_display_weigh_under_150_kb_on_first_load(
 ):
     path = queue_paths()[name]
     size = first_load_bytes(browser, live_server.url + path)
-    assert size < PAGE_BUDGET_BYTES, f"{path}: {size} bytes"
+    budget = PAGE_BUDGET_BYTES + (MAP_LIBRARY_BYTES if path in MAP_PAGES else 0)
+    assert size < budget, f"{path}: {size} bytes"
 
 
 def test_the_kiosk_ticket_says_when_it_goes_back_and_gives_more_time_on_request(

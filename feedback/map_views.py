@@ -1,0 +1,94 @@
+"""The public map of reports and the report form's map (Leaflet, static/vendor): the tile
+server from settings, the markers' public data, and the "is this yours?" question the form's
+script asks while the resident places the point. Public pages: no personal data."""
+
+import json
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from feedback import selectors
+from feedback.forms import NearbyForm, commune_units
+from feedback.models import HUE_BBOX, Category
+from portal.core.errors import ErrorCode
+
+MAP_LIMIT = 500
+
+
+def map_settings() -> dict:
+    """What the map scripts need: the tile server (a setting) and Huế's extent, as JSON for a
+    data attribute (the pages carry no inline script, not even a JSON one)."""
+    config = {
+        "tiles": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "maxZoom": settings.MAP_TILE_MAX_ZOOM,
+        "bounds": [[HUE_BBOX["south"], HUE_BBOX["west"]], [HUE_BBOX["north"], HUE_BBOX["east"]]],
+    }
+    return {"map_config": json.dumps(config, ensure_ascii=False)}
+
+
+@require_GET
+def nearby_json(request):
+    """ "Is this yours?" while the resident places the point (static/js/report-map.js): open
+    public reports of the category near the point, public fields only. Bad input: 400."""
+    form = NearbyForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse(
+            {"code": ErrorCode.INVALID, "detail": _("Check the values you entered.")}, status=400
+        )
+    values = form.cleaned_data
+    nearby = selectors.nearby_open(
+        category=values["category"], latitude=values["lat"], longitude=values["lon"]
+    )
+    return JsonResponse(
+        {
+            "reports": [
+                {
+                    "code": n.report.code,
+                    "category": n.report.category_label,
+                    "state": n.report.state_label,
+                    "address": n.report.address,
+                    "description": n.report.description[:200],
+                    "metres": n.metres,
+                    "url": reverse("feedback:follow", args=[n.report.code]),
+                }
+                for n in nearby
+            ]
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def public_map(request):
+    """Public reports on a Leaflet map with clustered markers (static/js/reports-map.js; tiles
+    from MAP_TILE_URL) and, for everyone and without JavaScript, the same reports listed by
+    ward. The wards' seats are not marked: the unit data has their addresses, no coordinates."""
+    category = request.GET.get("category", "")
+    status = request.GET.get("status", "")
+    filters = {
+        "category": category if category in Category.values else "",
+        "status": status if status in ("open", "closed") else "",
+        "unit": request.GET.get("unit", "")[:10],
+    }
+    reports = list(selectors.public_reports(filters).order_by("-created_at", "-id")[:MAP_LIMIT])
+    by_unit: dict[str, list] = {}
+    for report in sorted(reports, key=lambda r: (r.unit.name, -r.created_at.timestamp())):
+        by_unit.setdefault(report.unit.name, []).append(selectors.public_view(report))
+    return render(
+        request,
+        "feedback/map.html",
+        {
+            "points": json.dumps(selectors.map_points(reports), ensure_ascii=False),
+            **map_settings(),
+            "by_unit": sorted(by_unit.items()),
+            "count": len(reports),
+            "limit": MAP_LIMIT,
+            "filters": filters,
+            "categories": Category.choices,
+            "units": commune_units(),
+        },
+    )

@@ -1,0 +1,63 @@
+/* The public map of neighbourhood reports (templates/feedback/map.html): Leaflet with the
+   tiles of MAP_TILE_URL and the reports clustered (leaflet.markercluster). The data is the page's
+   own JSON (data attributes) (public fields only); the list below the map says the same without JavaScript. */
+(function () {
+  "use strict";
+
+  function popup(point, followLabel) {
+    var box = document.createElement("div");
+    var code = document.createElement("strong");
+    code.textContent = point.code;
+    box.appendChild(code);
+    [point.category, point.state, point.unit].forEach(function (text) {
+      var line = document.createElement("div");
+      line.textContent = text;
+      box.appendChild(line);
+    });
+    var link = document.createElement("a");
+    link.href = point.url;
+    link.textContent = followLabel;
+    box.appendChild(link);
+    return box;
+  }
+
+  function start() {
+    var element = document.getElementById("fb-map");
+    if (!element || typeof L === "undefined") return;
+    var config = JSON.parse(element.dataset.config);
+    var points = JSON.parse(element.dataset.points || "[]");
+    var map = L.map(element, { scrollWheelZoom: false });
+    L.tileLayer(config.tiles, {
+      attribution: config.attribution,
+      maxZoom: config.maxZoom,
+    }).addTo(map);
+    var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    var markers = points.map(function (point) {
+      var icon = L.divIcon({
+        className: "fb-marker " + (point.open ? "fb-marker-open" : "fb-marker-closed"),
+        iconSize: [22, 22],
+      });
+      var marker = L.marker([point.lat, point.lon], {
+        icon: icon,
+        title: point.code + " · " + point.category + " · " + point.state,
+        alt: point.code,
+      });
+      marker.bindPopup(popup(point, element.dataset.labelFollow));
+      return marker;
+    });
+    clusters.addLayers(markers);
+    map.addLayer(clusters);
+    if (markers.length) {
+      map.fitBounds(clusters.getBounds(), { padding: [24, 24], maxZoom: 16 });
+    } else {
+      map.fitBounds(config.bounds);
+    }
+    element.dataset.ready = String(markers.length);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
