@@ -62,10 +62,12 @@ def seed_awaiting_approval() -> str:
         .order_by("code")
         .first()
     )
+    version = procedure.current_version if procedure is not None else None
     made = 0
     for key, name, phone in AWAITING_APPROVAL:
         if (
             procedure is None
+            or version is None
             or Dossier.objects.filter(submitted_by=clerk, submission_key=key).exists()
         ):
             continue
@@ -75,7 +77,7 @@ def seed_awaiting_approval() -> str:
             applicant=services.Applicant(name=name, phone=phone),
             channel="desk",
             actor=clerk,
-            checked_documents=[d.pk for d in documents_required(procedure.current_version)],
+            checked_documents=[d.pk for d in documents_required(version)],
             submission_key=key,
         )
         dossier = services.dossier_start_review(dossier=dossier, actor=specialist)
