@@ -98,7 +98,7 @@ class StartReviewInput(ActionInputBase):
 class RequestSupplementInput(ReasonInputBase):
     reason = _reason(required=True)
     documents = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
         required=False,
         max_length=100,
         help_text="Form 02: ids of the procedure's documents to supply (each printed with its "

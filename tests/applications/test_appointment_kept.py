@@ -113,3 +113,23 @@ def test_the_desk_ticks_the_documents_to_supply_and_form_02_lists_them(client, p
         {"reason": "x", "documents": [documents[0].pk]},
     )
     assert other.status_code == 404
+
+
+def test_form_02_documents_that_are_not_ids_of_the_procedure_are_a_clear_400(procedure, api):
+    with at(2026, 3, 10, 9, 0):
+        dossier = services.dossier_create(
+            procedure=procedure,
+            unit=Unit.objects.get(code="19774"),
+            applicant=Applicant(name="Lê Văn Tư", phone="0905777888"),
+            channel="desk",
+            actor=user("clerk.kimlong"),
+            checked_documents=[d.pk for d in procedure.current_version.documents.all()],
+        )
+        services.dossier_start_review(dossier=dossier, actor=user("specialist.kimlong"))
+    client = api("specialist.kimlong")
+    url = f"/api/v1/dossiers/{dossier.code}/request_supplement/"
+    for documents in (["x"], [2**40], [999999], "1"):
+        response = client.post(url, {"reason": "Thiếu", "documents": documents}, format="json")
+        assert response.status_code == 400, (documents, response.content)
+        assert response.json()["code"] in ("invalid", "invalid_dossier"), response.json()
+    assert Dossier.objects.get(pk=dossier.pk).state == "in_review"
