@@ -69,7 +69,8 @@ def _handover(
     if action == EventType.CONFIRM_PAYMENT:
         return applicant, holder or actor
     if action == EventType.START_REVIEW:
-        return actor, names.get(extra.get("assignee", ""), extra.get("assignee", ""))
+        # The desk that holds the dossier hands it to the assignee (who may take it themself).
+        return holder or actor, names.get(extra.get("assignee", ""), extra.get("assignee", ""))
     if action in TO_APPLICANT:
         return actor, applicant
     if action == EventType.PROPOSE:

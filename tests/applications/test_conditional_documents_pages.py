@@ -2,12 +2,22 @@
 ("khi xin cấp lại"): the document then becomes required, as through the API (issue 11,
 items 5 and 7; procedures.selectors.documents_required)."""
 
+import pytest
+from django.utils import translation
+
 from applications import services
 from applications.models import ApplicationDraft, Dossier
 from portal.accounts.models import User
 from procedures.models import Procedure, Unit
 
 CODE = "1.004873"  # marital-status certificate: "khi xin cấp lại" is conditional
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def user(username):

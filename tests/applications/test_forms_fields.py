@@ -4,6 +4,7 @@ real PDF is rendered through the desk's URL and read back with pypdf."""
 import re
 from datetime import datetime, timedelta
 
+from django.utils import translation
 from freezegun import freeze_time
 
 from applications import services
@@ -190,6 +191,20 @@ def test_form_05_notice_of_stopping_has_the_reason_and_date(client, procedure):
     assert "12/03/2026" in text
 
 
+def test_form_06_a_specialist_who_takes_the_dossier_receives_it_from_the_desk(procedure):
+    with at(2026, 3, 10, 9, 0):
+        dossier = desk_dossier(procedure, applicant=FULL)
+    with at(2026, 3, 10, 10, 0):
+        reviewed(dossier)  # the specialist takes it themself
+    from applications.documents import control_sheet_rows
+
+    with translation.override("en"):
+        row = control_sheet_rows(Dossier.objects.get(pk=dossier.pk))[2]
+    assert row["action"] == "Handed to the specialist"
+    assert row["giver"] == user("clerk.kimlong").display_name
+    assert row["receiver"] == user("specialist.kimlong").display_name
+
+
 def test_form_06_has_the_giver_and_receiver_of_each_hand_over(client, procedure):
     clerk, specialist, leader = (
         user(n) for n in ("clerk.kimlong", "specialist.kimlong", "leader.kimlong")
@@ -204,7 +219,8 @@ def test_form_06_has_the_giver_and_receiver_of_each_hand_over(client, procedure)
         dossier = services.dossier_approve(dossier=dossier, actor=leader, result_number="5/QĐ")
     from applications.documents import control_sheet_rows
 
-    rows = control_sheet_rows(Dossier.objects.get(pk=dossier.pk))
+    with translation.override("en"):
+        rows = control_sheet_rows(Dossier.objects.get(pk=dossier.pk))
     pairs = [(r["action"], r["giver"], r["receiver"]) for r in rows]
     assert pairs == [
         ("Submitted", FULL.name, clerk.display_name),
