@@ -133,3 +133,29 @@ def test_form_02_documents_that_are_not_ids_of_the_procedure_are_a_clear_400(pro
         assert response.status_code == 400, (documents, response.content)
         assert response.json()["code"] in ("invalid", "invalid_dossier"), response.json()
     assert Dossier.objects.get(pk=dossier.pk).state == "in_review"
+
+
+def test_the_citizen_sees_the_answer_deadline_the_system_keeps(client, procedure):
+    with at(2026, 3, 10, 9, 0):
+        dossier = services.dossier_create(
+            procedure=procedure,
+            unit=Unit.objects.get(code="19774"),
+            applicant=Applicant(name="Nguyễn Thị Lan", phone="0905123456"),
+            channel="online",
+            actor=user("citizen"),
+            checked_documents=[d.pk for d in procedure.current_version.documents.all()],
+        )
+    with at(2026, 3, 10, 10, 0):
+        services.dossier_receive(dossier=dossier, actor=user("clerk.kimlong"))
+        services.dossier_request_supplement(
+            dossier=Dossier.objects.get(pk=dossier.pk),
+            actor=user("clerk.kimlong"),
+            reason="Thiếu chữ ký",
+        )
+    deadline = dossier.clock_stops.get().deadline
+    assert deadline is not None
+    client.force_login(user("citizen"))
+    page = client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
+    assert hm_dmy(deadline).split(", ")[1] in page
+    client.force_login(user("citizen2"))
+    assert client.get(f"/ho-so-cua-toi/{dossier.code}/").status_code == 404
