@@ -2,10 +2,13 @@
 
 from pathlib import Path
 
+from applications import services
 from applications.generation import generate_dossiers
-from applications.models import Dossier
+from applications.models import Dossier, State
 from applications.services.backlog import import_backlog, read_backlog
-from procedures.models import Unit
+from portal.accounts.models import User
+from procedures.models import Procedure, Unit
+from procedures.selectors import documents_required
 
 DEMO_COUNT = 300
 DEMO_PREFIX = "demo"
@@ -38,3 +41,49 @@ def seed_backlog() -> str:
         f"Backlog from Phú Xuân district: {result.imported} new, "
         f"{result.already_present} already present"
     )
+
+
+# Dossiers waiting for the leader's signature (issue 11: `awaiting_approval`), made through the
+# real services: received at Kim Long's desk, handed to the specialist, proposed. Synthetic
+# applicants; the key makes a second run find them and add none.
+AWAITING_APPROVAL = [
+    ("demo-approval-1", "Phan Thị Demo Một", "0905000101"),
+    ("demo-approval-2", "Hồ Văn Demo Hai", "0905000102"),
+]
+
+
+def seed_awaiting_approval() -> str:
+    clerk = User.objects.get(username="clerk.kimlong")
+    specialist = User.objects.get(username="specialist.kimlong")
+    unit = Unit.objects.get(code="19774")
+    procedure = (
+        Procedure.objects.filter(is_active=True, current_version__processing_amount__isnull=False)
+        .select_related("current_version")
+        .order_by("code")
+        .first()
+    )
+    version = procedure.current_version if procedure is not None else None
+    made = 0
+    for key, name, phone in AWAITING_APPROVAL:
+        if (
+            procedure is None
+            or version is None
+            or Dossier.objects.filter(submitted_by=clerk, submission_key=key).exists()
+        ):
+            continue
+        dossier = services.dossier_create(
+            procedure=procedure,
+            unit=unit,
+            applicant=services.Applicant(name=name, phone=phone),
+            channel="desk",
+            actor=clerk,
+            checked_documents=[d.pk for d in documents_required(version)],
+            submission_key=key,
+        )
+        dossier = services.dossier_start_review(dossier=dossier, actor=specialist)
+        dossier = services.dossier_propose(
+            dossier=dossier, actor=specialist, note="Đề nghị lãnh đạo ký kết quả"
+        )
+        assert dossier.state == State.AWAITING_APPROVAL
+        made += 1
+    return f"Awaiting the leader's signature: {made} new"

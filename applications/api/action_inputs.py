@@ -7,6 +7,7 @@ input and calls its service. `DossierActionInput` (component `ActionInput`) is t
 body of the generic `POST /api/v1/dossiers/{code}/{action}/`.
 """
 
+import copy
 from collections.abc import Mapping
 
 from django.contrib.auth import get_user_model
@@ -96,6 +97,13 @@ class StartReviewInput(ActionInputBase):
 
 class RequestSupplementInput(ReasonInputBase):
     reason = _reason(required=True)
+    documents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=100,
+        help_text="Form 02: ids of the procedure's documents to supply (each printed with its "
+        "form of copy and count).",
+    )
 
 
 def document_files(files) -> dict[int, object]:
@@ -203,7 +211,8 @@ def union_of(inputs) -> type[serializers.Serializer]:
         for name, field in cls._declared_fields.items():
             if name in fields:
                 continue
-            kwargs = {**field._kwargs, "required": False}
+            # A copy: a nested field (a list's child) is bound once, to one parent.
+            kwargs = {**copy.deepcopy(field._kwargs), "required": False}
             if isinstance(field, serializers.CharField) and not isinstance(
                 field, serializers.ChoiceField
             ):

@@ -116,6 +116,8 @@ class DossierOutput(serializers.ModelSerializer):
             "submitted_at",
             "received_at",
             "due_at",
+            "appointment_at",
+            "sets",
             "apology_due_at",
             "resolved_at",
             "returned_at",

@@ -113,6 +113,10 @@ def available_forms(dossier: Dossier) -> list[FormInfo]:
     """The forms this dossier's history calls for, numbered and titled by its regime."""
     regime_forms = FORMS[dossier.regime]
     actions = {e.action for e in _events(dossier)}
+    if EventType.IMPORT_BACKLOG in actions and dossier.received_at and dossier.state != "refused":
+        # Taken over from a former unit: it was received there, so it has a receipt (the former
+        # unit's appointment) and a control sheet like any received dossier (issue 11).
+        actions.add(EventType.RECEIVE)
     return [
         FormInfo(slug, *regime_forms[slug], str(FORM_NAMES[slug]))
         for slug, action in FORM_EVENT.items()
@@ -160,6 +164,32 @@ def _parse(value) -> datetime | None:
         return datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+
+
+def moment_text(value: datetime | None) -> str:
+    """A moment as the forms and pages print it: "HH:MM, dd/mm/yyyy" in Vietnam's time."""
+    if not value:
+        return ""
+    return timezone.localtime(value, VN).strftime("%H:%M, %d/%m/%Y")
+
+
+def appointment_of(dossier: Dossier) -> datetime | None:
+    """The appointment given at reception (form 01), as stored then; never recomputed."""
+    return dossier.appointment_at
+
+
+def later_stops(dossier: Dossier) -> list[dict]:
+    """What moved the due moment after the receipt, each stop as what it was: its kind, when
+    the clock stood still and ran again, and the due moment after it (issue 11, item 5)."""
+    return [
+        {
+            "kind": stop.get_kind_display(),
+            "started_at": stop.started_at,
+            "ended_at": stop.ended_at,
+            "due_after": stop.due_after,
+        }
+        for stop in dossier.clock_stops.order_by("started_at", "id")
+    ]
 
 
 def _amount(value: Decimal) -> str:

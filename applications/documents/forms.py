@@ -13,27 +13,25 @@ so the desk and, later, the citizen's own download share it.
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import timeliness
 from applications.documents.common import (
     CIRCULAR,
-    EVENT_LABELS,
-    JUDGED_ACTIONS,
     FormInfo,
-    _events,
     _header,
     _last_event,
     _officer_phone,
     _parse,
     _place_date,
+    appointment_of,
     form_info,
+    later_stops,
     lookup_url,
     processing_time_text,
     qr_data_uri,
 )
-from applications.models import Attachment, ClockStop, Dossier, DossierEvent, State
+from applications.documents.control_sheet import control_sheet
+from applications.models import Attachment, ClockStop, Dossier, DossierEvent
 from procedures.models import RequiredDocument
 
 # --- Per-form content -------------------------------------------------------------------------
@@ -81,34 +79,53 @@ def _return_where(dossier: Dossier) -> str:
     return where
 
 
+def _imported(dossier: Dossier) -> dict | None:
+    """A dossier taken over from a former unit: who received it there and under which code."""
+    if not dossier.is_transferred or dossier.legacy_unit_id is None:
+        return None
+    return {"unit": dossier.legacy_unit.name_vi, "code": dossier.legacy_code}
+
+
 def _receipt(dossier: Dossier) -> dict:
-    event = _last_event(dossier, "receive")
+    event = _last_event(dossier, "receive") or _last_event(dossier, "import_backlog")
+    imported = _imported(dossier)
     url = lookup_url(dossier.code)
     sequence = dossier.code.rsplit("-", 1)[-1] if dossier.code.count("-") >= 2 else ""
     return {
         "event": event,
-        "issued_at": event.at if event else dossier.received_at,
-        "documents": _received_documents(dossier, event),
+        "issued_at": dossier.received_at if imported else (event.at if event else None),
+        "imported": imported,
+        "documents": [] if imported else _received_documents(dossier, event),
         "processing_time": processing_time_text(dossier.procedure_version),
+        # Form 01: the appointment given at reception, as given; what moved it since is listed
+        # as what it was (issue 11, item 5).
+        "appointment": appointment_of(dossier),
+        "stops": later_stops(dossier),
         "return_where": _return_where(dossier),
         "lookup_url": url,
         "qr": qr_data_uri(url),
         "log_number": sequence.lstrip("0") or sequence,
-        "receiver": event.actor_label if event else "",
+        "receiver": "" if imported or event is None else event.actor_label,
     }
 
 
 def _supplement(dossier: Dossier) -> dict:
     event = _last_event(dossier, "request_supplement")
+    extra = event.extra or {}
     stop = dossier.clock_stops.filter(kind=ClockStop.Kind.SUPPLEMENT).order_by("started_at").last()
+    kinds = dict(RequiredDocument.Kind.choices)
     return {
         "event": event,
         "issued_at": event.at,
         "reason": event.note or (stop.reason if stop else ""),
+        "documents": [
+            {**doc, "kind": kinds.get(doc.get("kind"), "")} for doc in extra.get("documents", [])
+        ],
         "officer": event.actor_label,
         "officer_phone": _officer_phone(event),
-        "answer_by": stop.deadline if stop else None,
-        "request_number": (event.extra or {}).get("request_number", 1),
+        # The deadline the system keeps (LEGAL.md, form 02): recorded with the request.
+        "answer_by": _parse(extra.get("answer_by")) or (stop.deadline if stop else None),
+        "request_number": extra.get("request_number", 1),
     }
 
 
@@ -145,55 +162,13 @@ def _stop(dossier: Dossier) -> dict:
     }
 
 
-def _state_label(value: str) -> str:
-    return str(State(value).label) if value in State.values else ""
-
-
-def control_sheet_rows(dossier: Dossier) -> list[dict]:
-    """One row per history step. A processing step is judged against the appointment in force
-    when it happened (the receipt's, moved by clock stops): early / on time / late, by the same
-    rule as the dossier's own timeliness (applications/timeliness.py)."""
-    rows = []
-    due = None
-    for event in _events(dossier):
-        extra = event.extra or {}
-        result = ""
-        if event.action in JUDGED_ACTIONS and due is not None:
-            word = timeliness.timeliness(
-                state=State.RESOLVED,
-                due_at=due,
-                resolved_at=event.at,
-                clock_stopped_at=None,
-                now=event.at,
-            )
-            result = str(timeliness.LABELS[word])
-        if event.action in ("receive", "supplement", "confirm_payment") and extra.get("due_at"):
-            due = _parse(extra["due_at"]) or due
-        rows.append(
-            {
-                "at": event.at,
-                "action": str(EVENT_LABELS.get(event.action, event.action)),
-                "from": _state_label(event.from_state),
-                "to": _state_label(event.to_state),
-                "actor": event.actor_label,
-                "note": event.note,
-                "result": result,
-            }
-        )
-    return rows
-
-
-def _control_sheet(dossier: Dossier) -> dict:
-    return {"rows": control_sheet_rows(dossier), "issued_at": timezone.now()}
-
-
 BUILDERS = {
     "receipt": _receipt,
     "supplement": _supplement,
     "refusal": _refusal,
     "apology": _apology,
     "stop": _stop,
-    "control-sheet": _control_sheet,
+    "control-sheet": control_sheet,
 }
 
 

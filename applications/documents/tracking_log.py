@@ -19,8 +19,9 @@ from applications.documents.common import (
     _header,
     _place_date,
 )
-from applications.documents.forms import _state_label, html_to_pdf
-from applications.models import Dossier, Regime
+from applications.documents.control_sheet import _state_label
+from applications.documents.forms import html_to_pdf
+from applications.models import Dossier, DossierEvent, Regime
 from portal.core import limits
 from portal.core.errors import NotFound
 from portal.core.privacy import mask
@@ -84,9 +85,29 @@ def log_dossiers(*, unit: Unit, first: date, last: date) -> QuerySet[Dossier]:
     )
 
 
+def _receiving_officers(dossiers: list[Dossier]) -> dict[int, str]:
+    """The officer who received each dossier (its receipt's actor), in one query."""
+    officers: dict[int, str] = {}
+    for dossier_id, label in (
+        DossierEvent.objects.filter(dossier__in=dossiers, action="receive")
+        .order_by("at", "id")
+        .values_list("dossier_id", "actor_label")
+    ):
+        officers.setdefault(dossier_id, label)
+    return officers
+
+
 def tracking_log_html(*, unit: Unit, first: date, last: date) -> str:
-    regime = Regime.R2025 if last >= REGIME_2025_FROM else Regime.R2018
+    dossiers = list(log_dossiers(unit=unit, first=first, last=last).select_related("legacy_unit"))
+    regimes = {d.regime for d in dossiers}
+    # The log's own number and title: its rows' regime; a period across 1 July 2025 prints the
+    # 2025 log, and each row states the circular it was received under (issue 11, item 5).
+    if len(regimes) == 1:
+        regime = regimes.pop()
+    else:
+        regime = Regime.R2025 if last >= REGIME_2025_FROM else Regime.R2018
     number, title = FORMS[regime]["tracking-log"]
+    officers = _receiving_officers(dossiers)
     rows = [
         {
             "no": index,
@@ -96,8 +117,15 @@ def tracking_log_html(*, unit: Unit, first: date, last: date) -> str:
             # is on the dossier for staff who need to call.
             "phone": mask(dossier.applicant_phone),
             "state": _state_label(dossier.state),
+            "regime": CIRCULAR[dossier.regime],
+            "officer": officers.get(dossier.pk, ""),
+            "imported": (
+                f"{dossier.legacy_unit.name_vi}, {dossier.legacy_code}"
+                if dossier.is_transferred and dossier.legacy_unit_id
+                else ""
+            ),
         }
-        for index, dossier in enumerate(log_dossiers(unit=unit, first=first, last=last), 1)
+        for index, dossier in enumerate(dossiers, 1)
     ]
     return render_to_string(
         "forms/tracking-log.html",

@@ -221,6 +221,7 @@ def _dossier(ctx: _Context, unit, procedure, submitted, state, n, day, seq) -> d
         cutoff=version.cutoff,
     )
     values["received_at"], values["due_at"] = received, due
+    values["appointment_at"], values["sets"] = due, 1
     span = max(due - received, timedelta(hours=1))
     if state in (State.RETURNED, State.RESOLVED, State.REJECTED):
         late = rng.random() < 0.03

@@ -92,6 +92,24 @@ class Dossier(models.Model):
         blank=True,
         help_text=_("The appointment of the receipt, moved only by clock stops."),
     )
+    appointment_at = models.DateTimeField(
+        _("appointment given at reception"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Form 01 (Circular 03/2025): the appointment printed on the receipt, stored at "
+            "reception and never recomputed; clock stops move due_at, not this."
+        ),
+    )
+    sets = models.PositiveSmallIntegerField(
+        _("sets received"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Forms 01 and 07: the number of sets (bộ) of the dossier received; empty when not "
+            "recorded (dossiers imported from a former unit)."
+        ),
+    )
     apology_due_at = models.DateTimeField(
         _("new appointment after apology"),
         null=True,

@@ -27,10 +27,12 @@ from applications.services.complaints import (
 )
 from applications.services.drafts import (
     draft_attach,
+    draft_conditions,
     draft_detach,
     draft_discard,
     draft_problems,
     draft_save,
+    draft_state_conditions,
     draft_submit,
     proxy_document,
 )
@@ -134,10 +136,12 @@ __all__ = [
     "dossier_transfer",
     "dossier_withdraw",
     "draft_attach",
+    "draft_conditions",
     "draft_detach",
     "draft_discard",
     "draft_problems",
     "draft_save",
+    "draft_state_conditions",
     "draft_submit",
     "gateway_name",
     "get_gateway",

@@ -33,6 +33,7 @@ from applications.services.base import (
     _close_open_stops,
     _lock,
     _record,
+    _requested_documents,
     _require,
     _restart_clock,
     _save,
@@ -45,6 +46,7 @@ from applications.workflow import EventType
 from portal.accounts.models import User
 from portal.core import uploads
 from portal.core.errors import PermissionDenied
+from procedures.services import working_calendar
 
 # --- Actions ---------------------------------------------------------------------------------
 
@@ -123,14 +125,24 @@ def dossier_start_review(
 
 @transaction.atomic
 def dossier_request_supplement(
-    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor: User,
+    reason: str,
+    documents: list[int] | None = None,
+    expected_version: int | None = None,
 ) -> Dossier:
-    """Form 02: what to supply or correct, and why; the clock stops until the citizen answers."""
+    """Form 02: what to supply or correct (the procedure's documents, with counts), and why; the
+    clock stops until the citizen answers, by the deadline the system keeps (LEGAL.md, form 02)."""
     reason = _require(reason, _("Say which documents to supply or correct, and why."))
     dossier = _lock(dossier, expected_version)
+    requested = _requested_documents(dossier, documents)
     before = _transition(dossier, "request_supplement", actor)
     now = timezone.now()
-    _stop_clock(dossier, ClockStop.Kind.SUPPLEMENT, reason, now)
+    answer_by = deadlines.supplement_limit(
+        started_at=now, deadline=None, calendar=working_calendar(dossier.handling_unit)
+    )
+    _stop_clock(dossier, ClockStop.Kind.SUPPLEMENT, reason, now, deadline=answer_by)
     dossier.supplement_requests += 1
     _save(dossier, actor, ["clock_stopped_at", "supplement_requests"])
     # Circular 03/2025: guided once, in full; a second request counts against the office.
@@ -140,7 +152,11 @@ def dossier_request_supplement(
         from_state=before,
         actor=actor,
         note=reason,
-        extra={"request_number": dossier.supplement_requests},
+        extra={
+            "request_number": dossier.supplement_requests,
+            "documents": requested,
+            "answer_by": answer_by.isoformat(),
+        },
     )
     notices.notify_supplement_requested(dossier, reason=reason, officer=actor)
     return dossier

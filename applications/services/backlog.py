@@ -156,6 +156,8 @@ def import_backlog(*, rows: list[BacklogRow], unit: Unit, legacy: Unit) -> Backl
             submitted_at=row.received_at,
             received_at=row.received_at,
             due_at=row.due_at,
+            # The former unit's appointment, as it gave it; its sets were not recorded.
+            appointment_at=row.due_at,
             resolved_at=row.resolved_at,
             returned_at=row.resolved_at if row.state == State.RETURNED else None,
             closed_at=now

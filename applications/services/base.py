@@ -157,3 +157,19 @@ def _restart_clock(dossier: Dossier, now: datetime) -> dict[str, Any]:
         stop.save(update_fields=["ended_at", "policy", "due_after"])
     dossier.clock_stopped_at = None
     return {"policy": policy, "due_at": dossier.due_at.isoformat() if dossier.due_at else None}
+
+
+def _requested_documents(dossier: Dossier, documents: list[int] | None) -> list[dict[str, Any]]:
+    """Form 02: the procedure's documents to supply, each with its form of copy and count.
+    Only documents of the dossier's own version (asking beyond the list is prohibited)."""
+    wanted = list(dict.fromkeys(documents or []))
+    by_id = {d.pk: d for d in dossier.procedure_version.documents.filter(pk__in=wanted)}
+    unknown = [pk for pk in wanted if pk not in by_id]
+    if unknown:
+        raise InvalidDossier(
+            _("Document %(id)s is not part of this procedure.") % {"id": unknown[0]}
+        )
+    return [
+        {"id": pk, "name": by_id[pk].name_vi, "kind": by_id[pk].kind, "count": by_id[pk].count}
+        for pk in wanted
+    ]

@@ -58,6 +58,8 @@ def draft_save(
         draft = ApplicationDraft(user=user, procedure=procedure, submission_key=uuid.uuid4().hex)
     else:
         draft = _lock_draft(draft)
+        if draft.data.get("conditions"):  # stated on step 2; step 1 again keeps them
+            data["conditions"] = draft.data["conditions"]
     draft.unit = unit
     draft.data = data
     draft.save()
@@ -123,6 +125,25 @@ def draft_discard(*, draft: ApplicationDraft) -> None:
     discard_files(names)
 
 
+@transaction.atomic
+def draft_state_conditions(*, draft: ApplicationDraft, conditions: list[int]) -> ApplicationDraft:
+    """The cases the applicant states apply ("khi xin cấp lại"): their conditional documents
+    become required (procedures.selectors.documents_required); ids of other documents are
+    ignored."""
+    draft = _lock_draft(draft)
+    version = _published_version(draft)
+    conditional = set(
+        version.documents.filter(required=False).exclude(condition="").values_list("pk", flat=True)
+    )
+    draft.data = {**draft.data, "conditions": sorted(conditional & set(conditions))}
+    draft.save(update_fields=["data", "updated_at"])
+    return draft
+
+
+def draft_conditions(draft: ApplicationDraft) -> list[int]:
+    return [int(pk) for pk in draft.data.get("conditions", []) if str(pk).isdigit()]
+
+
 def _published_version(draft: ApplicationDraft) -> ProcedureVersion:
     """The procedure's current version; a procedure withdrawn since the draft began is no
     longer in the catalogue (404, as for an unknown code)."""
@@ -139,7 +160,7 @@ def draft_problems(draft: ApplicationDraft) -> list[str]:
     proxy = proxy_document(version)
     problems = [
         _("Missing: %(name)s") % {"name": d.name}
-        for d in documents_required(version)
+        for d in documents_required(version, draft_conditions(draft))
         if d.pk not in attached
     ]
     if draft.data.get("on_behalf"):
@@ -197,6 +218,7 @@ def draft_submit(*, draft: ApplicationDraft) -> Dossier:
             files=files,
             submission_key=locked.submission_key,
             note=note,
+            conditions=draft_conditions(locked),
         )
         locked.dossier = dossier
         locked.save(update_fields=["dossier", "updated_at"])

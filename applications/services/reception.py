@@ -293,8 +293,12 @@ def _do_receive(
     before = _transition(dossier, "receive", actor, check_role=False)
     dossier.received_at = _receipt_moment(dossier, now)
     dossier.due_at = _appointment(dossier, dossier.received_at, due_at)
+    # Form 01: the appointment as given on the receipt, kept as given; clock stops move
+    # due_at only (issue 11, item 5). A dossier received here is one set.
+    dossier.appointment_at = dossier.due_at
+    dossier.sets = dossier.sets or 1
     dossier.regime = Regime.R2025 if dossier.received_at >= REGIME_2025_FROM else Regime.R2018
-    _save(dossier, actor, ["received_at", "due_at", "regime"])
+    _save(dossier, actor, ["received_at", "due_at", "appointment_at", "sets", "regime"])
     _record(
         dossier,
         action=EventType.RECEIVE,

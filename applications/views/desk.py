@@ -216,9 +216,13 @@ def reception(request, procedure_code):
     documents = list(procedure.current_version.documents.all())
     values = {"unit": units[0].code, "submission_key": uuid.uuid4().hex}
     checked: set[int] = set()
+    conditions: set[int] = set()
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in RECEPTION_FIELDS}
         checked = {int(x) for x in request.POST.getlist("checked") if x.isdigit()}
+        # A conditional document ("khi xin cấp lại") is required only when its case applies,
+        # as the clerk states here (procedures.selectors.documents_required).
+        conditions = {int(x) for x in request.POST.getlist("conditions") if x.isdigit()}
         unit = next((u for u in units if u.code == values["unit"]), None)
         try:
             if unit is None:
@@ -244,6 +248,7 @@ def reception(request, procedure_code):
                 due_at=due_at,
                 note=values["note"],
                 refuse_reason=values["refuse_reason"] if "refuse" in request.POST else "",
+                conditions=sorted(conditions),
             )
         except forms.ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -267,6 +272,7 @@ def reception(request, procedure_code):
             "version": procedure.current_version,
             "documents": documents,
             "checked": checked,
+            "conditions": conditions,
             "values": values,
             "units": units,
             "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,

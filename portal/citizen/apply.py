@@ -186,6 +186,11 @@ def draft_documents(request, pk):
             services.draft_detach(draft=draft, document_id=int(remove))
             messages.success(request, _("The file was removed."))
             return redirect("citizen:draft-documents", pk=draft.pk)
+        # The cases the applicant states apply make their conditional documents required.
+        services.draft_state_conditions(
+            draft=draft,
+            conditions=[int(x) for x in request.POST.getlist("conditions") if x.isdigit()],
+        )
         saved = 0
         for document in docs:
             upload = request.FILES.get(f"document_{document.pk}")
@@ -212,6 +217,7 @@ def draft_documents(request, pk):
             "procedure": draft.procedure,
             "version": version,
             "rows": rows,
+            "conditions": set(services.draft_conditions(draft)),
             "errors": errors,
             "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
             "accept": ACCEPT,

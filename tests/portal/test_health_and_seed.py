@@ -77,3 +77,24 @@ def test_generate_dossiers_writes_n_dossiers_with_history(demo):
     call_command("generate_dossiers", "250", "--seed", "7")
     assert Dossier.objects.count() == 250
     assert DossierEvent.objects.filter(action="submit").count() == 250
+
+
+def test_seed_demo_makes_dossiers_awaiting_approval_once_through_the_services(demo):
+    from io import StringIO
+
+    from applications.demo import seed_awaiting_approval
+    from applications.models import Dossier, DossierEvent
+
+    assert seed_awaiting_approval() == "Awaiting the leader's signature: 2 new"
+    waiting = Dossier.objects.filter(state="awaiting_approval", receiving_unit__code="19774")
+    assert waiting.count() == 2
+    # Made by the real steps: received, handed to the specialist, proposed.
+    for dossier in waiting:
+        steps = list(DossierEvent.objects.filter(dossier=dossier).values_list("action", flat=True))
+        assert steps == ["submit", "receive", "start_review", "propose"]
+        assert dossier.appointment_at == dossier.due_at
+    assert seed_awaiting_approval() == "Awaiting the leader's signature: 0 new"
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Awaiting the leader's signature: 0 new" in out.getvalue()
+    assert waiting.count() == 2
