@@ -83,12 +83,20 @@ def form_row(values: dict) -> list[int]:
     ]
 
 
-def _units(user, filters: Filters) -> tuple[str, str]:
+def _reporting_unit(user, filters: Filters) -> Unit | None:
+    """The unit chosen; else the city for an official, or a leader's one unit; None for a
+    leader of several units who chose none."""
+    if filters.query.unit is not None:
+        return filters.query.unit
+    if stats.scope_units(user) is None:
+        return Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code").first()
+    units = list(stats.units_for(user)[:2])
+    return units[0] if len(units) == 1 else None
+
+
+def _units(user, unit: Unit | None) -> tuple[str, str]:
     """Who reports, and to whom: a unit reports to the one above it (the city); the whole city
-    has no unit above it in MotCua, so the line is left for the hand."""
-    unit = filters.query.unit
-    if unit is None and stats.scope_units(user) is None:
-        unit = Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code").first()
+    has no unit above it in MotCua, so that line is left for the hand."""
     if unit is not None:
         above = unit.parent
         return f"Ủy ban nhân dân {unit.name_vi}", (
@@ -97,19 +105,13 @@ def _units(user, filters: Filters) -> tuple[str, str]:
     return ", ".join(u.name_vi for u in stats.units_for(user)), ""
 
 
-def _place_of(user, filters: Filters) -> str:
-    unit = filters.query.unit or stats.units_for(user).first()
-    if filters.query.unit is None and stats.scope_units(user) is None:
-        unit = Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("code").first() or unit
-    return _place(unit) if unit is not None else ""
-
-
 def report_context(*, user, filters: Filters, now=None) -> dict:
     """What both the page and the PDF print."""
     now = now or timezone.now()
     frame = stats.frame_for(user=user, filters=filters, now=now)
     report = period_report.period_report(frame, filters.query)
-    reporter, receiver = _units(user, filters)
+    unit = _reporting_unit(user, filters)
+    reporter, receiver = _units(user, unit)
     first, last = filters.query.start, filters.query.end
     return {
         "form_code": FORM_CODE,
@@ -126,7 +128,7 @@ def report_context(*, user, filters: Filters, now=None) -> dict:
         ],
         "total": form_row(report["total"]),
         "numbers": range(1, 14),
-        "place": _place_of(user, filters),
+        "place": _place(unit) if unit is not None else "",
         "today": timezone.localtime(now, VN_TZ).date(),
         "at": frame.at,
     }
