@@ -16,16 +16,9 @@ from portal.accounts.models import User
 from portal.core.time import VN_TZ
 from portal.dashboard.period_report_page import form_row, period_name
 from tests.dashboard.conftest import KIM_LONG
-from tests.dashboard.test_pages import MARCH, as_user, march
+from tests.dashboard.test_pages import MARCH, as_user, march  # noqa: F401  (a fixture)
 
 URL = reverse("dashboard:period_report")
-# The March of `test_pages` (its fixture, shared) and the people of the access matrix.
-FIXTURES = (march,)
-
-
-@pytest.fixture
-def march_data(request):
-    return request.getfixturevalue("march")
 
 
 def api_report(username, **params):
@@ -39,7 +32,8 @@ def today() -> str:
     return f"{timezone.localdate(timezone.now(), VN_TZ):%d/%m/%Y}"
 
 
-def test_the_page_lays_out_kim_longs_march_as_the_national_form(march_data, people):
+@pytest.mark.usefixtures("march")
+def test_the_page_lays_out_kim_longs_march_as_the_national_form(people):
     page = as_user("leader.kimlong").get(URL, {**MARCH, "unit": KIM_LONG})
     assert page.status_code == 200
     html = page.content.decode()
@@ -65,7 +59,8 @@ def test_the_page_lays_out_kim_longs_march_as_the_national_form(march_data, peop
     )
 
 
-def test_each_line_adds_up_as_the_form_says(march_data, people):
+@pytest.mark.usefixtures("march")
+def test_each_line_adds_up_as_the_form_says(people):
     page = as_user("official.hue").get(URL, MARCH)
     for cells in [row["cells"] for row in page.context["rows"]] + [page.context["total"]]:
         assert cells[0] == cells[1] + cells[2] + cells[3]  # (3) = (4) + (5) + (6)
@@ -78,7 +73,8 @@ def test_each_line_adds_up_as_the_form_says(march_data, people):
     assert page.context["receiver"] == ""
 
 
-def test_the_pdf_is_a_real_a4_landscape_pdf_with_the_same_numbers(march_data, people):
+@pytest.mark.usefixtures("march")
+def test_the_pdf_is_a_real_a4_landscape_pdf_with_the_same_numbers(people):
     response = as_user("official.hue").get(URL, {**MARCH, "unit": KIM_LONG, "format": "pdf"})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -94,7 +90,8 @@ def test_the_pdf_is_a_real_a4_landscape_pdf_with_the_same_numbers(march_data, pe
     assert "Tổng cộng" in text
 
 
-def test_an_empty_period_prints_an_empty_form_with_zero_totals(march_data, people):
+@pytest.mark.usefixtures("march")
+def test_an_empty_period_prints_an_empty_form_with_zero_totals(people):
     page = as_user("official.hue").get(
         URL, {"period": "custom", "from": "01/01/2025", "to": "31/01/2025"}
     )
@@ -114,13 +111,15 @@ def test_an_empty_period_prints_an_empty_form_with_zero_totals(march_data, peopl
         {**MARCH, "field": "nowhere"},
     ],
 )
-def test_bad_input_is_a_clear_400_not_a_500(march_data, people, params):
+@pytest.mark.usefixtures("march")
+def test_bad_input_is_a_clear_400_not_a_500(people, params):
     response = as_user("official.hue").get(URL, params)
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode() or "error" in response.context
 
 
-def test_only_officials_and_leaders_get_the_report_and_a_leader_only_their_unit(march_data, people):
+@pytest.mark.usefixtures("march")
+def test_only_officials_and_leaders_get_the_report_and_a_leader_only_their_unit(people):
     for fmt in ("", "pdf"):
         params = {**MARCH, "format": fmt}
         assert as_user(None).get(URL, params).status_code == 302  # to the sign-in page
