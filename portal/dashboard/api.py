@@ -6,6 +6,7 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from applications.models.satisfaction import Band
 from portal.core import exports
 from portal.core.api import error_responses
 from portal.core.errors import ErrorCode
@@ -76,7 +77,7 @@ class StatsNationalOutput(serializers.Serializer):
         help_text="Average total, of 18; null when nobody rated (never 0).",
     )
     band = serializers.ChoiceField(
-        choices=national.BANDS,
+        choices=Band.choices,
         allow_null=True,
         help_text="The band of the average rounded half up: 16-18 excellent, 12-15 good, 9-11 "
         "fair, 6-8 average, 0-5 poor; null when nobody rated.",
