@@ -30,6 +30,10 @@ def test_the_overview_ranks_every_ward_by_on_time_rate_in_a_chart_and_a_table(pe
     html = page.content.decode()
     svg = re.search(r'<figure class="ward-chart">.*?</figure>', html, re.S).group(0)
     assert 'aria-hidden="true"' in svg
+    # Vietnamese words, but SVG numbers with a dot (a "62,5" would break the drawing).
+    assert "Tỷ lệ đúng hạn (%)" in svg
+    assert not re.search(r'(x|y|width|height)="-?[0-9]+,[0-9]', svg)
+    assert 'width="125.0"' in svg
     assert f'<g data-unit="{KIM_LONG}">' in svg
     assert "<script" not in html.split('id="wards"')[1].split('id="trend"')[0]
     table = html.split('id="ward-table"')[1].split("</table>")[0]
