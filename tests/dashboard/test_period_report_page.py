@@ -123,7 +123,7 @@ def test_only_officials_and_leaders_get_the_report_and_a_leader_only_their_unit(
     for fmt in ("", "pdf"):
         params = {**MARCH, "format": fmt}
         assert as_user(None).get(URL, params).status_code == 302  # to the sign-in page
-        for username in ("citizen", "clerk.kimlong", "specialist.kimlong"):
+        for username in ("citizen", "clerk.kimlong", "specialist.kimlong", "clerk.thuanhoa"):
             assert as_user(username).get(URL, params).status_code == 403, username
         other = as_user("leader.thuanhoa")
         assert other.get(URL, {**params, "unit": KIM_LONG}).status_code == 404
