@@ -13,7 +13,6 @@ from portal.core.errors import ErrorCode
 from portal.core.exports import ExportMixin
 from portal.dashboard import period_report, stats
 from portal.dashboard import satisfaction_national as national
-from portal.dashboard.figures import compute
 from portal.dashboard.filters import Filters
 from portal.dashboard.index766 import index_766
 from portal.dashboard.listing import stats_columns
@@ -250,7 +249,7 @@ class StatsView(ExportMixin, APIView):
             data = StatsRowOutput(rows, many=True).data
         else:
             found = stats.dossier_stats(user=request.user, query=query)
-            found["satisfaction_national"] = national.summary(compute(frame, national.KEYS))
+            found["satisfaction_national"] = national.summary_of(frame)
             wanted = request.query_params.get("index_766", "")
             if wanted not in ("", "true", "false", "1", "0"):
                 raise InvalidStatsQuery(

@@ -137,30 +137,36 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+_AGGREGATES = {
+    "n": Count("id"),
+    "total": Sum("national_rating__score"),
+    **{band: Count("id", filter=Q(national_rating__band=band)) for band in BANDS},
+}
+
+
+def _summary(row: dict) -> dict:
+    if not row["n"]:
+        return empty()
+    average = (Decimal(row["total"]) / row["n"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return {
+        "rated": row["n"],
+        "average": average,
+        "band": band_of_average(average),
+        "maximum": MAXIMUM,
+        "bands": {band: _percent(row[band], row["n"]) for band in BANDS},
+    }
+
+
+def summary_of(frame) -> dict:
+    """`summary` in one aggregate query over the same rows as the figures (the stats API)."""
+    return _summary(rated(frame).aggregate(**_AGGREGATES))
+
+
 def summary_by(frame, column: str) -> dict[str, dict]:
     """`summary` per value of `column` (a unit's, field's or procedure's code): one grouped
     query over the same rows as the figures. A group nobody rated is absent (see `empty`)."""
-    found = (
-        rated(frame)
-        .values(column)
-        .annotate(
-            n=Count("id"),
-            total=Sum("national_rating__score"),
-            **{band: Count("id", filter=Q(national_rating__band=band)) for band in BANDS},
-        )
-        .order_by()
-    )
-    result = {}
-    for row in found:
-        average = (Decimal(row["total"]) / row["n"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        result[row[column]] = {
-            "rated": row["n"],
-            "average": average,
-            "band": band_of_average(average),
-            "maximum": MAXIMUM,
-            "bands": {band: _percent(row[band], row["n"]) for band in BANDS},
-        }
-    return result
+    found = rated(frame).values(column).annotate(**_AGGREGATES).order_by()
+    return {row[column]: _summary(row) for row in found}
 
 
 def empty() -> dict:

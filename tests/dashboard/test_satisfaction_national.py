@@ -178,6 +178,8 @@ def test_every_national_figure_equals_a_plain_recount(wards, procedure, specs, n
             user=User.objects.get(username="official.hue"), filters=filters, now=now
         )
         values = compute(frame, national.KEYS)
+        # The stats API's one aggregate query says what the figures say.
+        assert national.summary_of(frame) == national.summary(values)
         at = min(END, now)
         scored = [
             d.national_rating.score
