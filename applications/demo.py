@@ -4,8 +4,11 @@ from pathlib import Path
 
 from applications import services
 from applications.generation import generate_dossiers
-from applications.models import Dossier, State
+from applications.models import Dossier, NationalRating, State
+from applications.models.satisfaction import CRITERIA
 from applications.services.backlog import import_backlog, read_backlog
+from applications.services.ratings_national import national_rating_submit
+from applications.workflow import FINISHED_STATES
 from portal.accounts.models import User
 from procedures.models import Procedure, Unit
 from procedures.selectors import documents_required
@@ -87,3 +90,47 @@ def seed_awaiting_approval() -> str:
         assert dossier.state == State.AWAITING_APPROVAL
         made += 1
     return f"Awaiting the leader's signature: {made} new"
+
+
+# National-scheme ratings (issue 12): a few of Kim Long's finished online demo dossiers are the
+# demo citizen's own (the generator makes up its applicants; these take her name and phone), and
+# she rates them through the real service, as the rating page would.
+DEMO_RATINGS = (18, 16, 14, 12, 10, 7)  # excellent, excellent, good, good, fair, average
+
+
+def _criteria(score: int, turn: int) -> dict[str, int]:
+    """Nine scores of 0, 1 or 2 adding up to `score`, the lower ones on different criteria."""
+    keys = list(CRITERIA)
+    keys = keys[turn % len(keys) :] + keys[: turn % len(keys)]
+    twos = max(score - len(keys), 0)
+    ones = min(score, len(keys)) - twos
+    return {key: 2 if n < twos else 1 if n < twos + ones else 0 for n, key in enumerate(keys)}
+
+
+def seed_national_ratings() -> str:
+    citizen = User.objects.filter(username="citizen").first()
+    if citizen is None:
+        return "National ratings: no demo citizen"
+    if NationalRating.objects.filter(rated_by=citizen).exists():
+        return "National ratings: demo ratings already present"
+    finished = Dossier.objects.filter(
+        submission_key__startswith=f"{DEMO_PREFIX}-",
+        handling_unit__code="19774",
+        channel="online",
+        state__in=FINISHED_STATES,
+        national_rating__isnull=True,
+    ).order_by("-resolved_at", "code")[: len(DEMO_RATINGS)]
+    picked = [dossier.pk for dossier in finished]
+    Dossier.objects.filter(pk__in=picked).update(
+        applicant_user=citizen,
+        applicant_name=f"{citizen.last_name} {citizen.first_name}".strip(),
+        applicant_phone=citizen.phone,
+    )
+    for turn, (pk, score) in enumerate(zip(picked, DEMO_RATINGS, strict=False)):
+        national_rating_submit(
+            dossier=Dossier.objects.get(pk=pk),
+            user=citizen,
+            criteria=_criteria(score, turn),
+            comment="",
+        )
+    return f"National ratings: {len(picked)} demo ratings by the demo citizen"

@@ -6,16 +6,24 @@ from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from applications.models.satisfaction import Band
 from portal.core import exports
 from portal.core.api import error_responses
 from portal.core.errors import ErrorCode
 from portal.core.exports import ExportMixin
 from portal.dashboard import period_report, stats
+from portal.dashboard import satisfaction_national as national
 from portal.dashboard.filters import Filters
 from portal.dashboard.index766 import index_766
 from portal.dashboard.listing import stats_columns
 from procedures.stats import InvalidStatsQuery, parse_query
 
+# The dossiers' column a group of `group_by` is keyed by (as `tables.group_rows`).
+GROUP_COLUMNS = {
+    "unit": "handling_unit__code",
+    "field": "procedure__field__code",
+    "procedure": "procedure__code",
+}
 _RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
 _AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}
 
@@ -44,6 +52,38 @@ class StatsSatisfactionOutput(serializers.Serializer):
     complaints = serializers.IntegerField(
         help_text="Dossiers of the period with a complaint (an overall rating of 1 or 2 opens "
         "one for the unit leader)."
+    )
+
+
+class StatsNationalBandsOutput(serializers.Serializer):
+    excellent = serializers.DecimalField(**_RATE, help_text="16-18 points, per cent of rated.")
+    good = serializers.DecimalField(**_RATE, help_text="12-15 points, per cent of rated.")
+    fair = serializers.DecimalField(**_RATE, help_text="9-11 points, per cent of rated.")
+    average = serializers.DecimalField(**_RATE, help_text="6-8 points, per cent of rated.")
+    poor = serializers.DecimalField(**_RATE, help_text="0-5 points, per cent of rated.")
+
+
+class StatsNationalOutput(serializers.Serializer):
+    rated = serializers.IntegerField(
+        help_text="Dossiers finished in the period (whenever received) that their applicant "
+        "rated on the national scheme (nine criteria, 0, 1 or 2 each)."
+    )
+    average = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="Average total, of 18; null when nobody rated (never 0).",
+    )
+    band = serializers.ChoiceField(
+        choices=Band.choices,
+        allow_null=True,
+        help_text="The band of the average rounded half up: 16-18 excellent, 12-15 good, 9-11 "
+        "fair, 6-8 average, 0-5 poor; null when nobody rated.",
+    )
+    maximum = serializers.IntegerField(help_text="The scheme's maximum: 18.")
+    bands = StatsNationalBandsOutput(
+        help_text="Share of the rated dossiers in each band, per cent; null when nobody rated."
     )
 
 
@@ -117,6 +157,12 @@ class StatsOutput(serializers.Serializer):
         "1 - ((finished late + in progress overdue) ÷ received + dossiers complained about ÷ "
         "received); 6 at or above 90 %, else 6 * ratio ÷ 90 %; null when nothing was received.",
     )
+    satisfaction_national = StatsNationalOutput(
+        required=False,
+        help_text="The national satisfaction scheme (LEGAL.md): the dossiers finished in the "
+        "period that their applicant rated, the average of 18 and the share in each band, as "
+        "the dashboard's figures `national_*` (their lists have exactly these rows).",
+    )
     feedback = StatsFeedbackOutput(
         allow_null=True,
         help_text="The same for neighbourhood reports created in the period. Null when a "
@@ -157,7 +203,9 @@ class StatsView(ExportMixin, APIView):
 
     `satisfaction` sums up the applicants' ratings of these dossiers (count, overall average,
     share satisfied, each criterion's average, dossiers complained about); `satisfaction_score`
-    is the Decision 766 sub-score out of 6. `feedback` gives the same period's neighbourhood
+    is the Decision 766 sub-score out of 6. `satisfaction_national` is the national scheme
+    (nine criteria, of 18, five bands) over the dossiers finished in the period: unknown (null)
+    when nobody rated. `feedback` gives the same period's neighbourhood
     reports (created in the period, counted against the ward that handles them): received,
     emergencies, resolved, rejected, open, picked-up-on-time and resolved-same-day rates,
     escalated, ratings. Rows grouped by unit carry each unit's feedback; rows grouped by field
@@ -192,18 +240,22 @@ class StatsView(ExportMixin, APIView):
         stats.scope_units(request.user)  # 403 before any input is looked at
         query = parse_query(request.query_params)
         group_by = stats.parse_group_by(request.query_params.get("group_by"))
+        frame = stats.frame_for(user=request.user, filters=Filters(query=query))
         if group_by:
             rows = stats.dossier_stats_by(user=request.user, query=query, group_by=group_by)
+            by_code = national.summary_by(frame, GROUP_COLUMNS[group_by])
+            for row in rows:
+                row["satisfaction_national"] = by_code.get(row["code"]) or national.empty()
             data = StatsRowOutput(rows, many=True).data
         else:
             found = stats.dossier_stats(user=request.user, query=query)
+            found["satisfaction_national"] = national.summary_of(frame)
             wanted = request.query_params.get("index_766", "")
             if wanted not in ("", "true", "false", "1", "0"):
                 raise InvalidStatsQuery(
                     _("index_766 must be true or false."), code=ErrorCode.INVALID_QUERY
                 )
             if wanted in ("true", "1"):
-                frame = stats.frame_for(user=request.user, filters=Filters(query=query))
                 found["index_766"] = index_766(frame)
             data = StatsWithIndexOutput(found).data
         if fmt := self.export_format(request):  # the same rows as a CSV or XLSX file

@@ -33,3 +33,53 @@ def bars(rows: list[dict], key: str, *, ceiling: float | None = None) -> dict:
             )
         )
     return {"key": key, "bars": drawn, "width": WIDTH, "height": HEIGHT, "top": top}
+
+
+# The ward comparison (issue 12): one line per ward, its on-time rate against 100 % and its
+# overdue count against the largest, ranked best first. Drawn at a fixed width: on a phone it
+# scrolls inside its own box rather than shrinking the labels out of reach.
+LABEL, RATE_WIDTH, OVERDUE_WIDTH, LINE, PAD, VALUE = 190, 250, 150, 22, 6, 56
+
+
+def wards(rows: list[dict]) -> dict:
+    """Rows of `tables.group_rows` by unit, ranked by on-time rate (none finished: last), then
+    fewer overdue, then name. The first line holds the column titles."""
+    ranked = sorted(
+        rows,
+        key=lambda r: (
+            r["on_time_rate"] is None,
+            -(r["on_time_rate"] or 0),
+            r["overdue"],
+            r["name"].casefold(),
+        ),
+    )
+    most = max((r["overdue"] for r in ranked), default=0) or 1
+    rate_x = LABEL + PAD
+    overdue_x = rate_x + RATE_WIDTH + VALUE
+    lines = []
+    for index, row in enumerate(ranked, 1):
+        y = index * LINE
+        rate = row["on_time_rate"]
+        lines.append(
+            {
+                **row,
+                "rank": index,
+                "text_y": y + LINE - PAD - 2,
+                "bar_y": y + PAD / 2,
+                "rate_width": round(RATE_WIDTH * float(rate or 0) / 100, 1),
+                "overdue_width": round(OVERDUE_WIDTH * row["overdue"] / most, 1),
+            }
+        )
+    return {
+        "lines": lines,
+        "width": overdue_x + OVERDUE_WIDTH + VALUE,
+        "height": (len(lines) + 1) * LINE,
+        "title_y": LINE - PAD - 2,
+        "bar_height": LINE - PAD,
+        "rate_x": rate_x,
+        "rate_width": RATE_WIDTH,
+        "rate_value_x": rate_x + RATE_WIDTH + PAD,
+        "overdue_x": overdue_x,
+        "overdue_value_x": overdue_x + OVERDUE_WIDTH + PAD,
+        "label_x": LABEL,
+    }

@@ -25,6 +25,7 @@ from applications.models import Channel
 from applications.selectors import stats as dossier_stats
 from feedback import stats as report_stats
 from feedback.models import State as ReportState
+from portal.dashboard import satisfaction_national
 from procedures.models import OnlineLevel
 
 DOSSIER, REPORT = "dossier", "report"
@@ -296,6 +297,8 @@ _FIGURES = (
         numerator="reports_rated",
     ),
 )  # fmt: skip
+# The national satisfaction scheme's figures live in their own module (issue 12).
+_FIGURES += tuple(Figure(**figure) for figure in satisfaction_national.FIGURES)
 
 FIGURES: dict[str, Figure] = {figure.key: figure for figure in _FIGURES}
 COUNT_KEYS = tuple(key for key, figure in FIGURES.items() if figure.kind != "rate")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from portal.core import exports
 from portal.core.errors import DomainError, NotFound
 from portal.dashboard import charts, stats, tables
+from portal.dashboard import satisfaction_national as national
 from portal.dashboard.figures import DOSSIER, FIGURES, REPORT, compute, rows
 from portal.dashboard.filters import PRESETS, parse_filters
 from portal.dashboard.listing import (
@@ -46,6 +47,9 @@ SECTIONS = (
     ("open", ("in_progress", "on_track", "overdue", "waiting_citizen", "waiting_desk")),
     ("open_more", ("inherited",)),
     ("satisfaction", ("rated", "rating_average")),
+    ("satisfaction_national", (national.RATED, national.AVERAGE)),
+    ("national_bands", tuple(national.count_key(band) for band in national.BANDS)),
+    ("national_shares", tuple(national.rate_key(band) for band in national.BANDS)),
     ("reports", ("reports_received", "reports_picked_up_on_time", "reports_resolved")),
     ("reports_rates", ("reports_resolved_same_day", "reports_same_day_rate")),
     ("reports_rating", ("reports_rated", "reports_rating_average")),
@@ -152,6 +156,7 @@ def page(request, kind: str = "overview", code: str | None = None):
                 charts.bars(weeks, "online_rate", ceiling=100),
                 charts.bars(weeks, "on_time_rate", ceiling=100),
             ],
+            "ward_chart": charts.wards(groups) if kind == "overview" else None,
             "at": frame.at,
         },
     )

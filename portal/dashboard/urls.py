@@ -3,7 +3,7 @@ procedure pages and the drill-down lists behind every figure (issue 12)."""
 
 from django.urls import path
 
-from portal.dashboard import pages, views
+from portal.dashboard import pages, period_report_page, views
 
 app_name = "dashboard"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("field/", pages.page, {"kind": "field"}, name="field"),
     path("procedure/", pages.page, {"kind": "procedure"}, name="procedure"),
     path("dossiers/", pages.dossiers, name="dossiers"),
+    # Form II.06a to print, or as a PDF (`?format=pdf`).
+    path("period-report/", period_report_page.period_report_page, name="period_report"),
 ]

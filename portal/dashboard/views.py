@@ -13,9 +13,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.models.satisfaction import Band
 from portal.core.errors import NotFound
+from portal.dashboard import satisfaction_national as national
 from portal.dashboard import stats
-from portal.dashboard.figures import FIGURES
+from portal.dashboard.figures import FIGURES, compute
 from portal.dashboard.filters import Filters
 from procedures.stats import InvalidStatsQuery, parse_query
 
@@ -94,6 +96,9 @@ def dashboard(request):
     totals = stats.totals(by_unit)
     for row in by_unit:
         row["avg_rating"] = row["satisfaction"]["average"]
+    national_values = compute(frame, national.KEYS)
+    national_band = national.band_of_average(national_values[national.AVERAGE])
+    national_band = Band(national_band).label if national_band else None
     for dossier in overdue:
         dossier.days_overdue = max((now - dossier.due_at).days, 0)
     return render(
@@ -108,6 +113,20 @@ def dashboard(request):
             # Open at the period's end (or now), carried-over dossiers included (issue 12).
             "backlog": FIGURES["in_progress"].build(frame).count(),
             "backlog_url": f"{reverse('dashboard:dossiers')}?{backlog_params}",
+            # The national scheme (of 18), with links to the rated dossiers behind each figure.
+            "national": national.summary(national_values),
+            "national_band": national_band,
+            "national_bands": [
+                {
+                    "band": band,
+                    "label": Band(band).label,
+                    "figure": national.count_key(band),
+                    "count": national_values[national.count_key(band)],
+                    "share": national_values[national.rate_key(band)],
+                }
+                for band in national.BANDS
+            ],
+            "list_url": f"{reverse('dashboard:dossiers')}?{filters.urlencode()}",
             "by_unit": _sorted(by_unit, sort, direction),
             "by_field": by_field,
             "overdue": overdue,

@@ -1,6 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from applications.demo import seed_awaiting_approval, seed_backlog, seed_dossiers
+from applications.demo import (
+    seed_awaiting_approval,
+    seed_backlog,
+    seed_dossiers,
+    seed_national_ratings,
+)
 from applications.demo_tickets import seed_counters
 from feedback.demo import seed_feedback
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
@@ -26,6 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(seed_dossiers())
         self.stdout.write(seed_backlog())
         self.stdout.write(seed_awaiting_approval())
+        self.stdout.write(seed_national_ratings())
         self.stdout.write(seed_counters())
         self.stdout.write(seed_feedback())
         self.stdout.write(
