@@ -138,17 +138,28 @@ def withdraw(request, code):
     if "withdraw" not in access.available_actions(request.user, dossier):
         messages.error(request, _("This dossier can no longer be withdrawn."))
         return redirect("citizen:dossier", code=code)
+    reason, error = "", ""
     if request.method == "POST":
         version = request.POST.get("expected_version", "")
-        services.dossier_withdraw(
-            dossier=dossier,
-            actor=request.user,
-            reason=request.POST.get("reason", "")[:4000],
-            expected_version=int(version) if version.isdigit() else None,
-        )
-        messages.success(request, _("Your dossier was withdrawn."))
-        return redirect("citizen:dossier", code=code)
-    return render(request, "citizen/withdraw.html", {"dossier": dossier})
+        reason = request.POST.get("reason", "").strip()[:4000]
+        try:
+            services.dossier_withdraw(
+                dossier=dossier,
+                actor=request.user,
+                reason=reason,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except DomainError as exc:
+            error = str(exc.message)  # the page again, with what was typed
+        else:
+            messages.success(request, _("Your dossier was withdrawn."))
+            return redirect("citizen:dossier", code=code)
+    return render(
+        request,
+        "citizen/withdraw.html",
+        {"dossier": dossier, "reason": reason, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required
