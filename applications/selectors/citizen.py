@@ -36,7 +36,10 @@ def my_drafts(*, user: User) -> QuerySet[ApplicationDraft]:
     withdrawn since cannot be completed: its pages answer 404)."""
     return (
         ApplicationDraft.objects.filter(
-            user=user, dossier__isnull=True, procedure__current_version__isnull=False
+            user=user,
+            dossier__isnull=True,
+            at_desk=False,
+            procedure__current_version__isnull=False,
         )
         .select_related("procedure__current_version", "unit")
         .order_by("-updated_at")
