@@ -57,19 +57,18 @@ def walk_in_hold(
         try:
             if document is None:
                 raise BadAttachment(
-                    _("“%(name)s” is not for a document of this procedure.")
-                    % {"name": upload.name}
+                    _("“%(name)s” is not for a document of this procedure.") % {"name": upload.name}
                 )
             draft_attach(draft=draft, document=document, upload=upload)
         except BadAttachment as exc:
             problems.append(str(exc.message))
-    return draft, problems
+    return ApplicationDraft.objects.prefetch_related("attachments").get(pk=draft.pk), problems
 
 
 def held_files(draft: ApplicationDraft) -> dict[int, File[Any]]:
     """Copies of the held scans, by document, for `dossier_create`."""
     files: dict[int, File[Any]] = {}
-    for attachment in draft.attachments.all():
+    for attachment in DraftAttachment.objects.filter(draft=draft):
         with attachment.file.open("rb") as handle:
             files[attachment.document_id] = ContentFile(
                 handle.read(), name=attachment.original_name

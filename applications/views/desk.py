@@ -1,6 +1,5 @@
 """The one-stop desk pages (staff login): work queue, walk-in reception, the dossier page."""
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
