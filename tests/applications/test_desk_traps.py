@@ -153,7 +153,7 @@ def test_a_refused_scan_keeps_the_other_scans_and_the_fields_and_the_next_try_re
     data[f"document_{first.pk}"] = pdf("to-khai.pdf")
     bad = (rest or [first])[0]
     if bad == first:
-        other = [d for d in procedure.current_version.documents.all() if d != first][0]
+        other = next(d for d in procedure.current_version.documents.all() if d != first)
         bad = other
     data[f"document_{bad.pk}"] = SimpleUploadedFile("giay-to.pdf", NOT_A_PDF, "application/pdf")
     response = client.post(f"/desk/tiep-nhan/{procedure.code}/", data)
@@ -163,10 +163,12 @@ def test_a_refused_scan_keeps_the_other_scans_and_the_fields_and_the_next_try_re
     for value in ("Nguyễn Văn An", "046090001234", "an@example.vn", "12 Kim Long, Huế"):
         assert value in html
     assert "Mang bản chính" in html
-    assert 'id="reception-problems"' in html and "giay-to.pdf" in html
+    assert 'id="reception-problems"' in html
+    assert "giay-to.pdf" in html
     held = ApplicationDraft.objects.get(at_desk=True)
     assert [a.original_name for a in held.attachments.all()] == ["to-khai.pdf"]
-    assert "to-khai.pdf" in html and f'name="held" value="{held.pk}"' in html
+    assert "to-khai.pdf" in html
+    assert f'name="held" value="{held.pk}"' in html
     # The clerk scans the refused paper again; the kept scan is not asked for again.
     retry = _form(procedure, held=str(held.pk))
     retry[f"document_{bad.pk}"] = pdf("giay-to-2.pdf")
@@ -179,10 +181,12 @@ def test_a_refused_scan_keeps_the_other_scans_and_the_fields_and_the_next_try_re
         "to-khai.pdf",
     ]
     held.refresh_from_db()
-    assert held.dossier == dossier and not held.attachments.exists()
+    assert held.dossier == dossier
+    assert not held.attachments.exists()
     # A double click on that last try still makes one dossier.
     again = client.post(f"/desk/tiep-nhan/{procedure.code}/", _form(procedure, held=str(held.pk)))
-    assert again.status_code == 302 and again["Location"] == f"/desk/ho-so/{dossier.code}/"
+    assert again.status_code == 302
+    assert again["Location"] == f"/desk/ho-so/{dossier.code}/"
     assert Dossier.objects.count() == 1
 
 
@@ -234,7 +238,8 @@ def test_the_desk_withdraws_only_after_confirming_with_a_reason_kept_in_the_hist
     assert f'href="/desk/ho-so/{dossier.code}/rut/"' in page
     confirm = client.get(f"/desk/ho-so/{dossier.code}/rut/")
     assert confirm.status_code == 200
-    assert 'name="reason"' in confirm.content.decode() and "required" in confirm.content.decode()
+    assert 'name="reason"' in confirm.content.decode()
+    assert "required" in confirm.content.decode()
     refused = client.post(
         f"/desk/ho-so/{dossier.code}/rut/", {"reason": "  ", "expected_version": dossier.version}
     )
