@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from applications import access, documents, selectors, services, timeliness
 from applications.api.actions import REASON_ACTIONS, document_files
 from applications.models import ClockStop, State
+from applications.selectors import tracker
 from applications.services import ratings
 from portal.accounts.views import _Form
 from portal.citizen.common import ACCEPT, EVENT_LABELS, NEXT_STEP
@@ -56,9 +57,10 @@ def my_dossier(request, code):
     dossier = _dossier_or_404(request, code)
     now = timezone.now()
     word = timeliness.of(dossier, now)
+    history = list(dossier.events.all())
     events = [
         (e, EVENT_LABELS[e.action], e.note if e.action in REASON_ACTIONS else "")
-        for e in dossier.events.all()
+        for e in history
         if e.action in EVENT_LABELS
     ]
     supplement = None
@@ -76,7 +78,7 @@ def my_dossier(request, code):
             "dossier": dossier,
             "timeliness": word,
             "timeliness_label": timeliness.LABELS.get(word, ""),
-            "next_step": NEXT_STEP.get(dossier.state),
+            "tracker": tracker.tracker(dossier, history, supplement),
             "events": events,
             "supplement": supplement,
             "documents": dossier.procedure_version.documents.all(),
