@@ -5,10 +5,12 @@ and used by the next try, so nothing the applicant handed over is scanned twice.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.models import ApplicationDraft, Dossier, DraftAttachment
@@ -74,6 +76,27 @@ def held_files(draft: ApplicationDraft) -> dict[int, File[Any]]:
                 handle.read(), name=attachment.original_name
             )
     return files
+
+
+# A held walk-in carries the applicant's ID number and scans: kept for the clerk's next try,
+# not for ever. Older ones are discarded whenever a reception form is opened (one query).
+HELD_FOR = timedelta(hours=24)
+
+
+@transaction.atomic
+def walk_in_purge_stale(*, now: datetime | None = None) -> int:
+    """Discard every held walk-in (any clerk's) untouched for `HELD_FOR`; how many went."""
+    stale = ApplicationDraft.objects.filter(
+        at_desk=True, dossier__isnull=True, updated_at__lt=(now or timezone.now()) - HELD_FOR
+    )
+    names = [
+        (a.file.storage, a.file.name)
+        for a in DraftAttachment.objects.filter(draft__in=stale)
+        if a.file.name
+    ]
+    count, _deleted = stale.delete()
+    discard_files(names)
+    return count
 
 
 @transaction.atomic

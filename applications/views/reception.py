@@ -74,6 +74,8 @@ def reception(request, procedure_code):
         procedure_catalogue().prefetch_related("current_version__documents"), code=procedure_code
     )
     documents = list(procedure.current_version.documents.all())
+    if request.method != "POST":
+        walk_in.walk_in_purge_stale()
     values = {"unit": units[0].code, "submission_key": uuid.uuid4().hex}
     checked: set[int] = set()
     held = None

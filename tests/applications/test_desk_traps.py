@@ -301,3 +301,27 @@ def test_the_api_refuses_a_withdrawal_without_a_reason(client, procedure):
     assert response.status_code == 400
     assert "reason" in response.json()["errors"]
     assert Dossier.objects.get(pk=dossier.pk).state == "received"
+
+
+def test_held_scans_are_discarded_after_a_day_when_a_reception_form_opens(
+    client, procedure, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    documents = _required(procedure) or pytest.skip("no required document")
+    data = _form(procedure, applicant_id_number="12345")
+    data.update({f"document_{d.pk}": pdf(f"scan{d.pk}.pdf") for d in documents})
+    _clerk(client).post(f"/desk/tiep-nhan/{procedure.code}/", data)
+    held = ApplicationDraft.objects.get(at_desk=True)
+    storage, name = held.attachments.first().file.storage, held.attachments.first().file.name
+    assert client.get(f"/desk/tiep-nhan/{procedure.code}/").status_code == 200
+    assert ApplicationDraft.objects.filter(pk=held.pk).exists()  # still fresh: kept
+    ApplicationDraft.objects.filter(pk=held.pk).update(
+        updated_at=timezone.now() - timedelta(hours=25)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(f"/desk/tiep-nhan/{procedure.code}/").status_code == 200
+    assert not ApplicationDraft.objects.filter(pk=held.pk).exists()
+    assert not storage.exists(name)
