@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from applications.models import Dossier
+from portal.accounts.models import User
 from procedures.models import Unit
 
 WINDOW_DAYS = 90
@@ -64,7 +66,7 @@ def most_used_procedures(
     ], since
 
 
-def last_ward_of(user) -> Unit | None:
+def last_ward_of(user: User | AnonymousUser) -> Unit | None:
     """The ward that received the signed-in resident's latest dossier (None if none)."""
     if not user.is_authenticated:
         return None
