@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 
 from applications import access, selectors, timeliness, workflow
 from applications.api.actions import run_action
-from applications.models import Channel, ReturnMethod, State
+from applications.models import Attachment, Channel, ReturnMethod, State
 from applications.selectors import handover
 from applications.services import transfer
 from portal.core.errors import DomainError, NotFound
@@ -122,7 +122,7 @@ def dossier_page(request, code):
             "timeliness": word,
             "timeliness_label": timeliness.LABELS.get(word, ""),
             "documents": [
-                (d, by_document.get(d.pk, []), None if ticked is None else d.pk in ticked)
+                (d, by_document.get(d.pk, []), _handed_in(d.pk, ticked, by_document))
                 for d in documents
             ],
             "other_attachments": by_document.get(None, []),
@@ -143,6 +143,19 @@ def dossier_page(request, code):
             "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
         },
     )
+
+
+def _handed_in(document_id, ticked, by_document) -> str:
+    """How a document came in at reception, as reception counts it (ticked, or attached by the
+    applicant or the clerk); "" before the dossier is received."""
+    if ticked is None:
+        return ""
+    if document_id in ticked:
+        return "ticked"
+    kinds = (Attachment.Purpose.APPLICATION, Attachment.Purpose.SCAN)
+    if any(a.purpose in kinds for a in by_document.get(document_id, [])):
+        return "attached"
+    return "missing"
 
 
 @login_required

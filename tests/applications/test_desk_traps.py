@@ -10,7 +10,7 @@ from applications import services
 from applications.models import ApplicationDraft, Dossier, DossierEvent
 from portal.accounts.models import Role, StaffRole, User
 from procedures.models import Procedure, Unit
-from tests.applications.conftest import pdf
+from tests.applications.conftest import PDF, pdf
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_the_dossier_page_shows_which_documents_were_ticked_and_attached_at_rece
     assert attached is None or attached.name in page
 
 
-def test_an_online_dossier_not_yet_received_marks_nothing_as_ticked(client, procedure):
+def test_an_online_dossier_marks_nothing_before_reception_and_its_uploads_after(client, procedure):
     from tests.applications.citizen.conftest import apply_online
 
     client.force_login(User.objects.get(username="citizen"))
@@ -137,6 +137,13 @@ def test_an_online_dossier_not_yet_received_marks_nothing_as_ticked(client, proc
     page = _clerk(client).get(f"/desk/ho-so/{dossier.code}/").content.decode()
     assert 'class="ticked"' not in page
     assert 'class="not-ticked"' not in page
+    services.dossier_receive(dossier=dossier, actor=User.objects.get(username="clerk.kimlong"))
+    page = client.get(f"/desk/ho-so/{dossier.code}/").content.decode()
+    docs = page.split('id="docs"')[1].split("</ul>")[0]
+    for d in _required(procedure):  # uploaded by the citizen: handed in, not "not ticked"
+        item = next(i for i in re.findall(r"<li>(.*?)</li>", docs, re.S) if d.name in i)
+        assert 'class="ticked"' in item
+        assert "Đã đính kèm khi nộp" in item
 
 
 # --- A failed walk-in keeps its scans and fields ------------------------------------------------
@@ -204,7 +211,11 @@ def test_a_validation_error_keeps_the_scans_and_says_what_to_fix(client, procedu
     fixed = _form(procedure, held=str(held.pk), checked=[])
     response = client.post(f"/desk/tiep-nhan/{procedure.code}/", fixed)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Dossier.objects.get().attachments.count() == len(documents)
+    attachments = list(Dossier.objects.get().attachments.all())
+    assert len(attachments) == len(documents)
+    for attachment in attachments:  # the very bytes scanned at the first try
+        with attachment.file.open("rb") as handle:
+            assert handle.read() == PDF
 
 
 def test_a_held_walk_in_is_the_clerks_own_and_never_among_anyones_drafts(client, procedure):
@@ -325,3 +336,24 @@ def test_held_scans_are_discarded_after_a_day_when_a_reception_form_opens(
         assert client.get(f"/desk/tiep-nhan/{procedure.code}/").status_code == 200
     assert not ApplicationDraft.objects.filter(pk=held.pk).exists()
     assert not storage.exists(name)
+
+
+def test_the_hand_over_list_is_one_query_however_many_people_and_dossiers(
+    client, procedure, django_assert_num_queries
+):
+    from applications.selectors.handover import handover_candidates
+
+    unit = Unit.objects.get(code="19774")
+    with django_assert_num_queries(1):
+        few = handover_candidates(unit=unit)
+    clerk = User.objects.get(username="clerk.kimlong")
+    for n in range(5):
+        person = _specialist(f"specialist.extra{n}")
+        services.dossier_start_review(
+            dossier=_received(client, procedure), actor=clerk, assignee=person
+        )
+        Dossier.objects.update(submission_key="")
+    with django_assert_num_queries(1):
+        many = handover_candidates(unit=unit)
+    assert len(many) == len(few) + 5
+    assert all(c.load == 1 for c in many if c.user.username.startswith("specialist.extra"))
