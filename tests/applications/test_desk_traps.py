@@ -357,3 +357,26 @@ def test_the_hand_over_list_is_one_query_however_many_people_and_dossiers(
         many = handover_candidates(unit=unit)
     assert len(many) == len(few) + 5
     assert all(c.load == 1 for c in many if c.user.username.startswith("specialist.extra"))
+
+
+@pytest.mark.parametrize("who", ["anonymous", "citizen2", "clerk.thuanhoa"])
+def test_a_held_walk_in_is_out_of_reach_of_anyone_else(client, procedure, who):
+    documents = _required(procedure) or pytest.skip("no required document")
+    data = _form(procedure, applicant_id_number="12345")
+    data.update({f"document_{d.pk}": pdf(f"scan{d.pk}.pdf") for d in documents})
+    _clerk(client).post(f"/desk/tiep-nhan/{procedure.code}/", data)
+    held = ApplicationDraft.objects.get(at_desk=True)
+    client.logout()
+    if who != "anonymous":
+        client.force_login(User.objects.get(username=who))
+    unit = "19789" if who == "clerk.thuanhoa" else "19774"
+    response = client.post(
+        f"/desk/tiep-nhan/{procedure.code}/",
+        _form(procedure, held=str(held.pk), unit=unit, checked=[], submission_key="other"),
+    )
+    expected = {"anonymous": 302, "citizen2": 403, "clerk.thuanhoa": 400}[who]
+    assert response.status_code == expected
+    assert f'name="held" value="{held.pk}"' not in response.content.decode()
+    assert all(f"scan{d.pk}.pdf" not in response.content.decode() for d in documents)
+    assert not Dossier.objects.exists()
+    assert ApplicationDraft.objects.get(pk=held.pk).attachments.count() == len(documents)
