@@ -56,7 +56,7 @@ def my_draft(*, user: User, pk: int) -> ApplicationDraft:
 def sent_draft_dossier(*, user: User, pk: int) -> Dossier | None:
     """The dossier a draft of this user became, if it was sent already."""
     draft = (
-        ApplicationDraft.objects.filter(user=user, pk=pk, dossier__isnull=False)
+        ApplicationDraft.objects.filter(user=user, pk=pk, dossier__isnull=False, at_desk=False)
         .select_related("dossier")
         .first()
     )
