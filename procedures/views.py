@@ -7,6 +7,11 @@ from procedures.selectors import MAX_QUERY_LENGTH, procedure_catalogue, procedur
 
 
 def finder(request):
+    return render(request, "procedures/finder.html", finder_context(request))
+
+
+def finder_context(request) -> dict:
+    """The finder's search and filters (the composition's home page adds the ward's figures)."""
     query = request.GET.get("q", "")
     field = request.GET.get("field", "")
     level = request.GET.get("level", "")
@@ -14,21 +19,17 @@ def finder(request):
         level = ""
     searching = bool(query.strip() or field or level)
     results = procedure_search(query=query, field=field, level=level) if searching else []
-    return render(
-        request,
-        "procedures/finder.html",
-        {
-            "query": query[:MAX_QUERY_LENGTH],
-            "query_truncated": len(query) > MAX_QUERY_LENGTH,
-            "field": field,
-            "level": level,
-            "fields": Field.objects.all(),
-            "levels": Level.choices,
-            "searching": searching,
-            "results": results[:50],
-            "result_count": len(results),
-        },
-    )
+    return {
+        "query": query[:MAX_QUERY_LENGTH],
+        "query_truncated": len(query) > MAX_QUERY_LENGTH,
+        "field": field,
+        "level": level,
+        "fields": Field.objects.all(),
+        "levels": Level.choices,
+        "searching": searching,
+        "results": results[:50],
+        "result_count": len(results),
+    }
 
 
 def procedure_detail(request, code: str):

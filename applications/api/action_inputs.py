@@ -195,7 +195,8 @@ class ReturnResultInput(ActionInputBase):
 
 
 class WithdrawInput(ReasonInputBase):
-    reason = _reason(required=False)
+    # Issue 13: a withdrawal says why (kept in the history and shown to desk and applicant).
+    reason = _reason(required=True)
 
 
 class ApologizeInput(ReasonInputBase):

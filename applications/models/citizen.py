@@ -20,6 +20,9 @@ class ApplicationDraft(models.Model):
         "procedures.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     data = models.JSONField(_("answers"), default=dict, blank=True)
+    # A walk-in the desk could not receive yet (a bad scan, a wrong field): its scans and fields
+    # are held here for the clerk's next try, never shown among the user's own drafts.
+    at_desk = models.BooleanField(_("held at the desk"), default=False)
     submission_key = models.CharField(max_length=64, unique=True)
     dossier = models.OneToOneField(
         Dossier, on_delete=models.SET_NULL, null=True, blank=True, related_name="draft"

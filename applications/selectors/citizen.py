@@ -36,7 +36,10 @@ def my_drafts(*, user: User) -> QuerySet[ApplicationDraft]:
     withdrawn since cannot be completed: its pages answer 404)."""
     return (
         ApplicationDraft.objects.filter(
-            user=user, dossier__isnull=True, procedure__current_version__isnull=False
+            user=user,
+            dossier__isnull=True,
+            at_desk=False,
+            procedure__current_version__isnull=False,
         )
         .select_related("procedure__current_version", "unit")
         .order_by("-updated_at")
@@ -53,7 +56,7 @@ def my_draft(*, user: User, pk: int) -> ApplicationDraft:
 def sent_draft_dossier(*, user: User, pk: int) -> Dossier | None:
     """The dossier a draft of this user became, if it was sent already."""
     draft = (
-        ApplicationDraft.objects.filter(user=user, pk=pk, dossier__isnull=False)
+        ApplicationDraft.objects.filter(user=user, pk=pk, dossier__isnull=False, at_desk=False)
         .select_related("dossier")
         .first()
     )

@@ -335,8 +335,10 @@ def dossier_return_result(
 
 @transaction.atomic
 def dossier_withdraw(
-    *, dossier: Dossier, actor: User, reason: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: User, reason: str, expected_version: int | None = None
 ) -> Dossier:
+    """The applicant's request to withdraw, with its reason (kept in the history); final."""
+    reason = _require(reason, _("Say why the dossier is withdrawn."))
     now = timezone.now()
     dossier = _act(
         dossier,

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from applications.views import desk as views
+from applications.views import reception, withdraw
 
 app_name = "desk"
 
@@ -8,8 +9,9 @@ urlpatterns = [
     path("", views.work_queue, name="queue"),
     path("thong-bao/", views.notices, name="notices"),
     path("tiep-nhan/", views.reception_start, name="reception-start"),
-    path("tiep-nhan/<str:procedure_code>/", views.reception, name="reception"),
+    path("tiep-nhan/<str:procedure_code>/", reception.reception, name="reception"),
     path("ho-so/<str:code>/", views.dossier_page, name="dossier"),
+    path("ho-so/<str:code>/rut/", withdraw.withdraw, name="withdraw"),
     path("ho-so/<str:code>/<str:action>/", views.dossier_action, name="dossier-action"),
     path("", include("applications.urls.forms")),
     path("", include("applications.urls.tickets")),

@@ -1,31 +1,27 @@
 """The one-stop desk pages (staff login): work queue, walk-in reception, the dossier page."""
 
-import uuid
-
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
-from applications import access, selectors, services, timeliness, workflow
-from applications.api.actions import document_files, run_action
-from applications.errors import InvalidDossier
-from applications.models import Channel, ReturnMethod, State
+from applications import access, selectors, timeliness, workflow
+from applications.api.actions import run_action
+from applications.models import Attachment, Channel, ReturnMethod, State
+from applications.selectors import handover
 from applications.services import transfer
 from portal.core.errors import DomainError, NotFound
 from portal.core.pages import page
 from portal.notifications import services as notifications
 from procedures.models import Field
-from procedures.selectors import procedure_catalogue, procedure_search
+from procedures.selectors import procedure_search
 
 STATE_LABELS = dict(State.choices)
 EVENT_LABELS = dict(workflow.EventType.choices)
@@ -33,7 +29,6 @@ QUEUE_COLUMNS = (
     "code", "state", "due_at", "resolved_at", "clock_stopped_at", "applicant_name",
     "is_transferred", "legacy_code", "procedure_version__name_vi", "procedure_version__name_en",
 )  # fmt: skip
-DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
 
 
 def _without_page(request) -> str:
@@ -111,16 +106,13 @@ def dossier_page(request, code):
     by_document = {}
     for attachment in attachments:
         by_document.setdefault(attachment.document_id, []).append(attachment)
-    specialists = (
-        get_user_model()
-        .objects.filter(
-            staff_roles__unit=dossier.handling_unit, staff_roles__role__in=["specialist", "leader"]
-        )
-        .distinct()
-        .order_by("username")
-    )
+    events = list(dossier.events.all())
+    # What the clerk ticked as handed in at reception (the receive step's record), if received.
+    received = next((e for e in events if e.action == workflow.EventType.RECEIVE), None)
+    ticked = set((received.extra or {}).get("checked_documents", [])) if received else None
     word = timeliness.of(dossier, now)
     kept = request.session.pop(KEPT_SESSION_KEY, None)
+    actions = access.available_actions(request.user, dossier)
     return render(
         request,
         "desk/dossier.html",
@@ -129,7 +121,10 @@ def dossier_page(request, code):
             "dossier": dossier,
             "timeliness": word,
             "timeliness_label": timeliness.LABELS.get(word, ""),
-            "documents": [(d, by_document.get(d.pk, [])) for d in documents],
+            "documents": [
+                (d, by_document.get(d.pk, []), _handed_in(d.pk, ticked, by_document))
+                for d in documents
+            ],
             "other_attachments": by_document.get(None, []),
             "events": [
                 (
@@ -137,17 +132,30 @@ def dossier_page(request, code):
                     EVENT_LABELS.get(event.action, event.action),
                     STATE_LABELS.get(event.to_state, ""),
                 )
-                for event in dossier.events.all()
+                for event in events
             ],
-            "actions": [
-                workflow.ACTIONS[name] for name in access.available_actions(request.user, dossier)
-            ],
-            "specialists": specialists,
+            "actions": [workflow.ACTIONS[name] for name in actions],
+            "candidates": handover.handover_candidates(unit=dossier.handling_unit)
+            if "start_review" in actions
+            else [],
             "return_methods": ReturnMethod.choices,
             "transfer_units": transfer.destinations(dossier),
             "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
         },
     )
+
+
+def _handed_in(document_id, ticked, by_document) -> str:
+    """How a document came in at reception, as reception counts it (ticked, or attached by the
+    applicant or the clerk); "" before the dossier is received."""
+    if ticked is None:
+        return ""
+    if document_id in ticked:
+        return "ticked"
+    kinds = (Attachment.Purpose.APPLICATION, Attachment.Purpose.SCAN)
+    if any(a.purpose in kinds for a in by_document.get(document_id, [])):
+        return "attached"
+    return "missing"
 
 
 @login_required
@@ -203,88 +211,6 @@ def reception_start(request):
     return render(
         request, "desk/reception_start.html", {"query": query[:200], "results": results[:30]}
     )
-
-
-@login_required
-def reception(request, procedure_code):
-    units = list(access.desk_units(request.user))
-    if not units:
-        raise PermissionDenied
-    procedure = get_object_or_404(
-        procedure_catalogue().prefetch_related("current_version__documents"), code=procedure_code
-    )
-    documents = list(procedure.current_version.documents.all())
-    values = {"unit": units[0].code, "submission_key": uuid.uuid4().hex}
-    checked: set[int] = set()
-    conditions: set[int] = set()
-    if request.method == "POST":
-        values = {k: request.POST.get(k, "").strip() for k in RECEPTION_FIELDS}
-        checked = {int(x) for x in request.POST.getlist("checked") if x.isdigit()}
-        # A conditional document ("khi xin cấp lại") is required only when its case applies,
-        # as the clerk states here (procedures.selectors.documents_required).
-        conditions = {int(x) for x in request.POST.getlist("conditions") if x.isdigit()}
-        unit = next((u for u in units if u.code == values["unit"]), None)
-        try:
-            if unit is None:
-                raise InvalidDossier(_("Choose one of your units."))
-            due_at = None
-            if values.get("due_at"):
-                due_at = forms.DateTimeField(input_formats=DATETIME_INPUTS).clean(values["due_at"])
-            dossier = services.dossier_create(
-                procedure=procedure,
-                unit=unit,
-                applicant=services.Applicant(
-                    name=values["applicant_name"],
-                    id_number=values["applicant_id_number"],
-                    phone=values["applicant_phone"],
-                    email=values["applicant_email"],
-                    address=values["applicant_address"],
-                ),
-                channel=values["channel"] if values["channel"] in ("desk", "post") else "desk",
-                actor=request.user,
-                files=document_files(request.FILES),
-                checked_documents=sorted(checked | set(document_files(request.FILES))),
-                submission_key=values["submission_key"][:64],
-                due_at=due_at,
-                note=values["note"],
-                refuse_reason=values["refuse_reason"] if "refuse" in request.POST else "",
-                conditions=sorted(conditions),
-            )
-        except forms.ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            if dossier.state == State.REFUSED:
-                messages.success(
-                    request,
-                    _("Refused: %(code)s. Print form 03 for the applicant.")
-                    % {"code": dossier.code},
-                )
-            else:
-                messages.success(request, _("Received: %(code)s.") % {"code": dossier.code})
-            return redirect("desk:dossier", code=dossier.code)
-    return render(
-        request,
-        "desk/reception.html",
-        {
-            "procedure": procedure,
-            "version": procedure.current_version,
-            "documents": documents,
-            "checked": checked,
-            "conditions": conditions,
-            "values": values,
-            "units": units,
-            "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-RECEPTION_FIELDS = (
-    "unit", "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email",
-    "applicant_address", "channel", "submission_key", "due_at", "note", "refuse_reason",
-)  # fmt: skip
 
 
 # --- In-app notices for staff (overdue flags, reminders, digests, apology drafts) -------------

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from applications import access, documents, selectors, services, timeliness
 from applications.api.actions import REASON_ACTIONS, document_files
 from applications.models import ClockStop, State
+from applications.selectors import tracker
 from applications.services import ratings
 from portal.accounts.views import _Form
 from portal.citizen.common import ACCEPT, EVENT_LABELS, NEXT_STEP
@@ -56,9 +57,10 @@ def my_dossier(request, code):
     dossier = _dossier_or_404(request, code)
     now = timezone.now()
     word = timeliness.of(dossier, now)
+    history = list(dossier.events.all())
     events = [
         (e, EVENT_LABELS[e.action], e.note if e.action in REASON_ACTIONS else "")
-        for e in dossier.events.all()
+        for e in history
         if e.action in EVENT_LABELS
     ]
     supplement = None
@@ -76,7 +78,7 @@ def my_dossier(request, code):
             "dossier": dossier,
             "timeliness": word,
             "timeliness_label": timeliness.LABELS.get(word, ""),
-            "next_step": NEXT_STEP.get(dossier.state),
+            "tracker": tracker.tracker(dossier, history, supplement),
             "events": events,
             "supplement": supplement,
             "documents": dossier.procedure_version.documents.all(),
@@ -138,17 +140,28 @@ def withdraw(request, code):
     if "withdraw" not in access.available_actions(request.user, dossier):
         messages.error(request, _("This dossier can no longer be withdrawn."))
         return redirect("citizen:dossier", code=code)
+    reason, error = "", ""
     if request.method == "POST":
         version = request.POST.get("expected_version", "")
-        services.dossier_withdraw(
-            dossier=dossier,
-            actor=request.user,
-            reason=request.POST.get("reason", "")[:4000],
-            expected_version=int(version) if version.isdigit() else None,
-        )
-        messages.success(request, _("Your dossier was withdrawn."))
-        return redirect("citizen:dossier", code=code)
-    return render(request, "citizen/withdraw.html", {"dossier": dossier})
+        reason = request.POST.get("reason", "").strip()[:4000]
+        try:
+            services.dossier_withdraw(
+                dossier=dossier,
+                actor=request.user,
+                reason=reason,
+                expected_version=int(version) if version.isdigit() else None,
+            )
+        except DomainError as exc:
+            error = str(exc.message)  # the page again, with what was typed
+        else:
+            messages.success(request, _("Your dossier was withdrawn."))
+            return redirect("citizen:dossier", code=code)
+    return render(
+        request,
+        "citizen/withdraw.html",
+        {"dossier": dossier, "reason": reason, "error": error},
+        status=400 if error else 200,
+    )
 
 
 @login_required

@@ -44,6 +44,8 @@ ATTEMPTS = [
         {"code": MISSING_CODE, "action": "confirm_payment"},
         method="post",
     ),
+    Attempt("desk:withdraw", _code, {"code": MISSING_CODE}),
+    Attempt("desk:withdraw", _code, {"code": MISSING_CODE}, method="post", data={"reason": "Rút"}),
     Attempt("desk:forms", _code, {"code": MISSING_CODE}),
     Attempt(
         "desk:form-pdf",
