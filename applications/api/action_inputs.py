@@ -218,5 +218,9 @@ def union_of(inputs) -> type[serializers.Serializer]:
                 field, serializers.ChoiceField
             ):
                 kwargs["allow_blank"] = True
+                # Lengths are held on the text as sent, as the schema states them (DRF trims
+                # first, so "  x" padded past max_length would otherwise pass); the action's own
+                # input then trims.
+                kwargs["trim_whitespace"] = False
             fields[name] = field.__class__(*field._args, **kwargs)
     return type("ActionInput", (serializers.Serializer,), fields)

@@ -351,6 +351,21 @@ def test_a_due_moment_outside_1990_2100_is_a_400_not_a_500(victims, action, fiel
     assert Dossier.objects.get(pk=victims.paying.pk).state == "awaiting_payment"
 
 
+def test_a_field_padded_past_its_length_is_a_400_on_any_action(victims):
+    """Found by the API fuzz: a unit code of 11 characters, padded with spaces, was trimmed to
+    fit before its length was checked, so an action that ignores it answered 200 to a body the
+    schema refuses."""
+    client = leader_client(APIClient)
+    response = client.post(
+        f"/api/v1/dossiers/{victims.paying.code}/return_result/",
+        {"unit": "19774" + " " * 6},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
+    assert Dossier.objects.get(pk=victims.paying.pk).state == "awaiting_payment"
+
+
 def test_a_desk_dossier_due_in_year_1_is_a_400(victims):
     client = APIClient()
     client.force_authenticate(User.objects.get(username="clerk.kimlong"))
