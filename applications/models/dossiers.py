@@ -160,6 +160,13 @@ class Dossier(models.Model):
                 name="dossier_open_queue",
                 condition=models.Q(state__in=list(OPEN_STATES)),
             ),
+            # The overdue sweep's candidates: running clocks not yet flagged, by due moment. A
+            # sweep with nothing to do reads one index page, not the table (issue 10).
+            models.Index(
+                fields=["due_at"],
+                name="dossier_overdue_watch",
+                condition=models.Q(state__in=list(CLOCK_RUNNING), overdue_flagged_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
