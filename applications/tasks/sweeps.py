@@ -52,8 +52,9 @@ _ISO_UTC = (
 
 # Lock what this sweep will flag, the longest late first, skipping rows another sweep holds (the
 # partial index `dossier_overdue_watch` lists exactly the candidates in due order, so a sweep
-# with nothing to do reads next to nothing); the UPDATE re-checks the flag, so a row committed by the other sweep in the meantime
-# is not flagged again. The history rows are written by the same statement, one per flagged row.
+# with nothing to do reads next to nothing); the UPDATE re-checks the flag, so a row committed
+# by the other sweep in the meantime is not flagged again. The history rows are written by the
+# same statement, one per flagged row.
 _FLAG_SQL_POSTGRESQL = """
     WITH due AS (
         SELECT id FROM {table}
