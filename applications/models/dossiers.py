@@ -273,7 +273,11 @@ class Dossier(models.Model):
 class DossierEvent(models.Model):
     """Append-only history: one row per transition or notable step (form 06, control sheet)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: `event_dossier_at` (dossier, at) leads with it (issue 10: every index
+    # is one more write per history row, and the sweep writes thousands at once).
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     action = models.CharField(_("action"), max_length=40, choices=EventType.choices)
     from_state = models.CharField(_("from"), max_length=30, blank=True)
     to_state = models.CharField(_("to"), max_length=30, blank=True)
