@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,11 +23,12 @@ from applications.models import (
     Attachment,
     Channel,
     Dossier,
+    DossierEvent,
     Regime,
     State,
 )
 from applications.services import notices
-from applications.services.base import _record, _require, _save, _transition
+from applications.services.base import _actor_label, _record, _require, _save, _transition
 from applications.workflow import EventType
 from portal.accounts import identity
 from portal.accounts.models import User
@@ -237,7 +239,19 @@ def dossier_create(
         submitted_by=actor,
         updated_by=actor,
     )
-    dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
+    # A code of its own until the number is taken, as the last step before the commit: the
+    # unit's counter row stays locked from then to the commit, so a busy ward's dossiers wait
+    # for each other only that long (the number stays gapless: a rollback gives it back).
+    dossier.code = f"~{uuid.uuid4().hex}"
+    received = at_desk and not refuse_reason
+    submitted = DossierEvent(
+        action=EventType.SUBMIT, from_state="", to_state=State.SUBMITTED, note=note
+    )
+    events = [submitted]
+    if received:
+        # Received at once: the dossier is written once, already received; its history keeps
+        # both steps (submitted, then received with the appointment).
+        events.append(_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=present))
     try:
         with transaction.atomic():
             dossier.save()
@@ -248,18 +262,14 @@ def dossier_create(
         return existing
     if refuse_reason:
         # Not received: its files are not kept (they go back with the applicant).
-        _record(
-            dossier,
-            action=EventType.SUBMIT,
-            from_state="",
-            actor=actor,
-            note=note,
-            at=now,
-            extra={"handed_back": _handed_back(files)} if files else None,
-        )
+        if files:
+            submitted.extra = {"handed_back": _handed_back(files)}
     else:
         _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
-        _record(dossier, action=EventType.SUBMIT, from_state="", actor=actor, note=note, at=now)
+    label = _actor_label(actor)
+    for event in events:
+        event.dossier, event.actor, event.actor_label, event.at = dossier, actor, label, now
+    DossierEvent.objects.bulk_create(events)
     if refuse_reason:
         # Circular 03/2025, form 03: the specific reason for not receiving the request.
         before = _transition(dossier, "refuse", actor, check_role=False)
@@ -274,11 +284,39 @@ def dossier_create(
             note=refuse_reason,
             at=now,
         )
-    elif at_desk:
-        _do_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=sorted(present))
-    else:
+    dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+    if received:
+        notices.notify_received(dossier)
+    elif not refuse_reason:
         notices.notify_submitted(dossier)
     return dossier
+
+
+def _receive(
+    dossier: Dossier,
+    actor: User | None,
+    *,
+    now: datetime,
+    due_at: datetime | None,
+    note: str,
+    checked: Iterable[int],
+) -> DossierEvent:
+    """Receive `dossier` in memory (state, receipt, appointment, regime, version); returns its
+    history row, to be written by the caller with the dossier's."""
+    before = _transition(dossier, "receive", actor, check_role=False)
+    dossier.received_at = _receipt_moment(dossier, now)
+    dossier.due_at = _appointment(dossier, dossier.received_at, due_at)
+    dossier.regime = Regime.R2025 if dossier.received_at >= REGIME_2025_FROM else Regime.R2018
+    dossier.version += 1
+    dossier.updated_by = actor
+    return DossierEvent(
+        action=EventType.RECEIVE,
+        from_state=before,
+        to_state=dossier.state,
+        note=note,
+        extra={"due_at": dossier.due_at.isoformat(), "checked_documents": sorted(checked)},
+    )
 
 
 def _do_receive(
@@ -290,18 +328,26 @@ def _do_receive(
     note: str = "",
     checked: list[int] | None = None,
 ) -> None:
-    before = _transition(dossier, "receive", actor, check_role=False)
-    dossier.received_at = _receipt_moment(dossier, now)
-    dossier.due_at = _appointment(dossier, dossier.received_at, due_at)
-    dossier.regime = Regime.R2025 if dossier.received_at >= REGIME_2025_FROM else Regime.R2018
-    _save(dossier, actor, ["received_at", "due_at", "regime"])
+    """Receive a saved dossier (an online one, at the desk): saved, recorded, the citizen told."""
+    event = _receive(dossier, actor, now=now, due_at=due_at, note=note, checked=checked or [])
+    dossier.save(
+        update_fields=[
+            "received_at",
+            "due_at",
+            "regime",
+            "state",
+            "version",
+            "updated_by",
+            "updated_at",
+        ]
+    )
     _record(
         dossier,
         action=EventType.RECEIVE,
-        from_state=before,
+        from_state=event.from_state,
         actor=actor,
         note=note,
         at=now,
-        extra={"due_at": dossier.due_at.isoformat(), "checked_documents": checked or []},
+        extra=event.extra,
     )
     notices.notify_received(dossier)

@@ -11,7 +11,6 @@ The SMS gateways live in `gateways.py`, the notices' text (language, templates) 
 both are re-exported here.
 """
 
-import json
 import logging
 import random
 from collections.abc import Iterable
@@ -24,6 +23,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from portal.notifications.bulk import insert_many
 
 # Re-exported: callers import the gateways and the messages from here.
 from portal.notifications.gateways import (
@@ -52,6 +53,7 @@ __all__ = [
     "latest_retry_seconds",
     "notices_mark_read",
     "notify",
+    "notify_each",
     "notify_many",
     "render",
     "requeue_pending",
@@ -157,15 +159,37 @@ def notify(
     )
     if not notice.deliverable():
         return None
-    row = notice.row(timezone.now())
+    row = _store_one(notice, timezone.now())
+    if row is not None and row.channel in QUEUED_CHANNELS:
+        _queue_after_commit([row.pk])
+    return row
+
+
+def _store_one(notice: Notice, now: datetime) -> Notification | None:
+    row = notice.row(now)
     try:
         with transaction.atomic():  # a savepoint: a duplicate must not spoil the caller's work
             row.save()
     except IntegrityError:
         return None
-    if row.channel in QUEUED_CHANNELS:
-        _queue_after_commit([row.pk])
     return row
+
+
+def notify_each(notices: Iterable[Notice]) -> list[int]:
+    """`notify` for the several notices of one event (a citizen's SMS and e-mail) in one
+    statement: the ids of the rows stored now (an event already told is skipped, nobody is told
+    twice); e-mail and SMS queued after commit."""
+    wanted = [n for n in notices if n.deliverable()]
+    if not wanted:
+        return []
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        stored = [row for n in wanted if (row := _store_one(n, now)) is not None]
+        _queue_after_commit(r.pk for r in stored if r.channel in QUEUED_CHANNELS)
+        return [r.pk for r in stored]
+    stored_ids = insert_many(wanted, now)
+    _queue_after_commit(pk for pk, channel in stored_ids if channel in QUEUED_CHANNELS)
+    return [pk for pk, _channel in stored_ids]
 
 
 def notify_many(notices: Iterable[Notice]) -> int:
@@ -176,7 +200,7 @@ def notify_many(notices: Iterable[Notice]) -> int:
     if not wanted:
         return 0
     if connection.vendor == "postgresql":
-        _insert_many(wanted, now)
+        insert_many(wanted, now)
     else:
         rows = [n.row(now) for n in wanted]
         Notification.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
@@ -188,46 +212,6 @@ def notify_many(notices: Iterable[Notice]) -> int:
             ).values_list("pk", flat=True)
         )
     return len(wanted)
-
-
-_INSERT_MANY = """
-    INSERT INTO {table} (recipient_id, recipient_address, recipient_phone, channel, template,
-                         context, language, dossier_id, status, attempts, last_error, dedupe_key,
-                         created_at, updated_at, sent_at, read_at)
-    SELECT recipient, address, phone, channel, template, context, language, dossier, status, 0,
-           '', key, %(now)s, %(now)s, CASE WHEN status = %(sent)s THEN %(now)s END, NULL
-    FROM unnest(%(recipient)s::bigint[], %(address)s::text[], %(phone)s::text[],
-                %(channel)s::text[], %(template)s::text[], %(context)s::jsonb[],
-                %(language)s::text[], %(dossier)s::bigint[], %(status)s::text[], %(key)s::text[])
-         AS u(recipient, address, phone, channel, template, context, language, dossier, status,
-              key)
-    ON CONFLICT DO NOTHING
-"""
-
-
-def _insert_many(notices: list[Notice], now: datetime) -> None:
-    """The rows `Notice.row` describes, in one statement of column arrays (a sweep's thousands
-    of notices without a model instance each); a key already stored is skipped."""
-    inapp = Notification.Channel.INAPP
-    sent, pending = Notification.Status.SENT, Notification.Status.PENDING
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_MANY.format(table=connection.ops.quote_name(Notification._meta.db_table)),
-            {
-                "now": now,
-                "sent": str(sent),
-                "recipient": [getattr(n.recipient, "pk", None) for n in notices],
-                "address": [n.address for n in notices],
-                "phone": [n.phone for n in notices],
-                "channel": [str(n.channel) for n in notices],
-                "template": [n.template for n in notices],
-                "context": [json.dumps(n.context) for n in notices],
-                "language": [n.language for n in notices],
-                "dossier": [n.dossier_id for n in notices],
-                "status": [str(sent if n.channel == inapp else pending) for n in notices],
-                "key": [n.dedupe_key[:200] for n in notices],
-            },
-        )
 
 
 # --- Sending ---------------------------------------------------------------------------------
