@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,6 +204,8 @@ def dossier_create(
     version = procedure.current_version
     if version is None:  # not published: outside the catalogue
         raise NotFound(_("Unknown procedure code."))
+    # Read once: the check below (`documents_required`) and the attachments use the same list.
+    prefetch_related_objects([version], "documents")
     documents = list(version.documents.all())
     staff_roles = access.unit_staff_roles(actor, unit.pk)
     at_desk = bool(staff_roles) or actor.is_superuser
@@ -276,14 +279,17 @@ def dossier_create(
         dossier.reason = refuse_reason
         dossier.closed_at = now
         _save(dossier, actor, ["reason", "closed_at"])
-        _record(
-            dossier,
-            action=EventType.REFUSE,
-            from_state=before,
-            actor=actor,
-            note=refuse_reason,
-            at=now,
+        events.append(
+            _record(
+                dossier,
+                action=EventType.REFUSE,
+                from_state=before,
+                actor=actor,
+                note=refuse_reason,
+                at=now,
+            )
         )
+    _with_history(dossier, events)
     dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
     Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     if received:
@@ -291,6 +297,15 @@ def dossier_create(
     elif not refuse_reason:
         notices.notify_submitted(dossier)
     return dossier
+
+
+def _with_history(dossier: Dossier, events: list[DossierEvent]) -> None:
+    """The new dossier carries the history rows just written (in their order, `at` then id), as
+    a prefetch would: whoever shows it (the API's answer) reads no history back."""
+    history = dossier.events.all()
+    history._result_cache = list(events)
+    history._prefetch_done = True
+    dossier._prefetched_objects_cache = {"events": history}
 
 
 def _receive(
