@@ -304,8 +304,8 @@ def _with_history(dossier: Dossier, events: list[DossierEvent]) -> None:
     a prefetch would: whoever shows it (the API's answer) reads no history back."""
     history = dossier.events.all()
     history._result_cache = list(events)
-    history._prefetch_done = True
-    dossier._prefetched_objects_cache = {"events": history}
+    history._prefetch_done = True  # type: ignore[attr-defined]
+    dossier._prefetched_objects_cache = {"events": history}  # type: ignore[attr-defined]
 
 
 def _receive(

@@ -9,6 +9,7 @@ other, so the numbers run 1, 2, 3... with none missing and none twice.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import connection
 
@@ -29,7 +30,7 @@ def next_number(scope: str, *, unit_id: int, day: date) -> int:
     takes the number as its last step before committing holds the lock for the shortest time:
     a busy ward's dossiers wait for each other only that long."""
     table = connection.ops.quote_name(Counter._meta.db_table)
-    key = [scope, unit_id, connection.ops.adapt_datefield_value(day)]
+    key: list[Any] = [scope, unit_id, connection.ops.adapt_datefield_value(day)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET last = last + 1 "  # noqa: S608 - the model's own table name
