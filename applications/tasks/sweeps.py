@@ -198,14 +198,15 @@ def _anything_late(now: datetime) -> bool:
     """Whether any dossier waits to be flagged: the first entry of the partial index in due
     order (a plain index scan, which also marks the entries of rows flagged since as dead, so
     the next look reads even less). A sweep with nothing to do sends this one query."""
-    first = (
-        Dossier.objects.filter(
-            state__in=CLOCK_RUNNING, due_at__lt=now, overdue_flagged_at__isnull=True
+    running = [str(s) for s in CLOCK_RUNNING]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT due_at FROM {connection.ops.quote_name(Dossier._meta.db_table)} "  # noqa: S608
+            f"WHERE state IN ({', '.join(['%s'] * len(running))}) AND due_at < %s "
+            "AND overdue_flagged_at IS NULL ORDER BY due_at LIMIT 1",
+            [*running, connection.ops.adapt_datetimefield_value(now)],
         )
-        .order_by("due_at")
-        .values_list("due_at", flat=True)[:1]
-    )
-    return bool(list(first))
+        return cursor.fetchone() is not None
 
 
 def flag_these(ids: list[int], now: datetime) -> int:
