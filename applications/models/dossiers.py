@@ -178,6 +178,13 @@ class Dossier(models.Model):
                 name="dossier_open_queue",
                 condition=models.Q(state__in=list(OPEN_STATES)),
             ),
+            # The overdue sweep's candidates: running clocks not yet flagged, by due moment. A
+            # sweep with nothing to do reads one index page, not the table (issue 10).
+            models.Index(
+                fields=["due_at"],
+                name="dossier_overdue_watch",
+                condition=models.Q(state__in=list(CLOCK_RUNNING), overdue_flagged_at__isnull=True),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -284,7 +291,11 @@ class Dossier(models.Model):
 class DossierEvent(models.Model):
     """Append-only history: one row per transition or notable step (form 06, control sheet)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: `event_dossier_at` (dossier, at) leads with it (issue 10: every index
+    # is one more write per history row, and the sweep writes thousands at once).
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     action = models.CharField(_("action"), max_length=40, choices=EventType.choices)
     from_state = models.CharField(_("from"), max_length=30, blank=True)
     to_state = models.CharField(_("to"), max_length=30, blank=True)

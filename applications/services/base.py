@@ -21,6 +21,7 @@ from applications.models import (
 )
 from applications.workflow import EventType
 from portal.accounts.models import User
+from portal.core import workflow
 from portal.core.errors import PermissionDenied
 from procedures.services import working_calendar
 
@@ -54,10 +55,10 @@ def _record(
 
 def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
     """Re-read the dossier under a row lock; refuse if it changed since the user saw it."""
-    locked = (
-        Dossier.objects.select_for_update()
-        .select_related("procedure_version", "handling_unit")
-        .get(pk=dossier.pk)
+    # Only the dossier's row is locked (portal/core/workflow.lock): the procedure version and
+    # the unit it joins stay free, so the dossiers of one unit are handled side by side.
+    locked = workflow.lock(
+        Dossier.objects.select_related("procedure_version", "handling_unit"), dossier.pk
     )
     if expected_version is not None and locked.version != expected_version:
         who = locked.updated_by.display_name if locked.updated_by else _("someone else")

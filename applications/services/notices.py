@@ -19,7 +19,7 @@ from portal.accounts.models import User
 from portal.core.site import absolute, site_url
 from portal.core.time import when
 from portal.notifications.models import Notification
-from portal.notifications.services import Notice, language_of, notify
+from portal.notifications.services import Notice, language_of, notify_each
 
 SMS, EMAIL, INAPP = (
     Notification.Channel.SMS,
@@ -51,30 +51,29 @@ def dossier_context(dossier: Dossier) -> dict[str, Any]:
 
 def _tell_citizen(
     dossier: Dossier, *, template: str, event: str, context: dict[str, Any]
-) -> list[Notification]:
-    """SMS to the applicant's phone and e-mail to their address, in their language."""
+) -> list[int]:
+    """SMS to the applicant's phone and e-mail to their address, in their language, stored in one
+    statement; returns the ids of the notices stored (none twice for one event)."""
     user = dossier.applicant_user
     phone = dossier.applicant_phone or getattr(user, "phone", "")
     address = dossier.applicant_email or getattr(user, "email", "")
     language = language_of(user)
-    sent = []
-    for channel, target in ((SMS, {"phone": phone}), (EMAIL, {"address": address})):
-        notice = notify(
+    return notify_each(
+        Notice(
             channel=channel,
             template=template,
             dedupe_key=f"{event}:{dossier.pk}:citizen:{channel}",
             context=context,
             recipient=user,
             language=language,
-            dossier=dossier,
+            dossier_id=dossier.pk,
             **target,
         )
-        if notice is not None:
-            sent.append(notice)
-    return sent
+        for channel, target in ((SMS, {"phone": phone}), (EMAIL, {"address": address}))
+    )
 
 
-def notify_submitted(dossier: Dossier) -> list[Notification]:
+def notify_submitted(dossier: Dossier) -> list[int]:
     """The online submission confirmed to the citizen: its code and what happens next."""
     return _tell_citizen(
         dossier,
@@ -84,7 +83,7 @@ def notify_submitted(dossier: Dossier) -> list[Notification]:
     )
 
 
-def notify_received(dossier: Dossier) -> list[Notification]:
+def notify_received(dossier: Dossier) -> list[int]:
     """Form 01 told to the citizen: the receipt code and the appointment."""
     return _tell_citizen(
         dossier,
@@ -96,7 +95,7 @@ def notify_received(dossier: Dossier) -> list[Notification]:
 
 def notify_supplement_requested(
     dossier: Dossier, *, reason: str, officer: User | None = None
-) -> list[Notification]:
+) -> list[int]:
     """Form 02 told to the citizen: what to supply and who guides them."""
     context = dossier_context(dossier)
     context["reason"] = reason
@@ -109,13 +108,13 @@ def notify_supplement_requested(
     )
 
 
-def notify_result_ready(dossier: Dossier) -> list[Notification]:
+def notify_result_ready(dossier: Dossier) -> list[int]:
     context = dossier_context(dossier)
     context["result_number"] = dossier.result_number
     return _tell_citizen(dossier, template="result_ready", event="result", context=context)
 
 
-def notify_apology_issued(dossier: Dossier, *, reason: str) -> list[Notification]:
+def notify_apology_issued(dossier: Dossier, *, reason: str) -> list[int]:
     """Form 04 told to the citizen once the handler issued it, with the new date."""
     context = dossier_context(dossier)
     context["reason"] = reason

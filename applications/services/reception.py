@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +24,12 @@ from applications.models import (
     Attachment,
     Channel,
     Dossier,
+    DossierEvent,
     Regime,
     State,
 )
 from applications.services import notices
-from applications.services.base import _record, _require, _save, _transition
+from applications.services.base import _actor_label, _record, _require, _save, _transition
 from applications.workflow import EventType
 from portal.accounts import identity
 from portal.accounts.models import User
@@ -201,6 +204,8 @@ def dossier_create(
     version = procedure.current_version
     if version is None:  # not published: outside the catalogue
         raise NotFound(_("Unknown procedure code."))
+    # Read once: the check below (`documents_required`) and the attachments use the same list.
+    prefetch_related_objects([version], "documents")
     documents = list(version.documents.all())
     staff_roles = access.unit_staff_roles(actor, unit.pk)
     at_desk = bool(staff_roles) or actor.is_superuser
@@ -237,7 +242,19 @@ def dossier_create(
         submitted_by=actor,
         updated_by=actor,
     )
-    dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
+    # A code of its own until the number is taken, as the last step before the commit: the
+    # unit's counter row stays locked from then to the commit, so a busy ward's dossiers wait
+    # for each other only that long (the number stays gapless: a rollback gives it back).
+    dossier.code = f"~{uuid.uuid4().hex}"
+    received = at_desk and not refuse_reason
+    submitted = DossierEvent(
+        action=EventType.SUBMIT, from_state="", to_state=State.SUBMITTED, note=note
+    )
+    events = [submitted]
+    if received:
+        # Received at once: the dossier is written once, already received; its history keeps
+        # both steps (submitted, then received with the appointment).
+        events.append(_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=present))
     try:
         with transaction.atomic():
             dossier.save()
@@ -248,37 +265,77 @@ def dossier_create(
         return existing
     if refuse_reason:
         # Not received: its files are not kept (they go back with the applicant).
-        _record(
-            dossier,
-            action=EventType.SUBMIT,
-            from_state="",
-            actor=actor,
-            note=note,
-            at=now,
-            extra={"handed_back": _handed_back(files)} if files else None,
-        )
+        if files:
+            submitted.extra = {"handed_back": _handed_back(files)}
     else:
         _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
-        _record(dossier, action=EventType.SUBMIT, from_state="", actor=actor, note=note, at=now)
+    label = _actor_label(actor)
+    for event in events:
+        event.dossier, event.actor, event.actor_label, event.at = dossier, actor, label, now
+    DossierEvent.objects.bulk_create(events)
     if refuse_reason:
         # Circular 03/2025, form 03: the specific reason for not receiving the request.
         before = _transition(dossier, "refuse", actor, check_role=False)
         dossier.reason = refuse_reason
         dossier.closed_at = now
         _save(dossier, actor, ["reason", "closed_at"])
-        _record(
-            dossier,
-            action=EventType.REFUSE,
-            from_state=before,
-            actor=actor,
-            note=refuse_reason,
-            at=now,
+        events.append(
+            _record(
+                dossier,
+                action=EventType.REFUSE,
+                from_state=before,
+                actor=actor,
+                note=refuse_reason,
+                at=now,
+            )
         )
-    elif at_desk:
-        _do_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=sorted(present))
-    else:
+    _with_history(dossier, events)
+    dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
+    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+    if received:
+        notices.notify_received(dossier)
+    elif not refuse_reason:
         notices.notify_submitted(dossier)
     return dossier
+
+
+def _with_history(dossier: Dossier, events: list[DossierEvent]) -> None:
+    """The new dossier carries the history rows just written (in their order, `at` then id), as
+    a prefetch would: whoever shows it (the API's answer) reads no history back."""
+    history = dossier.events.all()
+    history._result_cache = list(events)
+    history._prefetch_done = True  # type: ignore[attr-defined]
+    dossier._prefetched_objects_cache = {"events": history}  # type: ignore[attr-defined]
+
+
+def _receive(
+    dossier: Dossier,
+    actor: User | None,
+    *,
+    now: datetime,
+    due_at: datetime | None,
+    note: str,
+    checked: Iterable[int],
+) -> DossierEvent:
+    """Receive `dossier` in memory (state, receipt, appointment, regime, version); returns its
+    history row, to be written by the caller with the dossier's."""
+    before = _transition(dossier, "receive", actor, check_role=False)
+    dossier.received_at = _receipt_moment(dossier, now)
+    dossier.due_at = _appointment(dossier, dossier.received_at, due_at)
+    # Form 01: the appointment as given on the receipt, kept as given; clock stops move
+    # due_at only (issue 11, item 5). A dossier received here is one set.
+    dossier.appointment_at = dossier.due_at
+    dossier.sets = dossier.sets or 1
+    dossier.regime = Regime.R2025 if dossier.received_at >= REGIME_2025_FROM else Regime.R2018
+    dossier.version += 1
+    dossier.updated_by = actor
+    return DossierEvent(
+        action=EventType.RECEIVE,
+        from_state=before,
+        to_state=dossier.state,
+        note=note,
+        extra={"due_at": dossier.due_at.isoformat(), "checked_documents": sorted(checked)},
+    )
 
 
 def _do_receive(
@@ -290,22 +347,28 @@ def _do_receive(
     note: str = "",
     checked: list[int] | None = None,
 ) -> None:
-    before = _transition(dossier, "receive", actor, check_role=False)
-    dossier.received_at = _receipt_moment(dossier, now)
-    dossier.due_at = _appointment(dossier, dossier.received_at, due_at)
-    # Form 01: the appointment as given on the receipt, kept as given; clock stops move
-    # due_at only (issue 11, item 5). A dossier received here is one set.
-    dossier.appointment_at = dossier.due_at
-    dossier.sets = dossier.sets or 1
-    dossier.regime = Regime.R2025 if dossier.received_at >= REGIME_2025_FROM else Regime.R2018
-    _save(dossier, actor, ["received_at", "due_at", "appointment_at", "sets", "regime"])
+    """Receive a saved dossier (an online one, at the desk): saved, recorded, the citizen told."""
+    event = _receive(dossier, actor, now=now, due_at=due_at, note=note, checked=checked or [])
+    dossier.save(
+        update_fields=[
+            "received_at",
+            "due_at",
+            "appointment_at",
+            "sets",
+            "regime",
+            "state",
+            "version",
+            "updated_by",
+            "updated_at",
+        ]
+    )
     _record(
         dossier,
         action=EventType.RECEIVE,
-        from_state=before,
+        from_state=event.from_state,
         actor=actor,
         note=note,
         at=now,
-        extra={"due_at": dossier.due_at.isoformat(), "checked_documents": checked or []},
+        extra=event.extra,
     )
     notices.notify_received(dossier)

@@ -286,15 +286,28 @@ def save_tracked(instance: models.Model, **kwargs: Any) -> None:
         for field in fields
         if getattr(instance, field.attname) and not getattr(instance, field.attname)._committed
     ]
+    saved = False
     try:
         instance.save(**kwargs)
+        saved = True
     finally:
         connection = transaction.get_connection()
         for field, value in pending:
             if value._committed and value.name:
                 written = connection.__dict__.setdefault(_WRITTEN, [])
-                written.append((type(instance), field.attname, value.storage, value.name))
+                entry = (type(instance), field.attname, value.storage, value.name)
+                written.append(entry)
+                if saved:
+                    # Once its row commits the file is kept without asking the database (a
+                    # lookup by file name reads the whole table). A rolled-back savepoint drops
+                    # this hook, so the file of a row undone there is still checked.
+                    transaction.on_commit(functools.partial(_kept, written, entry))
         discard_orphans()
+
+
+def _kept(written: list[Any], entry: tuple[Any, ...]) -> None:
+    if entry in written:
+        written.remove(entry)
 
 
 def discard_orphans(**_signal_kwargs: object) -> int:

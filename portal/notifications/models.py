@@ -20,8 +20,12 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # The foreign keys and the event key have no index of their own beyond those in `Meta`:
+    # `notice_inbox` leads with the recipient, `notice_dossier` with the dossier, and the key's
+    # uniqueness is one index without a LIKE twin (issue 10: the sweeps write thousands of rows).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -38,6 +42,7 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=5, default="vi")
     dossier = models.ForeignKey(
         "applications.Dossier",
+        db_index=False,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -51,7 +56,6 @@ class Notification(models.Model):
     dedupe_key = models.CharField(
         _("event key"),
         max_length=200,
-        unique=True,
         help_text=_("One notice per event, recipient and channel: nobody is told twice."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -68,6 +72,7 @@ class Notification(models.Model):
             models.Index(fields=["status", "updated_at"], name="notice_pending"),
             models.Index(fields=["dossier", "template"], name="notice_dossier"),
         ]
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="notice_once")]
 
     def __str__(self) -> str:
         return f"{self.template} · {self.get_channel_display()} · {self.get_status_display()}"

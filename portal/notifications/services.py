@@ -20,9 +20,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from portal.notifications.bulk import insert_many
 
 # Re-exported: callers import the gateways and the messages from here.
 from portal.notifications.gateways import (
@@ -51,6 +53,7 @@ __all__ = [
     "latest_retry_seconds",
     "notices_mark_read",
     "notify",
+    "notify_each",
     "notify_many",
     "render",
     "requeue_pending",
@@ -156,33 +159,59 @@ def notify(
     )
     if not notice.deliverable():
         return None
-    row = notice.row(timezone.now())
+    row = _store_one(notice, timezone.now())
+    if row is not None and row.channel in QUEUED_CHANNELS:
+        _queue_after_commit([row.pk])
+    return row
+
+
+def _store_one(notice: Notice, now: datetime) -> Notification | None:
+    row = notice.row(now)
     try:
         with transaction.atomic():  # a savepoint: a duplicate must not spoil the caller's work
             row.save()
     except IntegrityError:
         return None
-    if row.channel in QUEUED_CHANNELS:
-        _queue_after_commit([row.pk])
     return row
+
+
+def notify_each(notices: Iterable[Notice]) -> list[int]:
+    """`notify` for the several notices of one event (a citizen's SMS and e-mail) in one
+    statement: the ids of the rows stored now (an event already told is skipped, nobody is told
+    twice); e-mail and SMS queued after commit."""
+    wanted = [n for n in notices if n.deliverable()]
+    if not wanted:
+        return []
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        stored = [row for n in wanted if (row := _store_one(n, now)) is not None]
+        _queue_after_commit(r.pk for r in stored if r.channel in QUEUED_CHANNELS)
+        return [r.pk for r in stored]
+    stored_ids = insert_many(wanted, now)
+    _queue_after_commit(pk for pk, channel in stored_ids if channel in QUEUED_CHANNELS)
+    return [pk for pk, _channel in stored_ids]
 
 
 def notify_many(notices: Iterable[Notice]) -> int:
     """Write many notices in one statement (the sweeps); duplicates of earlier runs are dropped by
     the unique key. Returns how many notices the batch asked for (new or already there)."""
     now = timezone.now()
-    rows = [n.row(now) for n in notices if n.deliverable()]
-    if not rows:
+    wanted = [n for n in notices if n.deliverable()]
+    if not wanted:
         return 0
-    Notification.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    queued_keys = [r.dedupe_key for r in rows if r.channel in QUEUED_CHANNELS]
+    if connection.vendor == "postgresql":
+        insert_many(wanted, now)
+    else:
+        rows = [n.row(now) for n in wanted]
+        Notification.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    queued_keys = [n.dedupe_key[:200] for n in wanted if n.channel in QUEUED_CHANNELS]
     if queued_keys:
         _queue_after_commit(
             Notification.objects.filter(
                 dedupe_key__in=queued_keys, status=Notification.Status.PENDING
             ).values_list("pk", flat=True)
         )
-    return len(rows)
+    return len(wanted)
 
 
 # --- Sending ---------------------------------------------------------------------------------

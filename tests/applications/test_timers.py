@@ -140,6 +140,25 @@ def test_the_sweep_flags_an_overdue_dossier_once_with_a_system_row_and_tells_its
     assert set(told.values_list("channel", "status")) == {("inapp", "sent")}
 
 
+@pytest.mark.parametrize("late", [timedelta(0), timedelta(microseconds=250)])
+def test_the_flag_history_keeps_the_due_moment_as_python_writes_it(ward, five_days, late):
+    """The history row is written by the flagging statement itself (in SQL on PostgreSQL): its
+    due moment reads exactly as `datetime.isoformat()` writes it, with or without microseconds."""
+    dossier = taken(ward, five_days)
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=DUE + late)
+    assert tasks.sweep_overdue(now=DUE + timedelta(minutes=1)) == 1
+    due_at = Dossier.objects.get(pk=dossier.pk).due_at
+    [event] = DossierEvent.objects.filter(dossier=dossier, action="flag_overdue")
+    assert event.extra == {"due_at": due_at.isoformat()}
+    assert event.at == DUE + timedelta(minutes=1)
+    [told] = notices(dossier, "dossier_overdue").filter(
+        recipient__username=username(ward, Role.LEADER)
+    )
+    assert told.context["code"] == dossier.code
+    assert told.context["due"] == "09:00 17/03/2026"
+    assert told.context["procedure_vi"] == dossier.procedure_version.name_vi
+
+
 def test_a_stopped_clock_or_a_finished_dossier_is_not_flagged(ward, five_days):
     waiting = taken(ward, five_days)
     done = taken(ward, five_days)

@@ -195,10 +195,6 @@ class DossierFactory(factory.Factory):
 def _flag_overdue(dossier: Dossier, now: datetime) -> None:
     """What the overdue sweep does to one dossier (`tasks.sweep_overdue` takes every dossier
     of the database; a factory must touch only its own): the flag, then the system history row
-    and the handlers' notices from the sweep's own `_record_flags`."""
+    and the handlers' notices, by the sweep's own statement (`tasks.sweeps.flag_these`)."""
     assert dossier.due_at < now, "an overdue dossier is past its due moment"
-    flagged = Dossier.objects.filter(
-        pk=dossier.pk, state__in=["received", "in_review"], overdue_flagged_at__isnull=True
-    ).update(overdue_flagged_at=now)
-    if flagged:
-        tasks.sweeps._record_flags([dossier.pk], now)
+    tasks.sweeps.flag_these([dossier.pk], now)

@@ -1,0 +1,104 @@
+"""In-process profile of `POST /api/v1/dossiers/` as bench/run's submissions send it (issue 10):
+CPU ms, database ms and queries per request, optionally with cProfile.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench_writes DEBUG=false \\
+        SECURE_SSL_REDIRECT=false ALLOWED_HOSTS=testserver PYTHONPATH=. \\
+        .venv/bin/python bench/profile_submissions.py desk|online|onlineone|pdf [N] [--profile]
+
+It writes real dossiers into that database (use a bench copy)."""
+
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from bench import fixtures
+
+    kind = sys.argv[1]
+    count = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2].isdigit() else 60
+    setup, wards, pdf = fixtures.procedures(), fixtures.wards(), fixtures.small_pdf()
+    clerk = "Token " + fixtures.token(fixtures.CLERK)
+    citizen = "Token " + fixtures.token(fixtures.CITIZEN)
+    client = Client()
+    serial = [int(time.time()) % 100000 * 100]
+
+    def request(n: int):
+        serial[0] += 1
+        if kind == "desk":
+            body = fixtures.submission_json(
+                setup["code"], fixtures.UNIT, serial[0], channel="desk", documents=setup["required"]
+            )
+            return body, "application/json", clerk
+        if kind in ("online", "onlineone"):
+            unit = wards[n % len(wards)] if kind == "online" else fixtures.UNIT
+            body = fixtures.submission_json(
+                setup["code_without_documents"], unit, serial[0], channel="online"
+            )
+            return body, "application/json", citizen
+        files = dict.fromkeys(setup["required"][:2], pdf)
+        body, content_type = fixtures.submission_multipart(
+            setup["code"], wards[n % len(wards)], serial[0], files
+        )
+        return body, content_type, citizen
+
+    database = {"seconds": 0.0, "queries": 0}
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            database["seconds"] += time.perf_counter() - started
+            database["queries"] += 1
+
+    def one(n: int) -> None:
+        body, content_type, auth = request(n)
+        response = client.post(
+            "/api/v1/dossiers/",
+            body,
+            content_type=content_type,
+            HTTP_AUTHORIZATION=auth,
+            HTTP_ACCEPT="application/json",
+        )
+        if response.status_code != 201:
+            sys.exit(f"{response.status_code}: {response.content[:300]!r}")
+
+    for n in range(10):  # warm-up: caches, connections
+        one(n)
+    profile = cProfile.Profile() if "--profile" in sys.argv else None
+    with connection.execute_wrapper(timed):
+        cpu, wall = time.process_time(), time.perf_counter()
+        if profile:
+            profile.enable()
+        for n in range(count):
+            one(n)
+        if profile:
+            profile.disable()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(
+        f"{kind}: cpu {cpu / count * 1000:.1f} ms/req, wall {wall / count * 1000:.1f} ms, "
+        f"db {database['seconds'] / count * 1000:.1f} ms/req, "
+        f"queries {database['queries'] / count:.1f}/req"
+    )
+    if profile:
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
+        print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
