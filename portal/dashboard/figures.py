@@ -22,9 +22,11 @@ from django.utils.translation import get_language
 
 from applications import timeliness
 from applications.models import Channel
+from applications.selectors import rollups
 from applications.selectors import stats as dossier_stats
 from feedback import stats as report_stats
 from feedback.models import State as ReportState
+from portal.dashboard import rolled
 from procedures.models import OnlineLevel
 
 DOSSIER, REPORT = "dossier", "report"
@@ -37,6 +39,8 @@ class Frame:
     start: datetime
     end: datetime
     now: datetime
+    # The same dossiers as a slice of the rollup (ADR 0012); None: count rows (a procedure).
+    slice: rollups.Slice | None = None
 
     @property
     def at(self) -> datetime:
@@ -330,9 +334,14 @@ def _average(frame: Frame, figure: Figure) -> Decimal | None:
 def compute(frame: Frame, keys=None) -> dict[str, int | Decimal | None]:
     """Each figure's value: counts from their builders, rates from those counts, averages over
     their builders' rows. None where a figure does not apply or has no denominator."""
-    values = {}
+    values: dict[str, int | Decimal | None] = {}
+    if rolled.applies(frame):
+        wanted = set(keys or FIGURES)
+        values = {k: v for k, v in rolled.counts(frame)[None].items() if k in wanted}
     for key in keys or FIGURES:
         figure = FIGURES[key]
+        if key in values:
+            continue
         if figure.subject == REPORT and frame.reports is None:
             values[key] = None
         elif figure.kind == "count":

@@ -1,0 +1,74 @@
+"""The dashboard's exact rollup of dossiers (ADR 0012): kept by PostgreSQL triggers in the same
+transaction as every write to a dossier, its clock stops or its rating (`applications/sql/
+rollup.sql`), read by `applications.selectors.rollups`. Plain integer keys, no foreign keys: the
+triggers write here on every dossier write and must stay cheap."""
+
+from django.db import models
+
+MEASURES = (
+    "received",
+    "received_online_full",
+    "refused",
+    "finished_early",
+    "finished_on_time",
+    "finished_late",
+    "rated",
+    "rating_sum",
+    "open",
+    "open_inherited",
+    "overdue",
+    "waiting_citizen",
+    "waiting_desk",
+)
+
+
+class _Measures(models.Model):
+    unit_id = models.IntegerField()
+    field_id = models.IntegerField()
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+
+class DossierRollup(_Measures):
+    """Per handling unit, field, channel and Vietnam day: how far each figure moves that day
+    (flows: what happened; stocks: entered less left)."""
+
+    day = models.DateField()
+    received = models.BigIntegerField(default=0)
+    received_online_full = models.BigIntegerField(default=0)
+    refused = models.BigIntegerField(default=0)
+    finished_early = models.BigIntegerField(default=0)
+    finished_on_time = models.BigIntegerField(default=0)
+    finished_late = models.BigIntegerField(default=0)
+    rated = models.BigIntegerField(default=0)
+    rating_sum = models.BigIntegerField(default=0)
+    open = models.BigIntegerField(default=0)
+    open_inherited = models.BigIntegerField(default=0)
+    overdue = models.BigIntegerField(default=0)
+    waiting_citizen = models.BigIntegerField(default=0)
+    waiting_desk = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "field_id", "channel", "day"], name="dossier_rollup_key"
+            )
+        ]
+
+
+class DossierRollupAhead(_Measures):
+    """The same moves at their exact moment, for those at or after the write that made them
+    (a due moment still to come): what a figure judged now, mid-day, takes back."""
+
+    at = models.DateTimeField()
+    m = models.CharField(max_length=24)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["at", "unit_id", "field_id", "channel", "m"], name="dossier_rollup_ahead_key"
+            )
+        ]

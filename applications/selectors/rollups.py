@@ -1,0 +1,175 @@
+"""The dossier figures read from the exact rollup (ADR 0012, `applications/sql/rollup.sql`):
+one grouped sum over `DossierRollup` gives every count of `portal.dashboard.figures` that does
+not depend on the procedure, for a whole period, at its start and at its end (or now).
+
+The rollup holds, per handling unit, field, channel and Vietnam day, how far each figure moved
+that day; a figure at a moment T is the sum of the days before T. When T is not a midnight
+(a period still running is judged now) the days up to the next midnight are summed and the
+moves kept at their exact moment between T and that midnight (`DossierRollupAhead`) are taken
+back. That table holds every move at or after the write that made it, less ten minutes, so the
+sum is exact for any T no earlier than ten minutes before now (`usable`).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from applications.models.rollups import MEASURES
+from portal.core.time import VN_TZ
+
+AHEAD_MARGIN = timedelta(minutes=10)  # rollup.sql: `dossier_rollup_clock() - interval '10 minutes'`
+FLOWS = ("received", "received_online_full")  # from the period's start to its end
+UP_TO_AT = ("refused", "finished_early", "finished_on_time", "finished_late", "rated", "rating_sum")
+STOCKS = ("open", "open_inherited", "overdue", "waiting_citizen", "waiting_desk")
+_GROUPS = {None: "NULL", "unit": "unit_id", "field": "field_id"}
+
+_clock: datetime | None = None
+
+
+@contextmanager
+def clock(moment: datetime) -> Iterator[None]:
+    """Tests that judge at a made-up "now": the rollup's triggers and this reader take `moment`
+    as the moment of the writes (inside the caller's transaction)."""
+    global _clock
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('motcua.rollup_now', %s, true)", [moment.isoformat()])
+    _clock, before = moment, _clock
+    try:
+        yield
+    finally:
+        _clock = before
+
+
+def available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _midnight(moment: datetime) -> bool:
+    local = moment.astimezone(VN_TZ)
+    return local.time() == time.min
+
+
+def usable(*moments: datetime) -> bool:
+    """The rollup answers exactly at midnights, and at any moment from ten minutes before now."""
+    if not available():
+        return False
+    now = _clock or timezone.now()
+    return all(_midnight(m) or m >= now - AHEAD_MARGIN for m in moments)
+
+
+def _day_after(moment: datetime):
+    """The first day not summed for a figure at `moment`: its date at a midnight, else the next."""
+    local = moment.astimezone(VN_TZ)
+    return local.date() if local.time() == time.min else local.date() + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which dossiers: the handling units (None: all), a field, a channel."""
+
+    units: frozenset[int] | None = None
+    field_id: int | None = None
+    channel: str | None = None
+
+    def where(self) -> tuple[str, list]:
+        sql, params = ["TRUE"], []
+        if self.units is not None:
+            sql.append("unit_id = ANY(%s)")
+            params.append(sorted(self.units))
+        if self.field_id is not None:
+            sql.append("field_id = %s")
+            params.append(self.field_id)
+        if self.channel is not None:
+            sql.append("channel = %s")
+            params.append(self.channel)
+        return " AND ".join(sql), params
+
+
+def figures(
+    where: Slice, *, start: datetime, end: datetime, at: datetime, by: str | None = None
+) -> dict:
+    """Per group (`by`: None, "unit" or "field") and channel, the raw counts: FLOWS received in
+    [start, end), UP_TO_AT in [start, at), STOCKS at `at`, and `carried_over` (open at start).
+    Two queries: the days, and the exact moves between `at` and its next midnight."""
+    group = _GROUPS[by]
+    first, last, upto = _day_after(start), _day_after(end), _day_after(at)
+    columns = [f"SUM({m}) FILTER (WHERE day >= %s AND day < %s)" for m in FLOWS]
+    params: list = [first, last] * len(FLOWS)
+    columns += [f"SUM({m}) FILTER (WHERE day >= %s AND day < %s)" for m in UP_TO_AT]
+    params += [first, upto] * len(UP_TO_AT)
+    columns += [f"SUM({m}) FILTER (WHERE day < %s)" for m in STOCKS]
+    params += [upto] * len(STOCKS)
+    columns.append("SUM(open) FILTER (WHERE day < %s)")
+    params.append(first)
+    sql_where, where_params = where.where()
+    names = [*FLOWS, *UP_TO_AT, *STOCKS, "carried_over"]
+    found: dict = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(names, 0)))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {group}, channel, {', '.join(columns)} FROM applications_dossierrollup "
+            f"WHERE {sql_where} GROUP BY 1, 2",
+            params + where_params,
+        )
+        for key, channel, *values in cursor.fetchall():
+            found[key][channel] = {n: int(v or 0) for n, v in zip(names, values, strict=True)}
+        if not _midnight(at):
+            # Take back what the days summed but lies at or after `at`.
+            until = datetime.combine(upto, time.min, tzinfo=VN_TZ)
+            cursor.execute(
+                f"SELECT {group}, channel, m, SUM(n) FROM applications_dossierrollupahead "
+                f"WHERE at >= %s AND at < %s AND m = ANY(%s) AND {sql_where} GROUP BY 1, 2, 3",
+                [at, until, [*UP_TO_AT, *STOCKS], *where_params],
+            )
+            for key, channel, measure, n in cursor.fetchall():
+                found[key][channel][measure] -= int(n)
+    return {key: dict(channels) for key, channels in found.items()}
+
+
+def weekly(where: Slice, *, start: datetime, end: datetime, at: datetime) -> dict:
+    """Per Monday (Vietnam dates): received in [start, end) and finished (by timeliness) in
+    [start, at), each on its own day."""
+    first, last, upto = _day_after(start), _day_after(end), _day_after(at)
+    sql_where, where_params = where.where()
+    names = ("received", "received_online", "finished", "finished_in_time")
+    found: dict = defaultdict(lambda: dict.fromkeys(names, 0))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT date_trunc('week', day)::date, "
+            "SUM(received) FILTER (WHERE day >= %s AND day < %s), "
+            "SUM(received) FILTER (WHERE day >= %s AND day < %s AND channel = 'online'), "
+            "SUM(finished_early + finished_on_time + finished_late) "
+            "FILTER (WHERE day >= %s AND day < %s), "
+            "SUM(finished_early + finished_on_time) FILTER (WHERE day >= %s AND day < %s) "
+            f"FROM applications_dossierrollup WHERE day >= %s AND {sql_where} GROUP BY 1",
+            [first, last, first, last, first, upto, first, upto, first, *where_params],
+        )
+        for week, *values in cursor.fetchall():
+            found[week] = {n: int(v or 0) for n, v in zip(names, values, strict=True)}
+        if not _midnight(at):
+            until = datetime.combine(upto, time.min, tzinfo=VN_TZ)
+            cursor.execute(
+                "SELECT date_trunc('week', (at AT TIME ZONE 'Asia/Ho_Chi_Minh'))::date, m, "
+                "SUM(n) FROM applications_dossierrollupahead WHERE at >= %s AND at < %s "
+                f"AND m = ANY(%s) AND {sql_where} GROUP BY 1, 2",
+                [at, until, ["finished_early", "finished_on_time", "finished_late"],
+                 *where_params],
+            )  # fmt: skip
+            for week, measure, n in cursor.fetchall():
+                found[week]["finished"] -= int(n)
+                if measure != "finished_late":
+                    found[week]["finished_in_time"] -= int(n)
+    return dict(found)
+
+
+def rebuild() -> None:
+    """Every dossier's moves from nothing (`manage.py rebuild_rollups`)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT dossier_rollup_rebuild()")
+
+
+__all__ = ["MEASURES", "Slice", "clock", "figures", "rebuild", "usable", "weekly"]
