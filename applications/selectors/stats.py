@@ -25,7 +25,14 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from applications import timeliness
-from applications.models import CLOCK_STOPPED_WAITING, Channel, Complaint, Dossier, State
+from applications.models import (
+    CLOCK_STOPPED_WAITING,
+    Channel,
+    ClockStop,
+    Complaint,
+    Dossier,
+    State,
+)
 from applications.selectors.desk_check import waiting_for_desk_overdue  # noqa: F401 (the dashboard's)
 from applications.workflow import FINISHED_STATES, PROCESSING
 from portal.core.errors import NotFound
@@ -255,9 +262,11 @@ def overdue_dossiers(
 # --- At a moment: what a period ends (or starts) with (issue 12) ------------------------------
 # Open dossiers are judged at the period's end, not now, and those received earlier and still
 # open count too. A dossier's state at a past moment is read from its own moments: received
-# (`received_at`), finished (`resolved_at`), withdrawn or stopped (`closed_at`); the clock stop
-# it is in now (`clock_stopped_at`) counts from when it began. A stop that began and ended
-# before the moment is not seen (the due moment it moved is).
+# (`received_at`), finished (`resolved_at`), withdrawn or stopped (`closed_at`); its clock stood
+# still at the moment if the stop it is in now began by then (`clock_stopped_at`), or if one of
+# its recorded stops (`ClockStop`) began by then and ended after it. A stopped clock is judged
+# when it stopped: late if it stopped after the due moment it had then. The rollup
+# (`applications/sql/rollup.sql`, ADR 0012) follows the same rule.
 ENDED_STATES = (State.WITHDRAWN, State.STOPPED)
 
 
@@ -271,31 +280,48 @@ def open_at(moment: datetime) -> Q:
 
 
 def _stopped_at(moment: datetime) -> Q:
+    """In the stop it is in now, begun by `moment`."""
     return Q(state__in=CLOCK_STOPPED_WAITING, clock_stopped_at__lte=moment)
+
+
+def _stop_covering(moment: datetime, *conditions: Q) -> Exists:
+    """A recorded stop (ended) that began by `moment` and ended after it."""
+    stops = ClockStop.objects.filter(
+        dossier=OuterRef("pk"), started_at__lte=moment, ended_at__gt=moment
+    )
+    return Exists(stops.filter(*conditions))
+
+
+_STOP_LATE = Q(started_at__gt=F("due_before"))
+_STOP_IN_TIME = Q(due_before__isnull=True) | Q(started_at__lte=F("due_before"))
 
 
 def overdue_at(moment: datetime) -> Q:
     """Open at `moment` and past the due moment then; a stopped clock is judged when it
     stopped (the timeliness rule, `applications.timeliness`, at a moment)."""
     stopped = _stopped_at(moment)
+    running = ~stopped & ~Q(_stop_covering(moment))
     return open_at(moment) & (
-        (stopped & Q(clock_stopped_at__gt=F("due_at"))) | (~stopped & Q(due_at__lt=moment))
+        (stopped & Q(clock_stopped_at__gt=F("due_at")))
+        | Q(_stop_covering(moment, _STOP_LATE))
+        | (running & Q(due_at__lt=moment))
     )
 
 
 def on_track_at(moment: datetime) -> Q:
     """Open at `moment` and within time then (the complement of `overdue_at`)."""
     stopped = _stopped_at(moment)
+    running = ~stopped & ~Q(_stop_covering(moment))
     return open_at(moment) & (
-        Q(due_at__isnull=True)
-        | (stopped & Q(clock_stopped_at__lte=F("due_at")))
-        | (~stopped & Q(due_at__gte=moment))
+        (stopped & (Q(due_at__isnull=True) | Q(clock_stopped_at__lte=F("due_at"))))
+        | Q(_stop_covering(moment, _STOP_IN_TIME))
+        | (running & (Q(due_at__isnull=True) | Q(due_at__gte=moment)))
     )
 
 
 def waiting_citizen_at(moment: datetime) -> Q:
     """Open at `moment` with the clock stopped for a supplement or a payment."""
-    return open_at(moment) & _stopped_at(moment)
+    return open_at(moment) & (_stopped_at(moment) | Q(_stop_covering(moment)))
 
 
 def waiting_desk_at(moment: datetime) -> Q:
