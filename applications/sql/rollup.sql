@@ -205,12 +205,12 @@ CREATE OR REPLACE FUNCTION dossier_rollup_on_dossier() RETURNS trigger LANGUAGE 
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM dossier_rollup_flush(ARRAY(
-            SELECT e::dossier_rollup_event FROM new_rows d CROSS JOIN LATERAL dossier_rollup_of(d, 1) e));
+            SELECT e::dossier_rollup_event FROM new_rows d CROSS JOIN LATERAL dossier_rollup_of(d::applications_dossier, 1) e));
     ELSIF TG_OP = 'UPDATE' THEN
         PERFORM dossier_rollup_flush(ARRAY(
             SELECT e::dossier_rollup_event FROM old_rows o JOIN new_rows d ON d.id = o.id
             CROSS JOIN LATERAL (
-                SELECT * FROM dossier_rollup_of(o, -1) UNION ALL SELECT * FROM dossier_rollup_of(d, 1)
+                SELECT * FROM dossier_rollup_of(o::applications_dossier, -1) UNION ALL SELECT * FROM dossier_rollup_of(d::applications_dossier, 1)
             ) e
             WHERE (o.state, o.channel, o.handling_unit_id, o.procedure_id, o.procedure_version_id,
                    o.submitted_at, o.received_at, o.due_at, o.resolved_at, o.closed_at,
@@ -270,10 +270,10 @@ BEGIN
     ELSIF TG_OP = 'UPDATE' THEN
         PERFORM dossier_rollup_restop(
             ARRAY(SELECT dossier_id FROM new_rows UNION SELECT dossier_id FROM old_rows),
-            ARRAY(SELECT id FROM new_rows), ARRAY(SELECT o FROM old_rows o));
+            ARRAY(SELECT id FROM new_rows), ARRAY(SELECT o::applications_clockstop FROM old_rows o));
     ELSE
         PERFORM dossier_rollup_restop(ARRAY(SELECT DISTINCT dossier_id FROM old_rows),
-                                      '{}', ARRAY(SELECT o FROM old_rows o));
+                                      '{}', ARRAY(SELECT o::applications_clockstop FROM old_rows o));
     END IF;
     RETURN NULL;
 END
