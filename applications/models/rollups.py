@@ -30,6 +30,9 @@ class _Measures(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.field_id}/{self.channel}"
+
 
 class DossierRollup(_Measures):
     """Per handling unit, field, channel and Vietnam day: how far each figure moves that day
@@ -56,6 +59,66 @@ class DossierRollup(_Measures):
                 fields=["unit_id", "field_id", "channel", "day"], name="dossier_rollup_key"
             )
         ]
+        indexes = [models.Index(fields=["day"], name="dossier_rollup_day")]
+
+
+class DossierRollupUnit(models.Model):
+    """The same without the field: what the city's and a ward's pages sum (a year is at most
+    units x channels x 366 rows, however many dossiers)."""
+
+    unit_id = models.IntegerField()
+    channel = models.CharField(max_length=10)
+    day = models.DateField()
+    received = models.BigIntegerField(default=0)
+    received_online_full = models.BigIntegerField(default=0)
+    refused = models.BigIntegerField(default=0)
+    finished_early = models.BigIntegerField(default=0)
+    finished_on_time = models.BigIntegerField(default=0)
+    finished_late = models.BigIntegerField(default=0)
+    rated = models.BigIntegerField(default=0)
+    rating_sum = models.BigIntegerField(default=0)
+    open = models.BigIntegerField(default=0)
+    open_inherited = models.BigIntegerField(default=0)
+    overdue = models.BigIntegerField(default=0)
+    waiting_citizen = models.BigIntegerField(default=0)
+    waiting_desk = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "channel", "day"], name="dossier_rollup_unit_key"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="dossier_rollup_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.channel}/{self.day}"
+
+
+class DossierRollupTotal(_Measures):
+    """Every day's moves added up, per unit, field and channel: a stock at a moment is this
+    less the moves from that moment on (so a period's figures read only its own days)."""
+
+    received = models.BigIntegerField(default=0)
+    received_online_full = models.BigIntegerField(default=0)
+    refused = models.BigIntegerField(default=0)
+    finished_early = models.BigIntegerField(default=0)
+    finished_on_time = models.BigIntegerField(default=0)
+    finished_late = models.BigIntegerField(default=0)
+    rated = models.BigIntegerField(default=0)
+    rating_sum = models.BigIntegerField(default=0)
+    open = models.BigIntegerField(default=0)
+    open_inherited = models.BigIntegerField(default=0)
+    overdue = models.BigIntegerField(default=0)
+    waiting_citizen = models.BigIntegerField(default=0)
+    waiting_desk = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "field_id", "channel"], name="dossier_rollup_total_key"
+            )
+        ]
 
 
 class DossierRollupAhead(_Measures):
@@ -69,6 +132,7 @@ class DossierRollupAhead(_Measures):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["at", "unit_id", "field_id", "channel", "m"], name="dossier_rollup_ahead_key"
+                fields=["at", "unit_id", "field_id", "channel", "m"],
+                name="dossier_rollup_ahead_key",
             )
         ]

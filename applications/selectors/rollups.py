@@ -90,30 +90,52 @@ class Slice:
         return " AND ".join(sql), params
 
 
+def _daily(where: Slice, by: str | None) -> tuple[str, str]:
+    """The day table to read and its field column: the one without fields unless a field is
+    asked for (it has at most units x channels rows a day)."""
+    if where.field_id is not None or by == "field":
+        return "applications_dossierrollup", "field_id"
+    return "applications_dossierrollupunit", "NULL::integer"
+
+
 def figures(
     where: Slice, *, start: datetime, end: datetime, at: datetime, by: str | None = None
 ) -> dict:
     """Per group (`by`: None, "unit" or "field") and channel, the raw counts: FLOWS received in
     [start, end), UP_TO_AT in [start, at), STOCKS at `at`, and `carried_over` (open at start).
-    Two queries: the days, and the exact moves between `at` and its next midnight."""
+
+    A stock at a day is the total of every move (`DossierRollupTotal`) less the moves from that
+    day on, so only the period's days (and those after it) are read. Two queries: the days,
+    and the exact moves between `at` and its next midnight."""
     group = _GROUPS[by]
     first, last, upto = _day_after(start), _day_after(end), _day_after(at)
     columns = [f"SUM({m}) FILTER (WHERE day >= %s AND day < %s)" for m in FLOWS]
     params: list = [first, last] * len(FLOWS)
     columns += [f"SUM({m}) FILTER (WHERE day >= %s AND day < %s)" for m in UP_TO_AT]
     params += [first, upto] * len(UP_TO_AT)
-    columns += [f"SUM({m}) FILTER (WHERE day < %s)" for m in STOCKS]
+    columns += [
+        f"SUM({m}) FILTER (WHERE day IS NULL) - COALESCE(SUM({m}) FILTER (WHERE day >= %s), 0)"
+        for m in STOCKS
+    ]
     params += [upto] * len(STOCKS)
-    columns.append("SUM(open) FILTER (WHERE day < %s)")
+    columns.append(
+        "SUM(open) FILTER (WHERE day IS NULL) - COALESCE(SUM(open) FILTER (WHERE day >= %s), 0)"
+    )
     params.append(first)
+    table, field = _daily(where, by)
     sql_where, where_params = where.where()
+    measures = ", ".join(MEASURES)
     names = [*FLOWS, *UP_TO_AT, *STOCKS, "carried_over"]
     found: dict = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(names, 0)))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {group}, channel, {', '.join(columns)} FROM applications_dossierrollup "
-            f"WHERE {sql_where} GROUP BY 1, 2",
-            params + where_params,
+            # Table and column names are this module's; every value is a parameter.
+            f"SELECT {group}, channel, {', '.join(columns)} FROM ("  # noqa: S608
+            f"SELECT unit_id, {field} AS field_id, channel, day, {measures} FROM {table} "
+            f"WHERE day >= %s AND {sql_where} UNION ALL "
+            f"SELECT unit_id, field_id, channel, NULL::date, {measures} "
+            f"FROM applications_dossierrolluptotal WHERE {sql_where}) r GROUP BY 1, 2",
+            [*params, min(first, upto), *where_params, *where_params],
         )
         for key, channel, *values in cursor.fetchall():
             found[key][channel] = {n: int(v or 0) for n, v in zip(names, values, strict=True)}
@@ -121,7 +143,7 @@ def figures(
             # Take back what the days summed but lies at or after `at`.
             until = datetime.combine(upto, time.min, tzinfo=VN_TZ)
             cursor.execute(
-                f"SELECT {group}, channel, m, SUM(n) FROM applications_dossierrollupahead "
+                f"SELECT {group}, channel, m, SUM(n) FROM applications_dossierrollupahead "  # noqa: S608
                 f"WHERE at >= %s AND at < %s AND m = ANY(%s) AND {sql_where} GROUP BY 1, 2, 3",
                 [at, until, [*UP_TO_AT, *STOCKS], *where_params],
             )
@@ -139,13 +161,13 @@ def weekly(where: Slice, *, start: datetime, end: datetime, at: datetime) -> dic
     found: dict = defaultdict(lambda: dict.fromkeys(names, 0))
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT date_trunc('week', day)::date, "
+            "SELECT date_trunc('week', day)::date, "  # noqa: S608
             "SUM(received) FILTER (WHERE day >= %s AND day < %s), "
             "SUM(received) FILTER (WHERE day >= %s AND day < %s AND channel = 'online'), "
             "SUM(finished_early + finished_on_time + finished_late) "
             "FILTER (WHERE day >= %s AND day < %s), "
             "SUM(finished_early + finished_on_time) FILTER (WHERE day >= %s AND day < %s) "
-            f"FROM applications_dossierrollup WHERE day >= %s AND {sql_where} GROUP BY 1",
+            f"FROM {_daily(where, None)[0]} WHERE day >= %s AND {sql_where} GROUP BY 1",
             [first, last, first, last, first, upto, first, upto, first, *where_params],
         )
         for week, *values in cursor.fetchall():
@@ -153,7 +175,7 @@ def weekly(where: Slice, *, start: datetime, end: datetime, at: datetime) -> dic
         if not _midnight(at):
             until = datetime.combine(upto, time.min, tzinfo=VN_TZ)
             cursor.execute(
-                "SELECT date_trunc('week', (at AT TIME ZONE 'Asia/Ho_Chi_Minh'))::date, m, "
+                "SELECT date_trunc('week', (at AT TIME ZONE 'Asia/Ho_Chi_Minh'))::date, m, "  # noqa: S608
                 "SUM(n) FROM applications_dossierrollupahead WHERE at >= %s AND at < %s "
                 f"AND m = ANY(%s) AND {sql_where} GROUP BY 1, 2",
                 [at, until, ["finished_early", "finished_on_time", "finished_late"],

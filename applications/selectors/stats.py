@@ -351,12 +351,13 @@ def refused_between(start: datetime, end: datetime) -> Q:
 WORKING_HOURS_SAMPLE = 500
 
 
-def working_hours(dossiers: QuerySet[Dossier]) -> list[float]:
+def working_hours(dossiers: QuerySet[Dossier], total: int | None = None) -> list[float]:
     """Working hours from reception to result of each finished dossier (its handling unit's
-    calendar: working days and hours, public holidays and swaps)."""
+    calendar: working days and hours, public holidays and swaps); `total`: their number, when
+    the caller has counted them already."""
     calendars = {}
     hours = []
-    total = dossiers.count()
+    total = dossiers.count() if total is None else total
     if total > WORKING_HOURS_SAMPLE:
         step = -(-total // WORKING_HOURS_SAMPLE)
         dossiers = dossiers.annotate(sample=F("id") % step).filter(sample=0)

@@ -192,6 +192,70 @@ BEGIN
         overdue = r.overdue + excluded.overdue,
         waiting_citizen = r.waiting_citizen + excluded.waiting_citizen,
         waiting_desk = r.waiting_desk + excluded.waiting_desk;
+    INSERT INTO applications_dossierrollupunit AS r (unit_id, channel, day, received, received_online_full, refused,
+        finished_early, finished_on_time, finished_late, rated, rating_sum,
+        open, open_inherited, overdue, waiting_citizen, waiting_desk)
+    SELECT unit_id, channel, (at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+        coalesce(sum(n) FILTER (WHERE m = 'received'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'received_online_full'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'refused'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_early'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_on_time'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_late'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'rated'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'rating_sum'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'open'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'open_inherited'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'overdue'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'waiting_citizen'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0)
+    FROM unnest(events) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (unit_id, channel, day) DO UPDATE SET
+        received = r.received + excluded.received,
+        received_online_full = r.received_online_full + excluded.received_online_full,
+        refused = r.refused + excluded.refused,
+        finished_early = r.finished_early + excluded.finished_early,
+        finished_on_time = r.finished_on_time + excluded.finished_on_time,
+        finished_late = r.finished_late + excluded.finished_late,
+        rated = r.rated + excluded.rated,
+        rating_sum = r.rating_sum + excluded.rating_sum,
+        open = r.open + excluded.open,
+        open_inherited = r.open_inherited + excluded.open_inherited,
+        overdue = r.overdue + excluded.overdue,
+        waiting_citizen = r.waiting_citizen + excluded.waiting_citizen,
+        waiting_desk = r.waiting_desk + excluded.waiting_desk;
+    INSERT INTO applications_dossierrolluptotal AS r (unit_id, field_id, channel, received, received_online_full, refused,
+        finished_early, finished_on_time, finished_late, rated, rating_sum,
+        open, open_inherited, overdue, waiting_citizen, waiting_desk)
+    SELECT unit_id, field_id, channel,
+        coalesce(sum(n) FILTER (WHERE m = 'received'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'received_online_full'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'refused'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_early'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_on_time'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_late'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'rated'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'rating_sum'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'open'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'open_inherited'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'overdue'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'waiting_citizen'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0)
+    FROM unnest(events) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (unit_id, field_id, channel) DO UPDATE SET
+        received = r.received + excluded.received,
+        received_online_full = r.received_online_full + excluded.received_online_full,
+        refused = r.refused + excluded.refused,
+        finished_early = r.finished_early + excluded.finished_early,
+        finished_on_time = r.finished_on_time + excluded.finished_on_time,
+        finished_late = r.finished_late + excluded.finished_late,
+        rated = r.rated + excluded.rated,
+        rating_sum = r.rating_sum + excluded.rating_sum,
+        open = r.open + excluded.open,
+        open_inherited = r.open_inherited + excluded.open_inherited,
+        overdue = r.overdue + excluded.overdue,
+        waiting_citizen = r.waiting_citizen + excluded.waiting_citizen,
+        waiting_desk = r.waiting_desk + excluded.waiting_desk;
     INSERT INTO applications_dossierrollupahead AS r (unit_id, field_id, channel, at, m, n)
     SELECT unit_id, field_id, channel, at, m, sum(n) FROM unnest(events)
     WHERE at >= dossier_rollup_clock() - interval '10 minutes'
@@ -341,7 +405,8 @@ DECLARE
     lo bigint; hi bigint; step CONSTANT bigint := 50000;
 BEGIN
     LOCK TABLE applications_dossier IN SHARE MODE;
-    TRUNCATE applications_dossierrollup, applications_dossierrollupahead;
+    TRUNCATE applications_dossierrollup, applications_dossierrollupunit,
+        applications_dossierrolluptotal, applications_dossierrollupahead;
     SELECT min(id), max(id) INTO lo, hi FROM applications_dossier;
     WHILE lo IS NOT NULL AND lo <= hi LOOP
         PERFORM dossier_rollup_flush(ARRAY(

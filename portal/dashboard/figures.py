@@ -319,10 +319,10 @@ def _percent(part: int | None, whole: int | None) -> Decimal | None:
     return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _average(frame: Frame, figure: Figure) -> Decimal | None:
+def _average(frame: Frame, figure: Figure, total: int | None = None) -> Decimal | None:
     found = figure.build(frame)
     if figure.average_of == "working_hours":
-        hours = dossier_stats.working_hours(found)
+        hours = dossier_stats.working_hours(found, total=total)
         value = sum(hours) / len(hours) if hours else None
     else:
         value = found.aggregate(value=Avg(figure.average_of))["value"]
@@ -356,5 +356,6 @@ def compute(frame: Frame, keys=None) -> dict[str, int | Decimal | None]:
                     values[part] = compute(frame, [part])[part]
             values[key] = _percent(values[figure.numerator], values[figure.denominator])
         else:
-            values[key] = _average(frame, figure)
+            known = values.get(figure.numerator)  # the rows' count, when already counted
+            values[key] = _average(frame, figure, known if isinstance(known, int) else None)
     return values

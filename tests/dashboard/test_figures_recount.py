@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from applications.models import Dossier
+from applications.selectors import rollups
 from portal.accounts.models import User
 from portal.core.time import VN_TZ
-from applications.selectors import rollups
 from portal.dashboard import period_report, rolled, stats
 from portal.dashboard.figures import COUNT_KEYS, FIGURES, compute, rows
 from portal.dashboard.filters import parse_filters

@@ -29,6 +29,7 @@ from tests.applications.stats.conftest import (
     at,
     get_stats,
 )
+from tests.dashboard.conftest import make_dossier
 
 # --- Figures ----------------------------------------------------------------------------------
 
@@ -132,7 +133,8 @@ def test_grouped_by_field_and_by_procedure(api, march, civil, business):
 def test_the_figures_are_one_aggregate_query_per_part(api, march, django_assert_max_num_queries):
     # Dossiers with their ratings and complaints: one query; reports: one more (rows by field
     # have no feedback). The rest is the user's roles, the unit looked up and the calendar.
-    for params, reports in (({}, 1), ({"group_by": "unit"}, 1), ({"group_by": "field"}, 0)):
+    plain = {"index_766": "false"}
+    for params, reports in ((plain, 1), ({"group_by": "unit"}, 1), ({"group_by": "field"}, 0)):
         with (
             django_assert_max_num_queries(6),
             CaptureQueriesContext(connection) as queries,
@@ -145,6 +147,29 @@ def test_the_figures_are_one_aggregate_query_per_part(api, march, django_assert_
         assert "applications_rating" in on_dossiers[0]
         assert len(on_reports) == reports, params
         assert len(counting) == 1 + reports, params
+
+
+def _queries(api) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert "index_766" in get_stats(api, "official.hue", **MARCH).json()
+    return len(queries.captured_queries)
+
+
+def test_the_default_answer_with_the_766_index_costs_the_same_queries_for_more_dossiers(
+    api, march, django_assert_max_num_queries
+):
+    # The index's figures come from the rollup (ADR 0012), the rest from one aggregate query
+    # per table (dossiers, procedures, reports): a number of queries that rows do not change.
+    with django_assert_max_num_queries(11):
+        before = _queries(api)
+    unit = Unit.objects.get(code=KIM_LONG)
+    procedure = Dossier.objects.filter(handling_unit=unit).first().procedure
+    for day in range(2, 20):
+        make_dossier(
+            unit=unit, procedure=procedure, state="in_review", channel="online",
+            received_at=at(day, 9), due_at=at(day + 5, 9),
+        )  # fmt: skip
+    assert _queries(api) == before
 
 
 def test_the_figures_match_the_timeliness_rule_on_generated_dossiers(api, demo):
