@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -62,7 +63,7 @@ def usable(*moments: datetime) -> bool:
     return all(_midnight(m) or m >= now - AHEAD_MARGIN for m in moments)
 
 
-def _day_after(moment: datetime):
+def _day_after(moment: datetime) -> date:
     """The first day not summed for a figure at `moment`: its date at a midnight, else the next."""
     local = moment.astimezone(VN_TZ)
     return local.date() if local.time() == time.min else local.date() + timedelta(days=1)
@@ -76,8 +77,9 @@ class Slice:
     field_id: int | None = None
     channel: str | None = None
 
-    def where(self) -> tuple[str, list]:
-        sql, params = ["TRUE"], []
+    def where(self) -> tuple[str, list[Any]]:
+        sql: list[str] = ["TRUE"]
+        params: list[Any] = []
         if self.units is not None:
             sql.append("unit_id = ANY(%s)")
             params.append(sorted(self.units))
@@ -100,7 +102,7 @@ def _daily(where: Slice, by: str | None) -> tuple[str, str]:
 
 def figures(
     where: Slice, *, start: datetime, end: datetime, at: datetime, by: str | None = None
-) -> dict:
+) -> dict[Any, Any]:
     """Per group (`by`: None, "unit" or "field") and channel, the raw counts: FLOWS received in
     [start, end), UP_TO_AT in [start, at), STOCKS at `at`, and `carried_over` (open at start).
 
@@ -110,7 +112,7 @@ def figures(
     group = _GROUPS[by]
     first, last, upto = _day_after(start), _day_after(end), _day_after(at)
     columns = [f"SUM({m}) FILTER (WHERE day >= %s AND day < %s)" for m in FLOWS]
-    params: list = [first, last] * len(FLOWS)
+    params: list[Any] = [first, last] * len(FLOWS)
     columns += [f"SUM({m}) FILTER (WHERE day >= %s AND day < %s)" for m in UP_TO_AT]
     params += [first, upto] * len(UP_TO_AT)
     columns += [
@@ -126,7 +128,7 @@ def figures(
     sql_where, where_params = where.where()
     measures = ", ".join(MEASURES)
     names = [*FLOWS, *UP_TO_AT, *STOCKS, "carried_over"]
-    found: dict = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(names, 0)))
+    found: dict[Any, Any] = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(names, 0)))
     with connection.cursor() as cursor:
         cursor.execute(
             # Table and column names are this module's; every value is a parameter.
@@ -152,13 +154,13 @@ def figures(
     return {key: dict(channels) for key, channels in found.items()}
 
 
-def weekly(where: Slice, *, start: datetime, end: datetime, at: datetime) -> dict:
+def weekly(where: Slice, *, start: datetime, end: datetime, at: datetime) -> dict[Any, Any]:
     """Per Monday (Vietnam dates): received in [start, end) and finished (by timeliness) in
     [start, at), each on its own day."""
     first, last, upto = _day_after(start), _day_after(end), _day_after(at)
     sql_where, where_params = where.where()
     names = ("received", "received_online", "finished", "finished_in_time")
-    found: dict = defaultdict(lambda: dict.fromkeys(names, 0))
+    found: dict[Any, Any] = defaultdict(lambda: dict.fromkeys(names, 0))
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT date_trunc('week', day)::date, "  # noqa: S608

@@ -186,9 +186,9 @@ _FIGURES = (
     Figure(
         "average_working_hours", "Thời gian giải quyết trung bình", "Average working time",
         "Trung bình số giờ làm việc từ tiếp nhận đến có kết quả, hồ sơ giải quyết trong kỳ "
-        "(trên 500 hồ sơ: lấy mẫu đều theo mã).",
+        "(trên 500 hồ sơ: tính trên một mẫu khoảng 500 đến 1.000 hồ sơ).",
         "Average working hours from reception to result, of the dossiers finished in the period "
-        "(over 500: an even sample).",
+        "(over 500: a sample of about 500 to 1,000 of them).",
         kind="average", build=lambda f: _finished(f), average_of="working_hours",
         numerator="finished",
     ),
