@@ -1,5 +1,7 @@
 """Statistics API (DESIGN.md: `GET /api/v1/stats/`). Thin: parse, call the selector, serialise."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import permissions, serializers
@@ -16,8 +18,18 @@ from portal.dashboard.index766 import index_766
 from portal.dashboard.listing import stats_columns
 from procedures.stats import InvalidStatsQuery, parse_query
 
-_RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
-_AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}
+_RATE: dict[str, Any] = {
+    "max_digits": 4,
+    "decimal_places": 1,
+    "coerce_to_string": False,
+    "allow_null": True,
+}
+_AVERAGE: dict[str, Any] = {
+    "max_digits": 3,
+    "decimal_places": 2,
+    "coerce_to_string": False,
+    "allow_null": True,
+}
 
 
 class StatsCriteriaOutput(serializers.Serializer):

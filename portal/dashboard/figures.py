@@ -47,6 +47,10 @@ class Frame:
         return min(self.end, self.now)
 
 
+def _no_rows(frame: Frame) -> QuerySet:
+    raise ValueError("A rate has no rows of its own: list its numerator's.")
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
@@ -56,7 +60,7 @@ class Figure:
     definition_en: str
     subject: str = DOSSIER
     kind: str = "count"
-    build: Callable[[Frame], QuerySet] | None = None
+    build: Callable[[Frame], QuerySet] = _no_rows  # rates: their numerator's rows
     numerator: str = ""  # rate: count figure keys; average: the count of its rows
     denominator: str = ""
     average_of: str = ""  # average: the column averaged over the builder's rows
@@ -90,6 +94,8 @@ def _finished(frame: Frame, *words: str) -> QuerySet:
 
 
 def _reports(frame: Frame, *conditions: Q) -> QuerySet:
+    if frame.reports is None:
+        raise ValueError("No report figure applies to a field, procedure or channel.")
     reports = frame.reports.filter(created_at__gte=frame.start, created_at__lt=frame.end)
     days = {"start": frame.start.date(), "end": frame.end.date()}  # Vietnam's dates
     return report_stats.annotated(reports, **days).filter(*conditions)
@@ -313,7 +319,7 @@ def rows(frame: Frame, key: str) -> QuerySet | None:
     return figure.build(frame)
 
 
-def _percent(part: int | None, whole: int | None) -> Decimal | None:
+def _percent(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:
     if part is None or not whole:
         return None
     return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

@@ -12,6 +12,7 @@ split evenly, as the formula says.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -172,7 +173,7 @@ def _groups(frame: Frame) -> list[tuple[str, int, list[dict]]]:
 
 
 def index_766(frame: Frame) -> dict:
-    groups = []
+    groups: list[dict[str, Any]] = []
     for key, points, items in _groups(frame):
         scored = [item["points"] for item in items if item["points"] is not None]
         groups.append(

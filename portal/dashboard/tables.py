@@ -4,6 +4,7 @@ number is the number of rows its link opens, and the groups add up to the whole.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
@@ -14,13 +15,19 @@ from portal.dashboard.figures import FIGURES, Frame, _percent
 from procedures.models import Field, Procedure, Unit
 
 # The columns of a group table: count figures, and the rates derived from them.
-GROUP_COUNTS = ("received", "received_online", "finished", "finished_in_time", "in_progress")
+GROUP_COUNTS: tuple[str, ...] = (
+    "received",
+    "received_online",
+    "finished",
+    "finished_in_time",
+    "in_progress",
+)
 GROUP_COUNTS += ("overdue",)
 GROUP_COLUMNS = ("received", "online_rate", "finished", "on_time_rate", "in_progress", "overdue")
 # Columns that sort, and which way first.
 SORTABLE = {"name": "asc", **dict.fromkeys(GROUP_COLUMNS, "desc")}
 
-_BY = {
+_BY: dict[str, tuple[str, Any, str]] = {
     "unit": ("handling_unit__code", Unit, "code"),
     "field": ("procedure__field__code", Field, "code"),
     "procedure": ("procedure__code", Procedure, "code"),
