@@ -266,24 +266,39 @@ $$;
 
 -- The columns whose change can move a figure.
 CREATE OR REPLACE FUNCTION dossier_rollup_on_dossier() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    olds applications_dossier[];
+    news applications_dossier[];
+    nestloop text := current_setting('enable_nestloop');
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM dossier_rollup_flush(ARRAY(
-            SELECT e::dossier_rollup_event FROM new_rows d CROSS JOIN LATERAL dossier_rollup_of(d::applications_dossier, 1) e));
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM dossier_rollup_flush(ARRAY(
-            SELECT e::dossier_rollup_event FROM old_rows o JOIN new_rows d ON d.id = o.id
-            CROSS JOIN LATERAL (
-                SELECT * FROM dossier_rollup_of(o::applications_dossier, -1) UNION ALL SELECT * FROM dossier_rollup_of(d::applications_dossier, 1)
-            ) e
-            WHERE (o.state, o.channel, o.handling_unit_id, o.procedure_id, o.procedure_version_id,
-                   o.submitted_at, o.received_at, o.due_at, o.resolved_at, o.closed_at,
-                   o.clock_stopped_at, o.is_transferred)
-               IS DISTINCT FROM
-                  (d.state, d.channel, d.handling_unit_id, d.procedure_id, d.procedure_version_id,
-                   d.submitted_at, d.received_at, d.due_at, d.resolved_at, d.closed_at,
-                   d.clock_stopped_at, d.is_transferred)));
+            SELECT e::dossier_rollup_event FROM new_rows d
+            CROSS JOIN LATERAL dossier_rollup_of(d::applications_dossier, 1) e));
+        RETURN NULL;
     END IF;
+    -- The rows whose figures' columns changed. The transition tables have no statistics: a
+    -- nested loop over a bulk update (the overdue sweep) would compare every pair, so the
+    -- pairs are found by a hash join, and only those are looked at.
+    PERFORM set_config('enable_nestloop', 'off', true);
+    SELECT array_agg(o::applications_dossier), array_agg(d::applications_dossier)
+    INTO olds, news
+    FROM old_rows o JOIN new_rows d ON d.id = o.id
+    WHERE (o.state, o.channel, o.handling_unit_id, o.procedure_id, o.procedure_version_id,
+           o.submitted_at, o.received_at, o.due_at, o.resolved_at, o.closed_at,
+           o.clock_stopped_at, o.is_transferred)
+       IS DISTINCT FROM
+          (d.state, d.channel, d.handling_unit_id, d.procedure_id, d.procedure_version_id,
+           d.submitted_at, d.received_at, d.due_at, d.resolved_at, d.closed_at,
+           d.clock_stopped_at, d.is_transferred);
+    PERFORM set_config('enable_nestloop', nestloop, true);
+    IF olds IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM dossier_rollup_flush(ARRAY(
+        SELECT e::dossier_rollup_event FROM unnest(olds) o CROSS JOIN LATERAL dossier_rollup_of(o, -1) e
+        UNION ALL
+        SELECT e::dossier_rollup_event FROM unnest(news) d CROSS JOIN LATERAL dossier_rollup_of(d, 1) e));
     RETURN NULL;
 END
 $$;
