@@ -19,6 +19,10 @@ MEASURES = (
     "overdue",
     "waiting_citizen",
     "waiting_desk",
+    # For Decision 766: received with a fee, received with files, results sent electronically.
+    "received_fee",
+    "received_digitised",
+    "finished_e_result",
 )
 
 
@@ -52,6 +56,9 @@ class DossierRollup(_Measures):
     overdue = models.BigIntegerField(default=0)
     waiting_citizen = models.BigIntegerField(default=0)
     waiting_desk = models.BigIntegerField(default=0)
+    received_fee = models.BigIntegerField(default=0)
+    received_digitised = models.BigIntegerField(default=0)
+    finished_e_result = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -82,6 +89,9 @@ class DossierRollupUnit(models.Model):
     overdue = models.BigIntegerField(default=0)
     waiting_citizen = models.BigIntegerField(default=0)
     waiting_desk = models.BigIntegerField(default=0)
+    received_fee = models.BigIntegerField(default=0)
+    received_digitised = models.BigIntegerField(default=0)
+    finished_e_result = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -112,6 +122,9 @@ class DossierRollupTotal(_Measures):
     overdue = models.BigIntegerField(default=0)
     waiting_citizen = models.BigIntegerField(default=0)
     waiting_desk = models.BigIntegerField(default=0)
+    received_fee = models.BigIntegerField(default=0)
+    received_digitised = models.BigIntegerField(default=0)
+    finished_e_result = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -26,7 +26,7 @@ $$;
 CREATE OR REPLACE FUNCTION dossier_rollup_events(
     d applications_dossier, field bigint, is_full boolean,
     stop_starts timestamptz[], stop_ends timestamptz[], stop_late boolean[],
-    rating integer, sign integer
+    rating integer, sign integer, has_files boolean DEFAULT false
 ) RETURNS SETOF dossier_rollup_event LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     eps CONSTANT interval := interval '1 microsecond';
@@ -47,6 +47,8 @@ BEGIN
     IF d.received_at IS NOT NULL THEN
         ev.at := d.received_at; ev.m := 'received'; ev.n := sign; RETURN NEXT ev;
         IF d.channel = 'online' AND is_full THEN ev.m := 'received_online_full'; RETURN NEXT ev; END IF;
+        IF coalesce(d.fee_vnd, 0) > 0 THEN ev.m := 'received_fee'; RETURN NEXT ev; END IF;
+        IF has_files THEN ev.m := 'received_digitised'; RETURN NEXT ev; END IF;
     END IF;
     IF d.state = 'refused' AND d.closed_at IS NOT NULL THEN
         ev.at := d.closed_at; ev.m := 'refused'; ev.n := sign; RETURN NEXT ev;
@@ -59,6 +61,7 @@ BEGIN
         ELSE word := 'on_time';
         END IF;
         ev.at := d.resolved_at; ev.m := 'finished_' || word; ev.n := sign; RETURN NEXT ev;
+        IF d.return_method = 'electronic' THEN ev.m := 'finished_e_result'; RETURN NEXT ev; END IF;
         IF rating IS NOT NULL THEN
             ev.m := 'rated'; ev.n := sign; RETURN NEXT ev;
             ev.m := 'rating_sum'; ev.n := sign * rating; RETURN NEXT ev;
@@ -149,7 +152,8 @@ RETURNS SETOF dossier_rollup_event LANGUAGE sql STABLE AS $$
     ) st
     LEFT JOIN applications_rating r ON r.dossier_id = d.id
     CROSS JOIN LATERAL dossier_rollup_events(
-        d, p.field_id, v.online_level = 'full', st.starts, st.ends, st.late, r.overall::integer, sign) e
+        d, p.field_id, v.online_level = 'full', st.starts, st.ends, st.late, r.overall::integer, sign,
+        EXISTS (SELECT 1 FROM applications_attachment a WHERE a.dossier_id = d.id)) e
     WHERE p.id = d.procedure_id
 $$;
 
@@ -162,7 +166,8 @@ BEGIN
     INSERT INTO applications_dossierrollup AS r (
         unit_id, field_id, channel, day, received, received_online_full, refused,
         finished_early, finished_on_time, finished_late, rated, rating_sum,
-        open, open_inherited, overdue, waiting_citizen, waiting_desk)
+        open, open_inherited, overdue, waiting_citizen, waiting_desk,
+        received_fee, received_digitised, finished_e_result)
     SELECT unit_id, field_id, channel, (at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
         coalesce(sum(n) FILTER (WHERE m = 'received'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_online_full'), 0),
@@ -176,7 +181,10 @@ BEGIN
         coalesce(sum(n) FILTER (WHERE m = 'open_inherited'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'overdue'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'waiting_citizen'), 0),
-        coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0)
+        coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'received_fee'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'received_digitised'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0)
     FROM unnest(events) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (unit_id, field_id, channel, day) DO UPDATE SET
         received = r.received + excluded.received,
@@ -191,10 +199,14 @@ BEGIN
         open_inherited = r.open_inherited + excluded.open_inherited,
         overdue = r.overdue + excluded.overdue,
         waiting_citizen = r.waiting_citizen + excluded.waiting_citizen,
-        waiting_desk = r.waiting_desk + excluded.waiting_desk;
+        waiting_desk = r.waiting_desk + excluded.waiting_desk,
+        received_fee = r.received_fee + excluded.received_fee,
+        received_digitised = r.received_digitised + excluded.received_digitised,
+        finished_e_result = r.finished_e_result + excluded.finished_e_result;
     INSERT INTO applications_dossierrollupunit AS r (unit_id, channel, day, received, received_online_full, refused,
         finished_early, finished_on_time, finished_late, rated, rating_sum,
-        open, open_inherited, overdue, waiting_citizen, waiting_desk)
+        open, open_inherited, overdue, waiting_citizen, waiting_desk,
+        received_fee, received_digitised, finished_e_result)
     SELECT unit_id, channel, (at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
         coalesce(sum(n) FILTER (WHERE m = 'received'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_online_full'), 0),
@@ -208,7 +220,10 @@ BEGIN
         coalesce(sum(n) FILTER (WHERE m = 'open_inherited'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'overdue'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'waiting_citizen'), 0),
-        coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0)
+        coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'received_fee'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'received_digitised'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0)
     FROM unnest(events) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (unit_id, channel, day) DO UPDATE SET
         received = r.received + excluded.received,
@@ -223,10 +238,14 @@ BEGIN
         open_inherited = r.open_inherited + excluded.open_inherited,
         overdue = r.overdue + excluded.overdue,
         waiting_citizen = r.waiting_citizen + excluded.waiting_citizen,
-        waiting_desk = r.waiting_desk + excluded.waiting_desk;
+        waiting_desk = r.waiting_desk + excluded.waiting_desk,
+        received_fee = r.received_fee + excluded.received_fee,
+        received_digitised = r.received_digitised + excluded.received_digitised,
+        finished_e_result = r.finished_e_result + excluded.finished_e_result;
     INSERT INTO applications_dossierrolluptotal AS r (unit_id, field_id, channel, received, received_online_full, refused,
         finished_early, finished_on_time, finished_late, rated, rating_sum,
-        open, open_inherited, overdue, waiting_citizen, waiting_desk)
+        open, open_inherited, overdue, waiting_citizen, waiting_desk,
+        received_fee, received_digitised, finished_e_result)
     SELECT unit_id, field_id, channel,
         coalesce(sum(n) FILTER (WHERE m = 'received'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_online_full'), 0),
@@ -240,7 +259,10 @@ BEGIN
         coalesce(sum(n) FILTER (WHERE m = 'open_inherited'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'overdue'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'waiting_citizen'), 0),
-        coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0)
+        coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'received_fee'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'received_digitised'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0)
     FROM unnest(events) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (unit_id, field_id, channel) DO UPDATE SET
         received = r.received + excluded.received,
@@ -255,7 +277,10 @@ BEGIN
         open_inherited = r.open_inherited + excluded.open_inherited,
         overdue = r.overdue + excluded.overdue,
         waiting_citizen = r.waiting_citizen + excluded.waiting_citizen,
-        waiting_desk = r.waiting_desk + excluded.waiting_desk;
+        waiting_desk = r.waiting_desk + excluded.waiting_desk,
+        received_fee = r.received_fee + excluded.received_fee,
+        received_digitised = r.received_digitised + excluded.received_digitised,
+        finished_e_result = r.finished_e_result + excluded.finished_e_result;
     INSERT INTO applications_dossierrollupahead AS r (unit_id, field_id, channel, at, m, n)
     SELECT unit_id, field_id, channel, at, m, sum(n) FROM unnest(events)
     WHERE at >= dossier_rollup_clock() - interval '10 minutes'
@@ -335,7 +360,8 @@ CREATE OR REPLACE FUNCTION dossier_rollup_restop(
         ) st
         CROSS JOIN LATERAL (
             SELECT * FROM dossier_rollup_events(
-                d, p.field_id, v.online_level = 'full', st.starts, st.ends, st.late, r.overall::integer, -1)
+                d, p.field_id, v.online_level = 'full', st.starts, st.ends, st.late, r.overall::integer, -1,
+                EXISTS (SELECT 1 FROM applications_attachment a WHERE a.dossier_id = d.id))
             UNION ALL SELECT * FROM dossier_rollup_of(d, 1)
         ) e
         WHERE d.id = ANY (ids)))
@@ -384,7 +410,8 @@ RETURNS void LANGUAGE sql AS $$
         ) st
         CROSS JOIN LATERAL (
             SELECT * FROM dossier_rollup_events(
-                d, p.field_id, v.online_level = 'full', st.starts, st.ends, st.late, r.overall::integer, -1)
+                d, p.field_id, v.online_level = 'full', st.starts, st.ends, st.late, r.overall::integer, -1,
+                EXISTS (SELECT 1 FROM applications_attachment a WHERE a.dossier_id = d.id))
             UNION ALL SELECT * FROM dossier_rollup_of(d, 1)
         ) e
         WHERE d.id = ANY (ids)))
@@ -413,6 +440,51 @@ CREATE TRIGGER dossier_rollup_rating_update AFTER UPDATE ON applications_rating
     FOR EACH STATEMENT EXECUTE FUNCTION dossier_rollup_on_rating();
 CREATE TRIGGER dossier_rollup_rating_delete AFTER DELETE ON applications_rating
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dossier_rollup_on_rating();
+
+-- A file: the dossier's events with the files it had, taken away.
+CREATE OR REPLACE FUNCTION dossier_rollup_refile(ids bigint[], new_ids bigint[], gone bigint[])
+RETURNS void LANGUAGE sql AS $$
+    SELECT dossier_rollup_flush(ARRAY(
+        SELECT e::dossier_rollup_event FROM applications_dossier d
+        JOIN procedures_procedure p ON p.id = d.procedure_id
+        JOIN procedures_procedureversion v ON v.id = d.procedure_version_id
+        LEFT JOIN applications_rating r ON r.dossier_id = d.id
+        CROSS JOIN LATERAL (
+            SELECT array_agg(s.started_at ORDER BY s.started_at) AS starts,
+                   array_agg(s.ended_at ORDER BY s.started_at) AS ends,
+                   array_agg(coalesce(s.started_at > s.due_before, false) ORDER BY s.started_at)
+                       AS late
+            FROM applications_clockstop s WHERE s.dossier_id = d.id AND s.ended_at IS NOT NULL
+        ) st
+        CROSS JOIN LATERAL (
+            SELECT * FROM dossier_rollup_events(
+                d, p.field_id, v.online_level = 'full', st.starts, st.ends, st.late,
+                r.overall::integer, -1,
+                d.id = ANY (gone) OR EXISTS (
+                    SELECT 1 FROM applications_attachment a
+                    WHERE a.dossier_id = d.id AND a.id <> ALL (new_ids)))
+            UNION ALL SELECT * FROM dossier_rollup_of(d, 1)
+        ) e
+        WHERE d.id = ANY (ids)))
+$$;
+
+CREATE OR REPLACE FUNCTION dossier_rollup_on_file() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM dossier_rollup_refile(ARRAY(SELECT DISTINCT dossier_id FROM new_rows),
+                                      ARRAY(SELECT id FROM new_rows), '{}');
+    ELSE
+        PERFORM dossier_rollup_refile(ARRAY(SELECT DISTINCT dossier_id FROM old_rows), '{}',
+                                      ARRAY(SELECT DISTINCT dossier_id FROM old_rows));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER dossier_rollup_file_insert AFTER INSERT ON applications_attachment
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION dossier_rollup_on_file();
+CREATE TRIGGER dossier_rollup_file_delete AFTER DELETE ON applications_attachment
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION dossier_rollup_on_file();
 
 -- The rebuild: every dossier's events, from nothing (manage.py rebuild_rollups, the migration).
 CREATE OR REPLACE FUNCTION dossier_rollup_rebuild() RETURNS void LANGUAGE plpgsql AS $$

@@ -52,6 +52,10 @@ def _values(channels: dict) -> dict:
         "waiting_desk": total["waiting_desk"],
         "inherited": total["open_inherited"],
         "rated": total["rated"],
+        # Not figures of their own: what the 766 index reads beside them.
+        "received_fee": total["received_fee"],
+        "received_digitised": total["received_digitised"],
+        "finished_e_result": total["finished_e_result"],
         "rating_average": None
         if not total["rated"]
         else (Decimal(total["rating_sum"]) / total["rated"]).quantize(
