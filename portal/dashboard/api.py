@@ -173,7 +173,8 @@ class StatsView(ExportMixin, APIView):
     reports (created in the period, counted against the ward that handles them): received,
     emergencies, resolved, rejected, open, picked-up-on-time and resolved-same-day rates,
     escalated, ratings. Rows grouped by unit carry each unit's feedback; rows grouped by field
-    or procedure have `feedback` null."""
+    or procedure have `feedback` null. The answer without `group_by` carries `index_766`
+    (DESIGN.md) unless `index_766=false`."""
 
     permission_classes = [permissions.IsAuthenticated]
 
