@@ -6,6 +6,12 @@ from applications.models.delegations import SignatureDelegation
 from applications.models.dossiers import Attachment, ClockStop, Dossier, DossierEvent
 from applications.models.events import EventType
 from applications.models.payments import Payment, PaymentCallback
+from applications.models.rollups import (
+    DossierRollup,
+    DossierRollupAhead,
+    DossierRollupTotal,
+    DossierRollupUnit,
+)
 from applications.models.satisfaction import NationalRating
 from applications.models.states import (
     APPEND_ONLY,
@@ -37,6 +43,10 @@ __all__ = [
     "Complaint",
     "Dossier",
     "DossierEvent",
+    "DossierRollup",
+    "DossierRollupAhead",
+    "DossierRollupTotal",
+    "DossierRollupUnit",
     "DraftAttachment",
     "EventType",
     "NationalRating",

@@ -21,11 +21,19 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from applications import timeliness
-from applications.models import CLOCK_STOPPED_WAITING, Channel, Complaint, Dossier, State
+from applications.models import (
+    CLOCK_STOPPED_WAITING,
+    Channel,
+    ClockStop,
+    Complaint,
+    Dossier,
+    State,
+)
 from applications.selectors.desk_check import waiting_for_desk_overdue  # noqa: F401 (the dashboard's)
 from applications.workflow import FINISHED_STATES, PROCESSING
 from portal.core.errors import NotFound
@@ -255,9 +263,11 @@ def overdue_dossiers(
 # --- At a moment: what a period ends (or starts) with (issue 12) ------------------------------
 # Open dossiers are judged at the period's end, not now, and those received earlier and still
 # open count too. A dossier's state at a past moment is read from its own moments: received
-# (`received_at`), finished (`resolved_at`), withdrawn or stopped (`closed_at`); the clock stop
-# it is in now (`clock_stopped_at`) counts from when it began. A stop that began and ended
-# before the moment is not seen (the due moment it moved is).
+# (`received_at`), finished (`resolved_at`), withdrawn or stopped (`closed_at`); its clock stood
+# still at the moment if the stop it is in now began by then (`clock_stopped_at`), or if one of
+# its recorded stops (`ClockStop`) began by then and ended after it. A stopped clock is judged
+# when it stopped: late if it stopped after the due moment it had then. The rollup
+# (`applications/sql/rollup.sql`, ADR 0015) follows the same rule.
 ENDED_STATES = (State.WITHDRAWN, State.STOPPED)
 
 
@@ -271,31 +281,48 @@ def open_at(moment: datetime) -> Q:
 
 
 def _stopped_at(moment: datetime) -> Q:
+    """In the stop it is in now, begun by `moment`."""
     return Q(state__in=CLOCK_STOPPED_WAITING, clock_stopped_at__lte=moment)
+
+
+def _stop_covering(moment: datetime, *conditions: Q) -> Exists:
+    """A recorded stop (ended) that began by `moment` and ended after it."""
+    stops = ClockStop.objects.filter(
+        dossier=OuterRef("pk"), started_at__lte=moment, ended_at__gt=moment
+    )
+    return Exists(stops.filter(*conditions))
+
+
+_STOP_LATE = Q(started_at__gt=F("due_before"))
+_STOP_IN_TIME = Q(due_before__isnull=True) | Q(started_at__lte=F("due_before"))
 
 
 def overdue_at(moment: datetime) -> Q:
     """Open at `moment` and past the due moment then; a stopped clock is judged when it
     stopped (the timeliness rule, `applications.timeliness`, at a moment)."""
     stopped = _stopped_at(moment)
+    running = ~stopped & ~Q(_stop_covering(moment))
     return open_at(moment) & (
-        (stopped & Q(clock_stopped_at__gt=F("due_at"))) | (~stopped & Q(due_at__lt=moment))
+        (stopped & Q(clock_stopped_at__gt=F("due_at")))
+        | Q(_stop_covering(moment, _STOP_LATE))
+        | (running & Q(due_at__lt=moment))
     )
 
 
 def on_track_at(moment: datetime) -> Q:
     """Open at `moment` and within time then (the complement of `overdue_at`)."""
     stopped = _stopped_at(moment)
+    running = ~stopped & ~Q(_stop_covering(moment))
     return open_at(moment) & (
-        Q(due_at__isnull=True)
-        | (stopped & Q(clock_stopped_at__lte=F("due_at")))
-        | (~stopped & Q(due_at__gte=moment))
+        (stopped & (Q(due_at__isnull=True) | Q(clock_stopped_at__lte=F("due_at"))))
+        | Q(_stop_covering(moment, _STOP_IN_TIME))
+        | (running & (Q(due_at__isnull=True) | Q(due_at__gte=moment)))
     )
 
 
 def waiting_citizen_at(moment: datetime) -> Q:
     """Open at `moment` with the clock stopped for a supplement or a payment."""
-    return open_at(moment) & _stopped_at(moment)
+    return open_at(moment) & (_stopped_at(moment) | Q(_stop_covering(moment)))
 
 
 def waiting_desk_at(moment: datetime) -> Q:
@@ -320,20 +347,46 @@ def refused_between(start: datetime, end: datetime) -> Q:
     return Q(state=State.REFUSED) & between("closed_at", start, end)
 
 
-# Beyond this many dossiers the average working time is taken over an even sample of them (every
-# k-th id): each is a walk through the working calendar in Python, about a millisecond.
+# Beyond this many dossiers the average working time is taken over a sample of them: each is a
+# walk through the working calendar in Python, about a millisecond. The sample is whole pages of
+# the table (TABLESAMPLE SYSTEM, the same pages each time) when that reads few of them, so a
+# year of the city does not read every row; otherwise every k-th id.
 WORKING_HOURS_SAMPLE = 500
+_PAGES_AT_MOST = 5.0  # per cent of the table's pages
+_IDS_AT_MOST = 20_000  # ids read from those pages
 
 
-def working_hours(dossiers: QuerySet[Dossier]) -> list[float]:
+def _sampled(dossiers: QuerySet[Dossier], total: int) -> QuerySet[Dossier]:
+    # Pages holding about twice the sample of the figure's rows, spread as they are.
+    percent = 100.0 * 2 * WORKING_HOURS_SAMPLE / total
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'applications_dossier'")
+        found = cursor.fetchone()
+        table_rows = float(found[0]) if found else 0.0
+        if percent > _PAGES_AT_MOST or percent * table_rows / 100 > _IDS_AT_MOST:
+            step = -(-total // WORKING_HOURS_SAMPLE)
+            return dossiers.annotate(sample=F("id") % step).filter(sample=0)
+        cursor.execute(
+            "SELECT id FROM applications_dossier TABLESAMPLE SYSTEM (%s) REPEATABLE (0)",
+            [percent],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return dossiers.filter(id__in=ids)
+
+
+def working_hours(dossiers: QuerySet[Dossier], total: int | None = None) -> list[float]:
     """Working hours from reception to result of each finished dossier (its handling unit's
-    calendar: working days and hours, public holidays and swaps)."""
+    calendar: working days and hours, public holidays and swaps); `total`: their number, when
+    the caller has counted them already."""
     calendars = {}
     hours = []
-    total = dossiers.count()
+    total = dossiers.count() if total is None else total
     if total > WORKING_HOURS_SAMPLE:
-        step = -(-total // WORKING_HOURS_SAMPLE)
-        dossiers = dossiers.annotate(sample=F("id") % step).filter(sample=0)
+        if connection.vendor == "postgresql":
+            dossiers = _sampled(dossiers, total)
+        else:
+            step = -(-total // WORKING_HOURS_SAMPLE)
+            dossiers = dossiers.annotate(sample=F("id") % step).filter(sample=0)
     moments = dossiers.order_by("id").values_list("handling_unit", "received_at", "resolved_at")
     for unit_id, received, resolved in moments[: WORKING_HOURS_SAMPLE * 2]:
         if received is None or resolved is None or resolved < received:

@@ -1,5 +1,7 @@
 """Statistics API (DESIGN.md: `GET /api/v1/stats/`). Thin: parse, call the selector, serialise."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import permissions, serializers
@@ -24,8 +26,18 @@ GROUP_COLUMNS = {
     "field": "procedure__field__code",
     "procedure": "procedure__code",
 }
-_RATE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False, "allow_null": True}
-_AVERAGE = {"max_digits": 3, "decimal_places": 2, "coerce_to_string": False, "allow_null": True}
+_RATE: dict[str, Any] = {
+    "max_digits": 4,
+    "decimal_places": 1,
+    "coerce_to_string": False,
+    "allow_null": True,
+}
+_AVERAGE: dict[str, Any] = {
+    "max_digits": 3,
+    "decimal_places": 2,
+    "coerce_to_string": False,
+    "allow_null": True,
+}
 
 
 class StatsCriteriaOutput(serializers.Serializer):
@@ -174,7 +186,7 @@ class StatsOutput(serializers.Serializer):
 class StatsWithIndexOutput(StatsOutput):
     index_766 = serializers.JSONField(
         required=False,
-        help_text="With `index_766=true`: Decision 766/QĐ-TTg's index, all six groups: "
+        help_text="Unless `index_766=false`: Decision 766/QĐ-TTg's index, all six groups: "
         '`{"total", "max": 100, "groups": [{"key", "points", "max", "items": [{"key", '
         '"points", "max", "value", "formula"}]}]}`; open dossiers judged at the period\'s end, '
         "carried-over dossiers counted; an item MotCua holds no data for has `value` and "
@@ -209,7 +221,8 @@ class StatsView(ExportMixin, APIView):
     reports (created in the period, counted against the ward that handles them): received,
     emergencies, resolved, rejected, open, picked-up-on-time and resolved-same-day rates,
     escalated, ratings. Rows grouped by unit carry each unit's feedback; rows grouped by field
-    or procedure have `feedback` null."""
+    or procedure have `feedback` null. The answer without `group_by` carries `index_766`
+    (DESIGN.md) unless `index_766=false`."""
 
     permission_classes = [permissions.IsAuthenticated]
 
@@ -223,7 +236,9 @@ class StatsView(ExportMixin, APIView):
             OpenApiParameter(
                 "group_by", str, enum=["", *stats.GROUPS], description="empty: no grouping"
             ),
-            OpenApiParameter("index_766", bool, description="add the Decision 766 index"),
+            OpenApiParameter(
+                "index_766", bool, description="false: leave out the Decision 766 index"
+            ),
             OpenApiParameter("format", str, enum=["", "json", "csv", "xlsx"]),
         ],
         responses={
@@ -250,12 +265,13 @@ class StatsView(ExportMixin, APIView):
         else:
             found = stats.dossier_stats(user=request.user, query=query)
             found["satisfaction_national"] = national.summary_of(frame)
-            wanted = request.query_params.get("index_766", "")
-            if wanted not in ("", "true", "false", "1", "0"):
+            # Absent: in the answer; present, it must be a boolean (an empty value is refused).
+            wanted = request.query_params.get("index_766", "true")
+            if wanted not in ("true", "false", "1", "0"):
                 raise InvalidStatsQuery(
                     _("index_766 must be true or false."), code=ErrorCode.INVALID_QUERY
                 )
-            if wanted in ("true", "1"):
+            if wanted not in ("false", "0"):  # in the answer by default (DESIGN.md)
                 found["index_766"] = index_766(frame)
             data = StatsWithIndexOutput(found).data
         if fmt := self.export_format(request):  # the same rows as a CSV or XLSX file

@@ -22,10 +22,11 @@ from django.utils.translation import get_language
 
 from applications import timeliness
 from applications.models import Channel
+from applications.selectors import rollups
 from applications.selectors import stats as dossier_stats
 from feedback import stats as report_stats
 from feedback.models import State as ReportState
-from portal.dashboard import satisfaction_national
+from portal.dashboard import rolled, satisfaction_national
 from procedures.models import OnlineLevel
 
 DOSSIER, REPORT = "dossier", "report"
@@ -38,10 +39,16 @@ class Frame:
     start: datetime
     end: datetime
     now: datetime
+    # The same dossiers as a slice of the rollup (ADR 0015); None: count rows (a procedure).
+    slice: rollups.Slice | None = None
 
     @property
     def at(self) -> datetime:
         return min(self.end, self.now)
+
+
+def _no_rows(frame: Frame) -> QuerySet:
+    raise ValueError("A rate has no rows of its own: list its numerator's.")
 
 
 @dataclass(frozen=True)
@@ -53,7 +60,7 @@ class Figure:
     definition_en: str
     subject: str = DOSSIER
     kind: str = "count"
-    build: Callable[[Frame], QuerySet] | None = None
+    build: Callable[[Frame], QuerySet] = _no_rows  # rates: their numerator's rows
     numerator: str = ""  # rate: count figure keys; average: the count of its rows
     denominator: str = ""
     average_of: str = ""  # average: the column averaged over the builder's rows
@@ -87,6 +94,8 @@ def _finished(frame: Frame, *words: str) -> QuerySet:
 
 
 def _reports(frame: Frame, *conditions: Q) -> QuerySet:
+    if frame.reports is None:
+        raise ValueError("No report figure applies to a field, procedure or channel.")
     reports = frame.reports.filter(created_at__gte=frame.start, created_at__lt=frame.end)
     days = {"start": frame.start.date(), "end": frame.end.date()}  # Vietnam's dates
     return report_stats.annotated(reports, **days).filter(*conditions)
@@ -183,9 +192,9 @@ _FIGURES = (
     Figure(
         "average_working_hours", "Thời gian giải quyết trung bình", "Average working time",
         "Trung bình số giờ làm việc từ tiếp nhận đến có kết quả, hồ sơ giải quyết trong kỳ "
-        "(trên 500 hồ sơ: lấy mẫu đều theo mã).",
+        "(trên 500 hồ sơ: tính trên một mẫu khoảng 500 đến 1.000 hồ sơ).",
         "Average working hours from reception to result, of the dossiers finished in the period "
-        "(over 500: an even sample).",
+        "(over 500: a sample of about 500 to 1,000 of them).",
         kind="average", build=lambda f: _finished(f), average_of="working_hours",
         numerator="finished",
     ),
@@ -312,16 +321,16 @@ def rows(frame: Frame, key: str) -> QuerySet | None:
     return figure.build(frame)
 
 
-def _percent(part: int | None, whole: int | None) -> Decimal | None:
+def _percent(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:
     if part is None or not whole:
         return None
     return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _average(frame: Frame, figure: Figure) -> Decimal | None:
+def _average(frame: Frame, figure: Figure, total: int | None = None) -> Decimal | None:
     found = figure.build(frame)
     if figure.average_of == "working_hours":
-        hours = dossier_stats.working_hours(found)
+        hours = dossier_stats.working_hours(found, total=total)
         value = sum(hours) / len(hours) if hours else None
     else:
         value = found.aggregate(value=Avg(figure.average_of))["value"]
@@ -333,9 +342,14 @@ def _average(frame: Frame, figure: Figure) -> Decimal | None:
 def compute(frame: Frame, keys=None) -> dict[str, int | Decimal | None]:
     """Each figure's value: counts from their builders, rates from those counts, averages over
     their builders' rows. None where a figure does not apply or has no denominator."""
-    values = {}
+    values: dict[str, int | Decimal | None] = {}
+    if rolled.applies(frame):
+        wanted = set(keys or FIGURES)
+        values = {k: v for k, v in rolled.counts(frame)[None].items() if k in wanted}
     for key in keys or FIGURES:
         figure = FIGURES[key]
+        if key in values:
+            continue
         if figure.subject == REPORT and frame.reports is None:
             values[key] = None
         elif figure.kind == "count":
@@ -350,5 +364,6 @@ def compute(frame: Frame, keys=None) -> dict[str, int | Decimal | None]:
                     values[part] = compute(frame, [part])[part]
             values[key] = _percent(values[figure.numerator], values[figure.denominator])
         else:
-            values[key] = _average(frame, figure)
+            known = values.get(figure.numerator)  # the rows' count, when already counted
+            values[key] = _average(frame, figure, known if isinstance(known, int) else None)
     return values

@@ -12,11 +12,15 @@ split evenly, as the formula says.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from applications.models import Attachment, Complaint, Payment, ReturnMethod
-from portal.dashboard.figures import FIGURES, Frame
+from applications.selectors import stats as dossier_stats
+from feedback import stats as report_stats
+from portal.dashboard import rolled
+from portal.dashboard.figures import FIGURES, Frame, compute
 from procedures.models import OnlineLevel, Procedure
 
 NO_DATA = "MotCua holds no data for this item: not scored."
@@ -54,41 +58,85 @@ def _none(key: str, points: int, what: str) -> dict:
     return _item(key, points, None, f"{what} {NO_DATA}")
 
 
-def _count(frame: Frame, key: str, *conditions) -> int:
-    return FIGURES[key].build(frame).filter(*conditions).count()
+def _dossier_counts(frame: Frame) -> dict:
+    """The figures the index reads (from the rollup where it applies, `figures.compute`) and
+    the rest in one aggregate query over the period's dossiers."""
+    keys = ("received", "received_online", "carried_over", "finished", "finished_in_time",
+            "finished_late", "on_track", "overdue")  # fmt: skip
+    received = dossier_stats.between("received_at", frame.start, frame.end)
+    finished = dossier_stats.finished_between(frame.start, frame.at)
+    carried = dossier_stats.open_at(frame.start)
+    paid = Payment.objects.filter(dossier=OuterRef("pk"), status=Payment.Status.PAID)
+    if rolled.applies(frame):
+        found = rolled.counts(frame)[None]
+        # Payments and complaints are few: counted from their side.
+        fee_received = frame.dossiers.filter(received, fee_vnd__gt=0)
+        handled = frame.dossiers.filter(received | carried)
+        return {
+            **{key: found[key] for key in keys},
+            "fee": found["received_fee"],
+            "e_result": found["finished_e_result"],
+            "digitised": found["received_digitised"],
+            "paid": fee_received.filter(
+                pk__in=Payment.objects.filter(status=Payment.Status.PAID).values("dossier_id")
+            ).count(),
+            "complained": handled.filter(pk__in=Complaint.objects.values("dossier_id")).count(),
+        }
+    c = compute(frame, keys)
+    rows = frame.dossiers.filter(received | finished | carried).aggregate(
+        fee=Count("id", filter=received & Q(fee_vnd__gt=0)),
+        paid=Count("id", filter=received & Q(fee_vnd__gt=0) & Q(Exists(paid))),
+        e_result=Count("id", filter=finished & Q(return_method=ReturnMethod.ELECTRONIC)),
+        digitised=Count(
+            "id", filter=received & Q(Exists(Attachment.objects.filter(dossier=OuterRef("pk"))))
+        ),
+        complained=Count(
+            "id",
+            filter=(received | carried)
+            & Q(Exists(Complaint.objects.filter(dossier=OuterRef("pk")))),
+        ),
+    )
+    return {**c, **rows}
+
+
+def _procedure_counts(frame: Frame) -> dict:
+    """Active procedures, those offered online, those with complete content and those offered
+    online that received an online dossier in the period: one query."""
+    online = FIGURES["received_online"].build(frame).filter(procedure=OuterRef("pk"))
+    offered = ~Q(current_version__online_level=OnlineLevel.NONE)
+    return Procedure.objects.filter(is_active=True, current_version__isnull=False).aggregate(
+        total=Count("id"),
+        offered=Count("id", filter=offered),
+        used=Count("id", filter=offered & Q(Exists(online))),
+        complete=Count(
+            "id",
+            filter=~Q(current_version__legal_basis="") & ~Q(current_version__authority_vi=""),
+        ),
+    )
+
+
+def _report_counts(frame: Frame) -> dict:
+    if frame.reports is None:
+        return dict.fromkeys(("received", "on_time", "rated", "satisfied"))
+    reports = FIGURES["reports_received"].build(frame)
+    return reports.aggregate(
+        received=Count("id"),
+        on_time=Count("id", filter=report_stats.PICKED_UP_ON_TIME),
+        rated=Count("id", filter=Q(rating__isnull=False)),
+        satisfied=Count("id", filter=Q(rating__gte=4)),
+    )
 
 
 def _groups(frame: Frame) -> list[tuple[str, int, list[dict]]]:
-    c = {key: _count(frame, key) for key in (
-        "received", "received_online", "carried_over", "finished", "finished_in_time",
-        "finished_late", "on_track", "overdue",
-    )}  # fmt: skip
+    c = _dossier_counts(frame)
+    p = _procedure_counts(frame)
+    r = _report_counts(frame)
     handled = c["received"] + c["carried_over"]
-    procedures = Procedure.objects.filter(is_active=True, current_version__isnull=False)
-    offered = procedures.exclude(current_version__online_level=OnlineLevel.NONE)
-    used = offered.filter(
-        Exists(FIGURES["received_online"].build(frame).filter(procedure=OuterRef("pk")))
-    )
-    complete = procedures.exclude(current_version__legal_basis="").exclude(
-        current_version__authority_vi=""
-    )
-    fee_received = FIGURES["received"].build(frame).filter(fee_vnd__gt=0)
-    paid = Payment.objects.filter(dossier=OuterRef("pk"), status=Payment.Status.PAID)
-    finished = FIGURES["finished"].build(frame)
-    digitised = Attachment.objects.filter(dossier=OuterRef("pk"))
-    complained = Complaint.objects.filter(dossier=OuterRef("pk"))
-    handled_rows = FIGURES["received"].build(frame) | FIGURES["carried_over"].build(frame)
-    report_keys = ("reports_received", "reports_picked_up_on_time", "reports_rated")
-    reports = {key: _count(frame, key) if frame.reports is not None else None
-               for key in report_keys}  # fmt: skip
-    satisfied_reports = None
-    if frame.reports is not None:
-        satisfied_reports = _count(frame, "reports_rated", Q(rating__gte=4))
     return [
         ("publicity", 18, [
             _none("published_on_time", 6, "Procedures published on time (decision dates)."),
             _none("updated_on_time", 4, "Procedures updated on time (decision dates)."),
-            _item("complete_content", 2, _ratio(complete.count(), procedures.count()),
+            _item("complete_content", 2, _ratio(p["complete"], p["total"]),
                   "Active procedures whose current version names its legal basis and "
                   "authority ÷ active procedures."),
             _none("synced_national_portal", 6, "Procedures synced to the national portal."),
@@ -99,9 +147,9 @@ def _groups(frame: Frame) -> list[tuple[str, int, list[dict]]]:
                   "(received + carried over)."),
         ]),
         ("online", 12, [
-            _item("procedures_online", 4, _ratio(offered.count(), procedures.count()),
+            _item("procedures_online", 4, _ratio(p["offered"], p["total"]),
                   "Procedures offered online (fully or partly) ÷ active procedures.", 0.8),
-            _item("online_services_used", 4, _ratio(used.count(), offered.count()),
+            _item("online_services_used", 4, _ratio(p["used"], p["offered"]),
                   "Procedures offered online that received an online dossier in the period "
                   "÷ procedures offered online."),
             _item("online_share", 4, _ratio(c["received_online"], c["received"]),
@@ -111,19 +159,15 @@ def _groups(frame: Frame) -> list[tuple[str, int, list[dict]]]:
             _none("fee_procedures_payable_online", 2, "Fee procedures with online payment."),
             _none("fee_procedures_integrated", 2, "Fee procedures integrated with the "
                   "national payment platform."),
-            _item("paid_online", 6, _ratio(fee_received.filter(Exists(paid)).count(),
-                                           fee_received.count()),
+            _item("paid_online", 6, _ratio(c["paid"], c["fee"]),
                   "Dossiers with a fee received in the period and paid online ÷ those with a "
                   "fee."),
         ]),
         ("digitisation", 22, [
-            _item("e_result", 6, _ratio(
-                finished.filter(return_method=ReturnMethod.ELECTRONIC).count(), c["finished"]),
+            _item("e_result", 6, _ratio(c["e_result"], c["finished"]),
                 "Finished in the period with the result returned electronically ÷ finished."),
-            _item("digitised", 4, _ratio(
-                FIGURES["received"].build(frame).filter(Exists(digitised)).count(),
-                c["received"]), "Received dossiers with scanned or uploaded files ÷ received.",
-                0.8),
+            _item("digitised", 4, _ratio(c["digitised"], c["received"]),
+                  "Received dossiers with scanned or uploaded files ÷ received.", 0.8),
             _none("e_certified_copies", 2, "Electronic certified copies."),
             _none("data_reused", 2, "Data reused instead of papers."),
             _none("citizen_store", 4, "Results linked to the citizen's data store."),
@@ -131,15 +175,12 @@ def _groups(frame: Frame) -> list[tuple[str, int, list[dict]]]:
             _none("procedures_population_data", 2, "Procedures connected to population data."),
         ]),
         ("satisfaction", 18, [
-            _item("feedback_on_time", 6, _ratio(reports["reports_picked_up_on_time"] or 0,
-                                                reports["reports_received"] or 0),
+            _item("feedback_on_time", 6, _ratio(r["on_time"] or 0, r["received"] or 0),
                   "Neighbourhood reports picked up within the target ÷ reports made."),
-            _item("feedback_satisfaction", 6, _ratio(satisfied_reports or 0,
-                                                     reports["reports_rated"] or 0),
+            _item("feedback_satisfaction", 6, _ratio(r["satisfied"] or 0, r["rated"] or 0),
                   "Reports whose answer was rated 4 or 5 ÷ reports rated."),
             _item("dossier_satisfaction", 6, None if not handled else max(
-                Decimal(1) - Decimal(c["finished_late"] + c["overdue"]
-                                     + handled_rows.filter(Exists(complained)).count())
+                Decimal(1) - Decimal(c["finished_late"] + c["overdue"] + c["complained"])
                 / handled, Decimal(0)),
                 "100% - ((finished late + open overdue) ÷ (received + carried over) + "
                 "dossiers complained about ÷ (received + carried over)).", 0.9),
@@ -148,7 +189,7 @@ def _groups(frame: Frame) -> list[tuple[str, int, list[dict]]]:
 
 
 def index_766(frame: Frame) -> dict:
-    groups = []
+    groups: list[dict[str, Any]] = []
     for key, points, items in _groups(frame):
         scored = [item["points"] for item in items if item["points"] is not None]
         groups.append(

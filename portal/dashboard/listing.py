@@ -1,6 +1,10 @@
 """The columns of the dashboard's tables and lists, shared by the pages and their CSV and XLSX
 downloads (`portal.core.exports`): one list of (Vietnamese header, value) per table."""
 
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -96,10 +100,10 @@ def _nested(row, outer, inner):
 
 def stats_columns(grouped: bool):
     """`GET /api/v1/stats/` as a table: one row (or one per group), the JSON's figures."""
-    columns = []
+    columns: list[tuple[str, Callable[[Any], Any]]] = []
     if grouped:
         columns = [(_("Group code"), lambda r: r["code"]), (_("Name"), lambda r: r["name"])]
-    columns += [(str(header), lambda r, key=key: r[key]) for key, header in _STATS_HEADERS]
+    columns += [(str(header), itemgetter(key)) for key, header in _STATS_HEADERS]
     columns += [
         (_("Dossiers rated"), lambda r: _nested(r, "satisfaction", "rated")),
         (_("Average rating"), lambda r: _nested(r, "satisfaction", "average")),

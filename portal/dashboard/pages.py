@@ -7,6 +7,8 @@ drawn here beside the tables they come from. Every figure links to the rows behi
 officials the city, a leader their units (another unit: 404), anyone else 403.
 """
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -32,7 +34,7 @@ from procedures.models import Field, Procedure
 
 PAGE_SIZE = 50
 # What each page lists its figures by, and which filter fixes its subject.
-PAGES = {
+PAGES: dict[str, dict[str, Any]] = {
     "overview": {"by": "unit", "fixed": None},
     "unit": {"by": "field", "fixed": "unit"},
     "field": {"by": "procedure", "fixed": "field"},

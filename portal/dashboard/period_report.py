@@ -5,6 +5,7 @@ figure of `figures.FIGURES`, so a row's numbers are those its drill-down lists s
 
 from django.utils.translation import gettext as _
 
+from portal.dashboard import rolled
 from portal.dashboard.figures import FIGURES, Frame
 from portal.dashboard.tables import grouped
 from procedures.models import Field
@@ -24,9 +25,24 @@ COLUMNS = (
 )
 
 
+def _by_field(frame: Frame) -> tuple[dict[str, dict], dict[str, int]]:
+    """Each column per field code, and the total: from the rollup (ADR 0015) when it applies,
+    else each column's builder grouped."""
+    if rolled.applies(frame):
+        found = rolled.counts(frame, by="field")
+        codes = dict(Field.objects.filter(pk__in=found).values_list("pk", "code"))
+        by_field = {
+            name: {codes[pk]: values[key] for pk, values in found.items() if values[key]}
+            for name, key in COLUMNS
+        }
+        return by_field, {name: sum(by_field[name].values()) for name, _key in COLUMNS}
+    by_field = {name: grouped(frame, key, "field") for name, key in COLUMNS}
+    return by_field, {name: FIGURES[key].build(frame).count() for name, key in COLUMNS}
+
+
 def period_report(frame: Frame, query: StatsQuery) -> dict:
     """`rows` one per field that has a number (`field`, `name`, the columns) and `total`."""
-    by_field = {name: grouped(frame, key, "field") for name, key in COLUMNS}
+    by_field, total = _by_field(frame)
     codes = sorted(set().union(*(found.keys() for found in by_field.values())) - {None})
     names = {f.code: f.name for f in Field.objects.filter(code__in=codes)}
     rows = [
@@ -37,7 +53,6 @@ def period_report(frame: Frame, query: StatsQuery) -> dict:
         }
         for code in codes
     ]
-    total = {name: FIGURES[key].build(frame).count() for name, key in COLUMNS}
     return {"from": query.start, "to": query.end, "rows": rows, "total": total}
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import access
+from applications.selectors import rollups
 from applications.selectors import stats as dossier_figures
 from feedback import stats as report_figures
 from portal.core.errors import ErrorCode, PermissionDenied
@@ -184,4 +185,19 @@ def frame_for(*, user, filters, now: datetime | None = None):
     reports = None
     if filters.channel is None:
         reports = report_figures.scoped_reports(scope=scope, query=query)
-    return Frame(dossiers, reports, filters.start, filters.end, now or timezone.now())
+    return Frame(
+        dossiers, reports, filters.start, filters.end, now or timezone.now(), _slice(scope, filters)
+    )
+
+
+def _slice(scope: set[int] | None, filters) -> rollups.Slice | None:
+    """The frame's dossiers as a slice of the rollup (ADR 0015); None for a procedure (the
+    rollup goes down to the field), where the figures count rows."""
+    query = filters.query
+    if query.procedure is not None:
+        return None
+    units = frozenset({query.unit.pk}) if query.unit is not None else None
+    if units is None and scope is not None:
+        units = frozenset(scope)
+    field_id = query.field.pk if query.field is not None else None
+    return rollups.Slice(units=units, field_id=field_id, channel=filters.channel)

@@ -4,22 +4,30 @@ number is the number of rows its link opens, and the groups add up to the whole.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 
 from portal.core.time import VN_TZ
+from portal.dashboard import rolled
 from portal.dashboard.figures import FIGURES, Frame, _percent
 from procedures.models import Field, Procedure, Unit
 
 # The columns of a group table: count figures, and the rates derived from them.
-GROUP_COUNTS = ("received", "received_online", "finished", "finished_in_time", "in_progress")
+GROUP_COUNTS: tuple[str, ...] = (
+    "received",
+    "received_online",
+    "finished",
+    "finished_in_time",
+    "in_progress",
+)
 GROUP_COUNTS += ("overdue",)
 GROUP_COLUMNS = ("received", "online_rate", "finished", "on_time_rate", "in_progress", "overdue")
 # Columns that sort, and which way first.
 SORTABLE = {"name": "asc", **dict.fromkeys(GROUP_COLUMNS, "desc")}
 
-_BY = {
+_BY: dict[str, tuple[str, Any, str]] = {
     "unit": ("handling_unit__code", Unit, "code"),
     "field": ("procedure__field__code", Field, "code"),
     "procedure": ("procedure__code", Procedure, "code"),
@@ -40,10 +48,24 @@ def grouped(frame: Frame, key: str, by: str) -> dict[str, int]:
     return {row[column]: row["n"] for row in found}
 
 
+def _rolled_groups(frame: Frame, by: str) -> dict[str, dict[str, int]]:
+    """The group columns per unit or field code, from the rollup (ADR 0015)."""
+    found = rolled.counts(frame, by=by)
+    model = Unit if by == "unit" else Field
+    codes = dict(model.objects.filter(pk__in=found).values_list("pk", "code"))
+    return {
+        key: {codes[pk]: values[key] for pk, values in found.items() if values[key]}
+        for key in GROUP_COUNTS
+    }
+
+
 def group_rows(frame: Frame, by: str, *, units=None) -> list[dict]:
     """One row per group: `code`, `name` and the group columns. With `units` (by unit), every
     unit listed has a row, zeros where nothing happened, so a silent ward shows."""
-    counts = {key: grouped(frame, key, by) for key in GROUP_COUNTS}
+    if by in ("unit", "field") and rolled.applies(frame):
+        counts = _rolled_groups(frame, by)
+    else:
+        counts = {key: grouped(frame, key, by) for key in GROUP_COUNTS}
     codes = set().union(*(found.keys() for found in counts.values()))
     _column, model, code_field = _BY[by]
     objects = {getattr(o, code_field): o for o in model.objects.filter(code__in=codes)}
@@ -110,12 +132,17 @@ def _weekly(frame: Frame, key: str, column: str) -> dict:
 def weekly_rows(frame: Frame) -> list[dict]:
     """Per week of the period (Monday first, Vietnam's dates), up to its end or now: received,
     the online share, finished and the on-time rate."""
-    series = {
-        "received": _weekly(frame, "received", "received_at"),
-        "received_online": _weekly(frame, "received_online", "received_at"),
-        "finished": _weekly(frame, "finished", "resolved_at"),
-        "finished_in_time": _weekly(frame, "finished_in_time", "resolved_at"),
-    }
+    if rolled.applies(frame):
+        weeks = rolled.weekly(frame)
+        series = {key: {week: row[key] for week, row in weeks.items()} for key in (
+            "received", "received_online", "finished", "finished_in_time")}  # fmt: skip
+    else:
+        series = {
+            "received": _weekly(frame, "received", "received_at"),
+            "received_online": _weekly(frame, "received_online", "received_at"),
+            "finished": _weekly(frame, "finished", "resolved_at"),
+            "finished_in_time": _weekly(frame, "finished_in_time", "resolved_at"),
+        }
     rows = []
     week = _monday(frame.start)
     last = _monday(frame.at - timedelta(microseconds=1)) if frame.at > frame.start else week

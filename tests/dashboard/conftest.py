@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from applications.models import Dossier, Rating
+from applications.models import ClockStop, Dossier, Rating
 from portal.accounts.models import Role, StaffRole, User
 from portal.core.time import VN_TZ
 from procedures.models import Procedure, Unit
@@ -33,7 +33,9 @@ def make_dossier(
     clock_stopped_at: datetime | None = None,
     is_transferred: bool = False,
     rating: int | None = None,
+    stops: tuple = (),
 ) -> Dossier:
+    """`stops`: the recorded stops that ended, each (started, ended, due before it)."""
     n = next(_serial)
     dossier = Dossier(
         code=f"{unit.code}-T{n:07d}",
@@ -54,6 +56,11 @@ def make_dossier(
         submission_key=f"t-{n}",
     )
     Dossier.objects.bulk_create([dossier])
+    ClockStop.objects.bulk_create(
+        ClockStop(dossier=dossier, kind=ClockStop.Kind.SUPPLEMENT, reason="Thiếu giấy tờ",
+                  started_at=started, ended_at=ended, due_before=due_before)
+        for started, ended, due_before in stops
+    )  # fmt: skip
     if rating is not None:
         Rating.objects.create(
             dossier=dossier, overall=rating, time=rating, attitude=3, guidance=3, transparency=3

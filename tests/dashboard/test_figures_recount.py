@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from applications.models import Dossier
+from applications.selectors import rollups
 from portal.accounts.models import User
 from portal.core.time import VN_TZ
+from portal.dashboard import period_report, rolled, stats
 from portal.dashboard import satisfaction_national as national
-from portal.dashboard import stats
 from portal.dashboard.figures import COUNT_KEYS, FIGURES, compute, rows
 from portal.dashboard.filters import parse_filters
 from tests.dashboard.conftest import KIM_LONG, make_dossier, vn
@@ -40,6 +41,10 @@ dossier_specs = st.fixed_dictionaries(
         "stopped": st.one_of(st.none(), st.integers(min_value=0, max_value=800)),
         "transferred": st.booleans(),
         "rating": st.one_of(st.none(), st.integers(min_value=1, max_value=5)),
+        # A stop that began and ended (after reception; before the current one, if any).
+        "past_stop": st.one_of(
+            st.none(), st.tuples(st.integers(0, 600), st.integers(1, 600), maybe)
+        ),
     }
 )
 
@@ -55,6 +60,18 @@ def build(spec, unit, procedure):
     if state not in ("submitted", "refused"):
         received = submitted + timedelta(hours=spec["received"])
     base = received or submitted
+    stopped = None
+    if state in WAITING and spec["stopped"] is not None:
+        stopped = base + timedelta(hours=spec["stopped"])
+    stops = ()
+    if received is not None and spec["past_stop"] is not None:
+        begin, length, due_before = spec["past_stop"]
+        began = received + timedelta(hours=begin)
+        ended = began + timedelta(hours=length)
+        if stopped is not None:
+            ended = min(ended, stopped)
+        if ended > began:
+            stops = ((began, ended, _at(due_before)),)
     return make_dossier(
         unit=unit,
         procedure=procedure,
@@ -67,11 +84,10 @@ def build(spec, unit, procedure):
         closed_at=base + timedelta(hours=spec["closed"])
         if state in ENDED | {"refused", "returned"}
         else None,
-        clock_stopped_at=base + timedelta(hours=spec["stopped"])
-        if state in WAITING and spec["stopped"] is not None
-        else None,
+        clock_stopped_at=stopped,
         is_transferred=spec["transferred"],
         rating=spec["rating"] if state in FINISHED else None,
+        stops=stops,
     )
 
 
@@ -90,11 +106,23 @@ def _open(d, m):
     return False
 
 
+def _stopped_now(d, m):
+    return d.state in WAITING and d.clock_stopped_at is not None and d.clock_stopped_at <= m
+
+
+def _covering(d, m):
+    """The recorded stops the clock stood still in at `m` (begun by then, ended after)."""
+    return [s for s in d.clock_stops.all() if s.started_at <= m < s.ended_at]
+
+
 def _overdue(d, m):
-    if not _open(d, m) or d.due_at is None:
+    if not _open(d, m):
         return False
-    stopped = d.state in WAITING and d.clock_stopped_at is not None and d.clock_stopped_at <= m
-    return d.clock_stopped_at > d.due_at if stopped else d.due_at < m
+    if _stopped_now(d, m):
+        return d.due_at is not None and d.clock_stopped_at > d.due_at
+    if covering := _covering(d, m):
+        return any(s.due_before is not None and s.started_at > s.due_before for s in covering)
+    return d.due_at is not None and d.due_at < m
 
 
 def _word(d):
@@ -147,11 +175,7 @@ def recount(dossiers, at):
         "overdue": sum(_overdue(d, at) for d in dossiers),
         "on_track": sum(_open(d, at) and not _overdue(d, at) for d in dossiers),
         "waiting_citizen": sum(
-            _open(d, at)
-            and d.state in WAITING
-            and d.clock_stopped_at is not None
-            and d.clock_stopped_at <= at
-            for d in dossiers
+            _open(d, at) and (_stopped_now(d, at) or bool(_covering(d, at))) for d in dossiers
         ),
         "waiting_desk": len(waiting_desk),
         "inherited": sum(_open(d, at) and d.is_transferred for d in dossiers),
@@ -182,7 +206,7 @@ DOSSIER_COUNTS = [k for k in DOSSIER_COUNTS if k not in national.KEYS]
 def test_every_dossier_figure_equals_a_plain_recount(wards, procedure, specs, now_hours):
     kim_long, _thuan_hoa = wards
     now = START + timedelta(hours=now_hours)
-    with transaction.atomic():
+    with transaction.atomic(), rollups.clock(now):
         for spec in specs:
             build(spec, kim_long, procedure)
         filters = parse_filters(
@@ -191,15 +215,22 @@ def test_every_dossier_figure_equals_a_plain_recount(wards, procedure, specs, no
         frame = stats.frame_for(
             user=User.objects.get(username="official.hue"), filters=filters, now=now
         )
+        assert rolled.applies(frame)  # the figures come from the rollup (ADR 0015)
         values = compute(frame)
         dossiers = list(
-            Dossier.objects.filter(handling_unit=kim_long).select_related(
-                "procedure_version", "rating"
-            )
+            Dossier.objects.filter(handling_unit=kim_long)
+            .select_related("procedure_version", "rating")
+            .prefetch_related("clock_stops")
         )
         expected = recount(dossiers, min(END, now))
         for key in [*DOSSIER_COUNTS, "rating_average"]:
             assert values[key] == expected[key], key
             if FIGURES[key].kind == "count":
                 assert rows(frame, key).count() == expected[key], key
+        # Form II.06a: the total and the one field's row are the same recount.
+        report = period_report.period_report(frame, filters.query)
+        for name, key in period_report.COLUMNS:
+            assert report["total"][name] == expected[key], name
+            by_field = {row["field"]: row[name] for row in report["rows"]}
+            assert by_field.get(procedure.field.code, 0) == expected[key], name
         transaction.set_rollback(True)

@@ -1,0 +1,151 @@
+"""The dashboard's exact rollup of dossiers (ADR 0015): kept by PostgreSQL triggers in the same
+transaction as every write to a dossier, its clock stops or its rating (`applications/sql/
+rollup.sql`), read by `applications.selectors.rollups`. Plain integer keys, no foreign keys: the
+triggers write here on every dossier write and must stay cheap."""
+
+from django.db import models
+
+MEASURES = (
+    "received",
+    "received_online_full",
+    "refused",
+    "finished_early",
+    "finished_on_time",
+    "finished_late",
+    "rated",
+    "rating_sum",
+    "open",
+    "open_inherited",
+    "overdue",
+    "waiting_citizen",
+    "waiting_desk",
+    # For Decision 766: received with a fee, received with files, results sent electronically.
+    "received_fee",
+    "received_digitised",
+    "finished_e_result",
+)
+
+
+class _Measures(models.Model):
+    unit_id = models.IntegerField()
+    field_id = models.IntegerField()
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.field_id}/{self.channel}"
+
+
+class DossierRollup(_Measures):
+    """Per handling unit, field, channel and Vietnam day: how far each figure moves that day
+    (flows: what happened; stocks: entered less left)."""
+
+    day = models.DateField()
+    received = models.BigIntegerField(default=0)
+    received_online_full = models.BigIntegerField(default=0)
+    refused = models.BigIntegerField(default=0)
+    finished_early = models.BigIntegerField(default=0)
+    finished_on_time = models.BigIntegerField(default=0)
+    finished_late = models.BigIntegerField(default=0)
+    rated = models.BigIntegerField(default=0)
+    rating_sum = models.BigIntegerField(default=0)
+    open = models.BigIntegerField(default=0)
+    open_inherited = models.BigIntegerField(default=0)
+    overdue = models.BigIntegerField(default=0)
+    waiting_citizen = models.BigIntegerField(default=0)
+    waiting_desk = models.BigIntegerField(default=0)
+    received_fee = models.BigIntegerField(default=0)
+    received_digitised = models.BigIntegerField(default=0)
+    finished_e_result = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "field_id", "channel", "day"], name="dossier_rollup_key"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="dossier_rollup_day")]
+
+
+class DossierRollupUnit(models.Model):
+    """The same without the field: what the city's and a ward's pages sum (a year is at most
+    units x channels x 366 rows, however many dossiers)."""
+
+    unit_id = models.IntegerField()
+    channel = models.CharField(max_length=10)
+    day = models.DateField()
+    received = models.BigIntegerField(default=0)
+    received_online_full = models.BigIntegerField(default=0)
+    refused = models.BigIntegerField(default=0)
+    finished_early = models.BigIntegerField(default=0)
+    finished_on_time = models.BigIntegerField(default=0)
+    finished_late = models.BigIntegerField(default=0)
+    rated = models.BigIntegerField(default=0)
+    rating_sum = models.BigIntegerField(default=0)
+    open = models.BigIntegerField(default=0)
+    open_inherited = models.BigIntegerField(default=0)
+    overdue = models.BigIntegerField(default=0)
+    waiting_citizen = models.BigIntegerField(default=0)
+    waiting_desk = models.BigIntegerField(default=0)
+    received_fee = models.BigIntegerField(default=0)
+    received_digitised = models.BigIntegerField(default=0)
+    finished_e_result = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "channel", "day"], name="dossier_rollup_unit_key"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="dossier_rollup_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.channel}/{self.day}"
+
+
+class DossierRollupTotal(_Measures):
+    """Every day's moves added up, per unit, field and channel: a stock at a moment is this
+    less the moves from that moment on (so a period's figures read only its own days)."""
+
+    received = models.BigIntegerField(default=0)
+    received_online_full = models.BigIntegerField(default=0)
+    refused = models.BigIntegerField(default=0)
+    finished_early = models.BigIntegerField(default=0)
+    finished_on_time = models.BigIntegerField(default=0)
+    finished_late = models.BigIntegerField(default=0)
+    rated = models.BigIntegerField(default=0)
+    rating_sum = models.BigIntegerField(default=0)
+    open = models.BigIntegerField(default=0)
+    open_inherited = models.BigIntegerField(default=0)
+    overdue = models.BigIntegerField(default=0)
+    waiting_citizen = models.BigIntegerField(default=0)
+    waiting_desk = models.BigIntegerField(default=0)
+    received_fee = models.BigIntegerField(default=0)
+    received_digitised = models.BigIntegerField(default=0)
+    finished_e_result = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "field_id", "channel"], name="dossier_rollup_total_key"
+            )
+        ]
+
+
+class DossierRollupAhead(_Measures):
+    """The same moves at their exact moment, for those at or after the write that made them
+    (a due moment still to come): what a figure judged now, mid-day, takes back."""
+
+    at = models.DateTimeField()
+    m = models.CharField(max_length=24)
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["at", "unit_id", "field_id", "channel", "m"],
+                name="dossier_rollup_ahead_key",
+            )
+        ]

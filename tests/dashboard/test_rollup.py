@@ -1,0 +1,47 @@
+"""The rollup the triggers keep (ADR 0015) is the one a rebuild makes from the dossiers, after
+the services' writes: reception, a stop and its restart, results, a rating, a withdrawal, the
+overdue sweep's bulk update and a transfer of the handling unit."""
+
+import pytest
+from django.db import connection
+
+from applications import services
+from applications.models import Dossier
+from applications.selectors import rollups
+from portal.accounts.models import Role
+from tests.factories import DossierFactory
+from tests.factories.catalogue import staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _table() -> set[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT unit_id, field_id, channel, day, received, received_online_full, refused, "
+            "finished_early, finished_on_time, finished_late, rated, rating_sum, open, "
+            "open_inherited, overdue, waiting_citizen, waiting_desk "
+            "FROM applications_dossierrollup"
+        )
+        return {row for row in cursor.fetchall() if any(row[4:])}
+
+
+def test_the_rollup_kept_by_the_triggers_equals_a_rebuild_after_service_writes():
+    waiting = DossierFactory(awaiting_supplement=True)
+    clerk = staff(waiting.handling_unit, Role.CLERK)
+    services.dossier_supplement(dossier=waiting, actor=clerk, note="Đã nộp bản sao")
+    finished = DossierFactory(resolved=True, channel="online")
+    services.rating_submit(
+        dossier=finished,
+        user=finished.applicant_user,
+        scores=dict.fromkeys(("overall", "time", "attitude", "guidance", "transparency"), 4),
+    )
+    for trait in ("returned", "withdrawn", "refused", "overdue", "awaiting_payment", "stopped"):
+        DossierFactory(**{trait: True})
+    # A bulk write past the services: the handling unit changes, its figures move with it.
+    moved = DossierFactory(in_review=True)
+    Dossier.objects.filter(pk=moved.pk).update(handling_unit=waiting.handling_unit)
+    kept = _table()
+    assert kept, "the triggers wrote the rollup"
+    rollups.rebuild()
+    assert _table() == kept
