@@ -105,7 +105,7 @@ _ONLINE = Q(channel=Channel.ONLINE)
 _FULL = Q(procedure_version__online_level=OnlineLevel.FULL)
 _IN_TIME = (timeliness.EARLY, timeliness.ON_TIME)
 
-_FIGURES = (
+_FIGURES: tuple[Figure, ...] = (
     # --- Dossiers received in the period ---
     Figure(
         "received", "Tiếp nhận", "Received",

@@ -35,8 +35,11 @@ from tests.dashboard.conftest import make_dossier
 
 
 def without_index(body: dict) -> dict:
-    """The figures without the 766 index (its own tests: tests/dashboard/test_pages.py)."""
+    """The figures without the 766 index (its own tests: tests/dashboard/test_pages.py) and the
+    national scheme's satisfaction (tests/dashboard/test_satisfaction_national.py): these
+    dossiers have no national rating."""
     assert body.pop("index_766")["max"] == 100
+    assert body.pop("satisfaction_national")["rated"] == 0
     return body
 
 
@@ -112,10 +115,15 @@ def test_grouped_by_unit_every_ward_has_a_row_and_the_rows_add_up(api, march):
     kim_long = by_code[KIM_LONG]
     assert kim_long.pop("name") == "Phường Kim Long"
     assert kim_long.pop("code") == KIM_LONG
+    assert kim_long.pop("satisfaction_national")["rated"] == 0  # no national rating here
     assert kim_long == KIM_LONG_MARCH
     assert by_code[THUAN_HOA]["received"] == 1
     assert by_code[THUAN_HOA]["feedback"] == THUAN_HOA_FEEDBACK
-    assert {k: v for k, v in by_code["19777"].items() if k not in ("code", "name")} == ZERO
+    assert {
+        k: v
+        for k, v in by_code["19777"].items()
+        if k not in ("code", "name", "satisfaction_national")
+    } == ZERO
     assert sum(row["received"] for row in rows) == CITY_MARCH["received"]
     assert sum(row["feedback"]["received"] for row in rows) == CITY_FEEDBACK["received"]
 
@@ -149,10 +157,14 @@ def test_the_figures_are_one_aggregate_query_per_part(api, march, django_assert_
         counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
         on_dossiers = [sql for sql in counting if 'FROM "applications_dossier"' in sql]
         on_reports = [sql for sql in counting if 'FROM "feedback_report"' in sql]
+        # The national scheme's satisfaction is one aggregate of its own over the same dossiers.
+        national = [sql for sql in on_dossiers if "applications_nationalrating" in sql]
+        on_dossiers = [sql for sql in on_dossiers if sql not in national]
+        assert len(national) == 1, params
         assert len(on_dossiers) == 1, params
         assert "applications_rating" in on_dossiers[0]
         assert len(on_reports) == reports, params
-        assert len(counting) == 1 + reports, params
+        assert len(counting) == 2 + reports, params
 
 
 def _queries(api) -> int:
