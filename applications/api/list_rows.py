@@ -8,6 +8,7 @@ that both give the same JSON for every row."""
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter
@@ -24,10 +25,17 @@ COLUMNS = (
     "submitted_at", "received_at", "due_at", "apology_due_at", "resolved_at", "returned_at",
     "clock_stopped_at", "fee_vnd", "result_number", "reason", "legacy_code", "is_transferred",
     "version", "handling_unit_id", "receiving_unit_id", "applicant_user_id", "procedure_id",
-    "procedure__code", "procedure_version__name_vi", "procedure_version__name_en",
-    "procedure_version__number", "receiving_unit__code", "handling_unit__code",
-    "assignee__username",
+    "procedure_version_id", "assignee_id",
 )  # fmt: skip
+# The labels of a page's related rows, one query for all four tables: the dossier query stays
+# a plain read by primary key (joining five tables cost more to plan than to run).
+LABELS_SQL = """
+SELECT 'unit', id, code, '', 0 FROM procedures_unit WHERE id = ANY(%s)
+UNION ALL SELECT 'procedure', id, code, '', 0 FROM procedures_procedure WHERE id = ANY(%s)
+UNION ALL SELECT 'version', id, name_vi, name_en, number
+    FROM procedures_procedureversion WHERE id = ANY(%s)
+UNION ALL SELECT 'user', id, username, '', 0 FROM portal_user WHERE id = ANY(%s)
+"""
 MOMENTS = (
     "submitted_at", "received_at", "due_at", "apology_due_at", "resolved_at", "returned_at",
 )  # fmt: skip
@@ -41,16 +49,34 @@ def moment(value: datetime | None, zone) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def labels(page: list[dict[str, Any]]) -> dict[tuple[str, int], tuple[str, str, int]]:
+    """(table, id) -> (code or name, English name, version number) for the page's rows."""
+    if not page:
+        return {}
+    units = {row["handling_unit_id"] for row in page} | {row["receiving_unit_id"] for row in page}
+    ids = [
+        sorted(units),
+        sorted({row["procedure_id"] for row in page}),
+        sorted({row["procedure_version_id"] for row in page}),
+        sorted({row["assignee_id"] for row in page if row["assignee_id"] is not None}),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(LABELS_SQL, ids)
+        return {(kind, pk): (text, english, number) for kind, pk, text, english, number in cursor}
+
+
 def rows(user, page: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
     """The page's rows (`COLUMNS` of each), as `DossierOutput` would write them."""
     actions = access.available_actions_of_rows(user, page)
+    found = labels(page)
     zone = timezone.get_current_timezone()
     english = (get_language() or "vi").startswith("en")
     out = []
     for row, allowed in zip(page, actions, strict=True):
-        name = row["procedure_version__name_vi"]
-        if english and row["procedure_version__name_en"]:
-            name = row["procedure_version__name_en"]
+        name, name_en, number = found[("version", row["procedure_version_id"])]
+        if english and name_en:
+            name = name_en
+        assignee = found.get(("user", row["assignee_id"])) if row["assignee_id"] else None
         dates = {field: moment(row[field], zone) for field in MOMENTS}
         out.append(
             {
@@ -63,16 +89,16 @@ def rows(user, page: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]
                     clock_stopped_at=row["clock_stopped_at"],
                     now=now,
                 ),
-                "procedure": row["procedure__code"],
+                "procedure": found[("procedure", row["procedure_id"])][0],
                 "procedure_name": name,
-                "procedure_version": row["procedure_version__number"],
-                "receiving_unit": row["receiving_unit__code"],
-                "handling_unit": row["handling_unit__code"],
+                "procedure_version": number,
+                "receiving_unit": found[("unit", row["receiving_unit_id"])][0],
+                "handling_unit": found[("unit", row["handling_unit_id"])][0],
                 "channel": row["channel"],
                 "applicant_name": row["applicant_name"],
                 "applicant_id_number": mask(row["applicant_id_number"]),
                 "applicant_phone": mask(row["applicant_phone"]),
-                "assignee": row["assignee__username"],
+                "assignee": assignee[0] if assignee else None,
                 **dates,
                 "fee_vnd": row["fee_vnd"],
                 "result_number": row["result_number"],
