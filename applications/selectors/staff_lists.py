@@ -123,8 +123,10 @@ def _resolved_filters(filters: dict[str, Any], search: str) -> tuple[Q, list[str
         condition &= Q(code__icontains=search) | Q(applicant_name__icontains=search)
     overdue = filters.get("overdue") in ("true", "1", True)
     if overdue:
-        # Only the running and waiting states can be overdue: read those states' index ranges.
+        # Only the running and waiting states can be overdue: read those states' index ranges
+        # (the open-state condition too: it steers the planner to the unit-and-state index).
         states = [s for s in (states or OVERDUE_STATES) if s in OVERDUE_STATES]
+        condition &= Q(state__in=OPEN_STATES)
     elif filters.get("overdue") in ("false", "0", False):
         condition &= ~timeliness.overdue_q(timezone.now())
     return condition, states, overdue
