@@ -37,6 +37,7 @@ from portal.accounts.models import User
 from portal.core.errors import DomainError, ErrorCode
 
 COUNT_BOUND = 1000
+MAX_OFFSET = 2**31
 # More branches than this (many units times many states) and states become a filter instead.
 MAX_BRANCHES = 60
 OVERDUE_STATES = (*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING)
@@ -46,7 +47,8 @@ KEY_BEFORE = f'("{TABLE}"."due_at", "{TABLE}"."id") < (%s, %s)'
 
 
 class BadCursor(DomainError):
-    code = ErrorCode.INVALID_QUERY
+    """A cursor that no link of ours gave (400 `invalid_query`, as the list's other bad
+    parameters)."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Key:
                 raise ValueError
             return direction, cls(moment, int(pk))
         except (ValueError, UnicodeDecodeError, binascii.Error):
-            raise BadCursor(_bad_cursor()) from None
+            raise BadCursor(_bad_cursor(), code=ErrorCode.INVALID_QUERY) from None
 
 
 def _bad_cursor() -> str:
@@ -270,7 +272,8 @@ def window(
     joins allowed: they are read for the page's rows only)."""
     branches = _branches(user, filters, open_only=open_only, search=search)
     direction, key = Key.parse(cursor) if cursor else ("a", None)
-    offset = 0 if key else (page - 1) * size
+    # A page number past any list (and past what PostgreSQL's OFFSET takes) reads no row.
+    offset = 0 if key else min((page - 1) * size, MAX_OFFSET)
     parts = [part for branch in branches for part in _keyed(branch, key, direction)]
     rows = _fetch(parts, columns, limit=size + 1, offset=offset, descending=direction == "b")
     more = len(rows) > size
