@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -204,14 +205,25 @@ def _keyed(branch: QuerySet[Dossier], key: Key | None, direction: str) -> list[Q
     return [dated.extra(where=[KEY_BEFORE], params=[key.due_at, key.id])]  # noqa: S610
 
 
+def _compiled(query: QuerySet) -> tuple[str, tuple] | None:
+    """The query's SQL and parameters; None for one that can match nothing (a filter on a code
+    that names no row: `id IN ()`)."""
+    try:
+        return query.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
 def _union(parts: list[QuerySet[Dossier]], *, limit: int, descending: bool) -> tuple[str, list]:
     order = ("-due_at", "-id") if descending else ("due_at", "id")
     sql, params = [], []
     for part in parts:
-        query = part.order_by(*order).values_list("id", "due_at")[:limit].query
-        text, values = query.sql_with_params()
-        sql.append(f"({text})")
-        params.extend(values)
+        compiled = _compiled(part.order_by(*order).values_list("id", "due_at")[:limit])
+        if compiled:
+            sql.append(f"({compiled[0]})")
+            params.extend(compiled[1])
+    if not sql:
+        return "", []
     outer = "due_at DESC NULLS FIRST, id DESC" if descending else "due_at ASC NULLS LAST, id ASC"
     union = " UNION ALL ".join(sql)
     return f"SELECT id FROM ({union}) AS page ORDER BY {outer}", params  # noqa: S608
@@ -229,6 +241,8 @@ def _fetch(
     if not parts:
         return []
     sql, params = _union(parts, limit=limit + offset, descending=descending)
+    if not sql:
+        return []
     picked = RawSQL(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])  # noqa: S611
     wanted = dict.fromkeys(("id", "due_at", *columns))
     rows = list(Dossier.objects.filter(pk__in=picked).order_by().values(*wanted))
@@ -245,9 +259,12 @@ def _count(branches: list[QuerySet[Dossier]], *, exact: bool) -> int | None:
         query = branch.values_list("id", flat=True).order_by("due_at", "id")
         if not exact:
             query = query[: COUNT_BOUND + 1]
-        text, values = query.query.sql_with_params()
-        sql.append(f"({text})")
-        params.extend(values)
+        compiled = _compiled(query)
+        if compiled:
+            sql.append(f"({compiled[0]})")
+            params.extend(compiled[1])
+    if not sql:
+        return 0
     with connection.cursor() as cursor:
         union = " UNION ALL ".join(sql)
         cursor.execute(f"SELECT count(*) FROM ({union}) AS scope", params)  # noqa: S608

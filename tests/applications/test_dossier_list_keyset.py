@@ -169,3 +169,14 @@ def test_the_desk_queue_walks_its_pages_and_says_more_than_the_bound(scope, monk
     assert shown == [d.code for d in expected]
     monkeypatch.setattr(staff_lists, "COUNT_BOUND", 5)
     assert "Hơn 5 hồ sơ" in page.get("/desk/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["unit=nowhere", "procedure=nothing&count=exact", "field=none&state=in_review",
+     "unit=nowhere&overdue=true"],
+)  # fmt: skip
+def test_a_filter_on_a_code_that_names_nothing_is_an_empty_list(scope, query):
+    body = _api(scope).get(f"/api/v1/dossiers/?{query}").json()
+    assert body == {"count": 0, "next": None, "previous": None, "results": []}
+    assert _api(scope).get(f"/api/v1/dossiers/?{query}&page=7").status_code == 404
