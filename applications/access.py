@@ -116,15 +116,34 @@ def available_actions_of_rows(user, rows: list[dict]) -> list[list[str]]:
             )
         return (dossier.handling_unit_id, dossier.procedure_id) in delegations
 
-    known: dict[tuple, list[str]] = {}
+    # Most rows share their answer with every row of the same state and units: the procedure
+    # matters only where a delegation was looked at (then it is part of the key).
+    by_state: dict[tuple, tuple[list[str], bool]] = {}
+    by_procedure: dict[tuple, list[str]] = {}
     answers = []
     for row in rows:
         shape = tuple(row[field] for field in ROW_FIELDS)
-        if shape not in known:
-            known[shape] = available_actions(
-                user, Dossier(**dict(zip(ROW_FIELDS, shape, strict=True))), delegated
+        common = shape[:-1]
+        if common not in by_state:
+            looked = []
+
+            def probe(dossier: Dossier, looked=looked) -> bool:
+                looked.append(True)
+                return delegated(dossier)
+
+            found = available_actions(
+                user, Dossier(**dict(zip(ROW_FIELDS, shape, strict=True))), probe
             )
-        answers.append(known[shape])
+            by_state[common] = (found, bool(looked))
+            by_procedure[shape] = found
+        found, depends = by_state[common]
+        if depends:
+            if shape not in by_procedure:
+                by_procedure[shape] = available_actions(
+                    user, Dossier(**dict(zip(ROW_FIELDS, shape, strict=True))), delegated
+                )
+            found = by_procedure[shape]
+        answers.append(found)
     return answers
 
 

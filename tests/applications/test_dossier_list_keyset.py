@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from applications import access, selectors
 from applications.api.views import DossierOutput
 from applications.generation import generate_dossiers
-from applications.models import Dossier
+from applications.models import Dossier, SignatureDelegation
 from applications.selectors import staff_lists
 from portal.accounts.models import User
 from procedures.models import Unit
@@ -127,10 +127,14 @@ def test_a_list_row_is_the_same_json_as_the_dossiers_own_serializer(scope):
         expected = DossierOutput(dossier, context={"request": request, "now": timezone.now()})
         assert row == expected.data, row["code"]
     specialist = User.objects.get(username="specialist.kimlong")
-    in_review = _api(specialist).get("/api/v1/dossiers/?state=in_review&page_size=3").json()
+    # A delegated signature changes what a specialist may do, procedure by procedure.
+    first = Dossier.objects.filter(handling_unit__code="19774", state="in_review").first()
+    SignatureDelegation.objects.create(unit=first.handling_unit, procedure=first.procedure)
+    in_review = _api(specialist).get("/api/v1/dossiers/?state=in_review&page_size=50").json()
     for row in in_review["results"]:
         dossier = Dossier.objects.get(code=row["code"])
         assert row["actions"] == access.available_actions(specialist, dossier)
+    assert len({tuple(row["actions"]) for row in in_review["results"]}) > 1
 
 
 def test_a_cursor_that_is_not_one_of_ours_is_a_400_on_the_api_and_the_first_page_on_the_desk(
