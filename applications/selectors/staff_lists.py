@@ -205,18 +205,22 @@ def _keyed(branch: QuerySet[Dossier], key: Key | None, direction: str) -> list[Q
     return [dated.extra(where=[KEY_BEFORE], params=[key.due_at, key.id])]  # noqa: S610
 
 
-def _compiled(query: QuerySet) -> tuple[str, tuple] | None:
+def _compiled(query: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]] | None:
     """The query's SQL and parameters; None for one that can match nothing (a filter on a code
     that names no row: `id IN ()`)."""
     try:
-        return query.query.sql_with_params()
+        text, params = query.query.sql_with_params()
     except EmptyResultSet:
         return None
+    return text, tuple(params)
 
 
-def _union(parts: list[QuerySet[Dossier]], *, limit: int, descending: bool) -> tuple[str, list]:
+def _union(
+    parts: list[QuerySet[Dossier]], *, limit: int, descending: bool
+) -> tuple[str, list[Any]]:
     order = ("-due_at", "-id") if descending else ("due_at", "id")
-    sql, params = [], []
+    sql: list[str] = []
+    params: list[Any] = []
     for part in parts:
         compiled = _compiled(part.order_by(*order).values_list("id", "due_at")[:limit])
         if compiled:
@@ -229,12 +233,17 @@ def _union(parts: list[QuerySet[Dossier]], *, limit: int, descending: bool) -> t
     return f"SELECT id FROM ({union}) AS page ORDER BY {outer}", params  # noqa: S608
 
 
-def _sort_key(row: dict[str, Any]) -> tuple:
+def _sort_key(row: dict[str, Any]) -> tuple[bool, datetime, int]:
     return (row["due_at"] is None, row["due_at"] or datetime.min.replace(tzinfo=UTC), row["id"])
 
 
 def _fetch(
-    parts, columns: tuple[str, ...], *, limit: int, offset: int = 0, descending: bool = False
+    parts: list[QuerySet[Dossier]],
+    columns: tuple[str, ...],
+    *,
+    limit: int,
+    offset: int = 0,
+    descending: bool = False,
 ) -> list[dict[str, Any]]:
     """The window's rows with `columns`, in one query: the ids picked by the branches' UNION ALL
     (each branch cut at `limit` + `offset`) and the rows read by primary key around them."""
@@ -254,7 +263,8 @@ def _count(branches: list[QuerySet[Dossier]], *, exact: bool) -> int | None:
     the page's order, so through the same index range as the page), unless `exact`."""
     if not branches:
         return 0
-    sql, params = [], []
+    sql: list[str] = []
+    params: list[Any] = []
     for branch in branches:
         query = branch.values_list("id", flat=True).order_by("due_at", "id")
         if not exact:
