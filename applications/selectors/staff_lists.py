@@ -277,7 +277,9 @@ def _count(branches: list[QuerySet[Dossier]], *, exact: bool) -> int | None:
         return 0
     with connection.cursor() as cursor:
         union = " UNION ALL ".join(sql)
-        cursor.execute(f"SELECT count(*) FROM ({union}) AS scope", params)  # noqa: S608
+        if not exact:  # the branches are read one after the other: stop past the bound
+            union = f"SELECT 1 FROM ({union}) AS scope LIMIT {COUNT_BOUND + 1:d}"  # noqa: S608
+        cursor.execute(f"SELECT count(*) FROM ({union}) AS counted", params)  # noqa: S608
         total = cursor.fetchone()[0]
     return total if exact or total <= COUNT_BOUND else None
 
