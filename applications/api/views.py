@@ -212,6 +212,8 @@ class DossierListCreate(ExportMixin, APIView):
             request.query_params["overdue"] not in OVERDUE_VALUES
         ):
             raise DomainError(_("overdue must be true or false."), code="invalid_query")
+        if request.query_params.get("count", "exact") != "exact":
+            raise DomainError(_("count must be exact, or left out."), code="invalid_query")
         paginator = Pagination()
         if fmt := self.export_format(request):  # ?format=csv|xlsx: every row, as a file
             paginator.check(request)

@@ -184,3 +184,10 @@ def test_a_filter_on_a_code_that_names_nothing_is_an_empty_list(scope, query):
     body = _api(scope).get(f"/api/v1/dossiers/?{query}").json()
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
     assert _api(scope).get(f"/api/v1/dossiers/?{query}&page=7").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["count=", "count=yes", "count=exact&format=csv&count=all"])
+def test_a_count_parameter_other_than_exact_is_refused(scope, query):
+    response = _api(scope).get(f"/api/v1/dossiers/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_query"
