@@ -14,8 +14,8 @@ parameters) joined with UNION ALL: nothing a request sends is written into it.
 
 Pages are windows on that order: the first page, a page number (offset), or a cursor after or
 before a row (keyset: as cheap on the thousandth page as on the first). The count is exact up to
-`COUNT_BOUND` (each branch counted no further than that, through its index) and `None` beyond,
-unless the caller asks for the exact figure.
+`COUNT_BOUND` (the branches counted through their indexes, no further than that) and `None`
+beyond, unless the caller asks for the exact figure.
 """
 
 import base64
@@ -30,6 +30,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from applications import access, timeliness
 from applications.models import Dossier
@@ -72,15 +73,15 @@ class Key:
             moment = parse_datetime(due) if due else None
             if direction not in ("a", "b") or (due and (moment is None or not moment.tzinfo)):
                 raise ValueError
+            if not 0 < int(pk) < 2**63:
+                raise ValueError
             return direction, cls(moment, int(pk))
         except (ValueError, UnicodeDecodeError, binascii.Error):
             raise BadCursor(_bad_cursor(), code=ErrorCode.INVALID_QUERY) from None
 
 
 def _bad_cursor() -> str:
-    from django.utils.translation import gettext as _
-
-    return _("cursor must be a value given in a next or previous link.")
+    return gettext("cursor must be a value given in a next or previous link.")
 
 
 @dataclass
@@ -176,17 +177,17 @@ def _branches(
     for scope, large in scopes:
         if large and split:
             branches += [
-                base.filter(scope, _late_in(state, now) if overdue else Q(), state=state)
+                base.filter(
+                    scope,
+                    timeliness.overdue_in_state_q(state, now) if overdue else Q(),
+                    state=state,
+                )
                 for state in states
             ]
         else:
             late = timeliness.overdue_q(now) if overdue else Q()
             branches.append(base.filter(scope, late, state__in=states))
     return branches
-
-
-def _late_in(state: str, now: datetime) -> Q:
-    return timeliness.overdue_in_state_q(state, now)
 
 
 def _keyed(branch: QuerySet[Dossier], key: Key | None, direction: str) -> list[QuerySet[Dossier]]:
