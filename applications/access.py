@@ -8,7 +8,14 @@ A user who may not see a dossier gets 404 everywhere, never a hint that it exist
 from django.db.models import Q, QuerySet
 
 from applications import workflow
-from applications.models import Complaint, Dossier, NationalRating, Rating, ServiceCounter
+from applications.models import (
+    Complaint,
+    Dossier,
+    NationalRating,
+    Rating,
+    ServiceCounter,
+    SignatureDelegation,
+)
 from applications.models.delegations import signature_delegated
 from portal.accounts.models import Role
 from procedures.models import Unit
@@ -70,23 +77,74 @@ def roles_on(user, dossier: Dossier, action: str | None = None) -> set[str]:
     return roles
 
 
-def may(user, action: str, dossier: Dossier) -> bool:
+def may(user, action: str, dossier: Dossier, delegated=signature_delegated) -> bool:
     """The one role check of a dossier action: the user's roles on this dossier (its units'
     staff roles, or its applicant) against the action's roles in workflow.ACTIONS; a role the
-    row lists in `delegable_to` only where the unit delegated the procedure's signature."""
+    row lists in `delegable_to` only where the unit delegated the procedure's signature
+    (`delegated(dossier)`; a list passes the delegations it read once)."""
     if user.is_authenticated and user.is_superuser:
         return True
     row = workflow.ACTIONS[action]
     roles = roles_on(user, dossier, action)
     if roles & row.roles:
         return True
-    return bool(roles & row.delegable_to) and signature_delegated(dossier)
+    return bool(roles & row.delegable_to) and delegated(dossier)
 
 
-def available_actions(user, dossier: Dossier) -> list[str]:
+def available_actions(user, dossier: Dossier, delegated=signature_delegated) -> list[str]:
     """The actions this user may take on this dossier now, and nothing else."""
     allowed_now = {t.name for t in dossier.get_available_state_transitions()}
-    return [a for a in ACTIONS if a in allowed_now and may(user, a, dossier)]
+    return [a for a in ACTIONS if a in allowed_now and may(user, a, dossier, delegated)]
+
+
+ROW_FIELDS = ("state", "handling_unit_id", "receiving_unit_id", "applicant_user_id", "procedure_id")
+
+
+def available_actions_of_rows(user, rows: list[dict]) -> list[list[str]]:
+    """`available_actions` for a page of plain rows (`ROW_FIELDS` of each): the same rule,
+    worked out once per distinct row shape, the unit's delegations read at most once."""
+    delegations: set[tuple[int, int]] | None = None
+
+    def delegated(dossier: Dossier) -> bool:
+        nonlocal delegations
+        if delegations is None:
+            units = {row["handling_unit_id"] for row in rows}
+            delegations = set(
+                SignatureDelegation.objects.filter(unit_id__in=units).values_list(
+                    "unit_id", "procedure_id"
+                )
+            )
+        return (dossier.handling_unit_id, dossier.procedure_id) in delegations
+
+    # Most rows share their answer with every row of the same state and units: the procedure
+    # matters only where a delegation was looked at (then it is part of the key).
+    by_state: dict[tuple, tuple[list[str], bool]] = {}
+    by_procedure: dict[tuple, list[str]] = {}
+    answers = []
+    for row in rows:
+        shape = tuple(row[field] for field in ROW_FIELDS)
+        common = shape[:-1]
+        if common not in by_state:
+            looked = []
+
+            def probe(dossier: Dossier, looked=looked) -> bool:
+                looked.append(True)
+                return delegated(dossier)
+
+            found = available_actions(
+                user, Dossier(**dict(zip(ROW_FIELDS, shape, strict=True))), probe
+            )
+            by_state[common] = (found, bool(looked))
+            by_procedure[shape] = found
+        found, depends = by_state[common]
+        if depends:
+            if shape not in by_procedure:
+                by_procedure[shape] = available_actions(
+                    user, Dossier(**dict(zip(ROW_FIELDS, shape, strict=True))), delegated
+                )
+            found = by_procedure[shape]
+        answers.append(found)
+    return answers
 
 
 def is_official(user) -> bool:

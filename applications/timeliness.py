@@ -99,6 +99,17 @@ def overdue_q(now: datetime) -> Q:
     return running_late | stopped_late
 
 
+def overdue_in_state_q(state: str, now: datetime) -> Q:
+    """`overdue_q` for the dossiers in one state, for lists read one state at a time: a plain
+    range of the (unit, state, due moment) index for the states whose clock runs."""
+    if state in CLOCK_RUNNING:
+        return Q(due_at__lt=now)
+    if state in CLOCK_STOPPED_WAITING:
+        stopped_late = Q(clock_stopped_at__gt=F("due_at"))
+        return stopped_late | Q(clock_stopped_at__isnull=True, due_at__lt=now)
+    return Q(pk__in=[])
+
+
 def with_timeliness(queryset, now: datetime):
     return queryset.annotate(
         resolved_day=TruncDate("resolved_at", tzinfo=_TZ), due_day=TruncDate("due_at", tzinfo=_TZ)

@@ -52,6 +52,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=300.0, help="fixed-rate look-up, req/s")
     parser.add_argument("--sweep-rounds", type=int, default=None, help="default: --rounds")
     parser.add_argument("--stamp", default=None, help="results file name (default: the date)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="run only the benchmarks whose name contains this text (case-insensitive; "
+        "repeatable); 'submissions' and 'sweep' name those two",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     args.dossiers = args.dossiers or (20_000 if quick else 1_000_000)
@@ -62,6 +69,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.db_samples = 5 if quick else 15
     args.sweep_rounds = args.sweep_rounds or (1 if quick else args.rounds)
     return args
+
+
+def selected(args: argparse.Namespace, name: str) -> bool:
+    """`--only` given: the benchmark's name contains one of its texts."""
+    return not args.only or any(only.lower() in name.lower() for only in args.only)
 
 
 def main(argv=None) -> int:
@@ -109,6 +121,7 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
     official_cookie = fixtures.sessions(fixtures.OFFICIAL, 1)[0]
     clerk_token, citizen_token = fixtures.token(fixtures.CLERK), fixtures.token(fixtures.CITIZEN)
     targets = _targets(args, clerk_cookies, clerk_token, official_cookie, citizen_token)
+    targets = [t for t in targets if selected(args, t["name"])]
     from django.db import connections
 
     connections.close_all()
@@ -235,9 +248,11 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
         _rows(table, target, entry, args)
         print(f"{target['name']}: {table.rows[-1]}", flush=True)
         report.write(out, table, stamp)  # so far: a run cut short still leaves its figures
-    results["submissions"] = run_submissions(args, real, bare, submissions_setup, table, tmp)
-    report.write(out, table, stamp)
-    results["sweep"] = run_sweep(args, prepared["dossiers"], table)
+    if selected(args, "submissions"):
+        results["submissions"] = run_submissions(args, real, bare, submissions_setup, table, tmp)
+        report.write(out, table, stamp)
+    if selected(args, "sweep"):
+        results["sweep"] = run_sweep(args, prepared["dossiers"], table)
     time.sleep(1)
     memory = {"web": tree_rss(real.process.pid), "celery": tree_rss(worker.pid)}
     web_mb = memory["web"]["max_worker_mb"]
@@ -260,7 +275,7 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
     )
     out.update(
         memory=memory,
-        complete=True,
+        complete=not args.only,  # a run limited with --only is not the whole table
         machine=report.machine(),
         total_seconds=round(time.perf_counter() - started, 1),
     )

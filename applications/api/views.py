@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from applications import access, selectors, services, timeliness, workflow
 from applications.api.actions import document_files, run_action
 from applications.api.exports import dossier_list_response
+from applications.api.list_rows import COUNT_HELP, KEYSET_PARAMETERS, keyset_page
 from applications.models import Channel, Dossier, DossierEvent
 from applications.selectors import lookup
 from portal.accounts.lockout import locked_out
@@ -198,8 +199,13 @@ class DossierListCreate(ExportMixin, APIView):
             # Empty or json: the JSON page; csv or xlsx: the same rows as a file (issue 12).
             OpenApiParameter("format", str, enum=["", "json", "csv", "xlsx"]),
             *PAGE_PARAMETERS,
+            *KEYSET_PARAMETERS,
         ],
-        responses=paginated(DossierOutput, "PaginatedDossierOutputList"),
+        responses=paginated(
+            DossierOutput,
+            "PaginatedDossierOutputList",
+            count_help=COUNT_HELP,
+        ),
         operation_id="v1_dossiers_list",
     )
     def get(self, request):
@@ -208,15 +214,14 @@ class DossierListCreate(ExportMixin, APIView):
             request.query_params["overdue"] not in OVERDUE_VALUES
         ):
             raise DomainError(_("overdue must be true or false."), code="invalid_query")
-        dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
+        if request.query_params.get("count", "exact") != "exact":
+            raise DomainError(_("count must be exact, or left out."), code="invalid_query")
         paginator = Pagination()
         if fmt := self.export_format(request):  # ?format=csv|xlsx: every row, as a file
             paginator.check(request)
+            dossiers = selectors.dossier_list(user=request.user, filters=request.query_params)
             return dossier_list_response(fmt, dossiers, timezone.now())
-        page = paginator.paginate_queryset(dossiers, request, view=self)
-        now = timezone.now()
-        data = DossierOutput(page, many=True, context={"request": request, "now": now}).data
-        return paginator.get_paginated_response(data)
+        return Response(keyset_page(request, paginator))
 
     @extend_schema(
         request=DossierCreateInput,

@@ -168,7 +168,7 @@ class Dossier(models.Model):
         ordering = ["due_at", "id"]
         triggers = [NEVER_DELETED]
         indexes = [
-            models.Index(fields=["handling_unit", "state", "due_at"], name="dossier_queue"),
+            models.Index(fields=["handling_unit", "state", "due_at", "id"], name="dossier_queue"),
             models.Index(fields=["state", "due_at"], name="dossier_state_due"),
             models.Index(fields=["receiving_unit", "received_at"], name="dossier_received"),
             models.Index(fields=["assignee", "state", "due_at"], name="dossier_assignee"),
@@ -184,6 +184,14 @@ class Dossier(models.Model):
                 fields=["due_at"],
                 name="dossier_overdue_watch",
                 condition=models.Q(state__in=list(CLOCK_RUNNING), overdue_flagged_at__isnull=True),
+            ),
+            # The staff lists (issue 10): a unit's dossiers in due order, any state; and those
+            # a unit received for another one (few), in the same order.
+            models.Index(fields=["handling_unit", "due_at", "id"], name="dossier_handled_due"),
+            models.Index(
+                fields=["receiving_unit", "due_at", "id"],
+                name="dossier_received_elsewhere",
+                condition=~models.Q(receiving_unit=models.F("handling_unit")),
             ),
         ]
         constraints = [

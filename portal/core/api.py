@@ -174,12 +174,20 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
     }
 
 
-def paginated(serializer_class: type[serializers.BaseSerializer[Any]], name: str) -> Any:
-    """The paginated list `{"count", "next", "previous", "results"}` of an APIView."""
+def paginated(
+    serializer_class: type[serializers.BaseSerializer[Any]], name: str, count_help: str = ""
+) -> Any:
+    """The paginated list `{"count", "next", "previous", "results"}` of an APIView; with
+    `count_help`, a count that may be null (unknown beyond a bound), as that text says."""
+    count = (
+        serializers.IntegerField(allow_null=True, help_text=count_help)
+        if count_help
+        else serializers.IntegerField()
+    )
     return inline_serializer(
         name,
         {
-            "count": serializers.IntegerField(),
+            "count": count,
             "next": serializers.URLField(allow_null=True),
             "previous": serializers.URLField(allow_null=True),
             "results": serializer_class(many=True),

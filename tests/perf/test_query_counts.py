@@ -82,13 +82,21 @@ def test_the_desk_work_queue_sends_as_many_queries_for_30_rows_as_for_3(demo):
     )
 
 
-def test_the_api_dossier_list_sends_as_many_queries_for_30_rows_as_for_3(demo):
+@pytest.mark.parametrize("query", ["", "&state=in_review", "&overdue=true", "&channel=desk"])
+def test_the_api_dossier_lists_pages_of_3_and_of_30_rows_send_as_many_queries(demo, query):
+    """Pages of a list longer than one page (the count is read): the same queries for a page of
+    3 rows as for one of 30, and for the page after (through the `next` link's cursor). A list
+    that fits on one page needs no count at all (one query fewer: the citizen's test above)."""
+    _generate(400, 500)
     client = _api_client("clerk.kimlong")
-    _few_then_many(
-        lambda: client.get("/api/v1/dossiers/?page_size=50"),
-        lambda response: len(response.json()["results"]),
-        grow=_grow_dossiers,
-    )
+    few, small = _queries(lambda: client.get(f"/api/v1/dossiers/?page_size=3{query}"))
+    many, large = _queries(lambda: client.get(f"/api/v1/dossiers/?page_size=30{query}"))
+    assert len(small.json()["results"]) == 3
+    assert len(large.json()["results"]) == 30
+    assert large.json()["next"]
+    following, after = _queries(lambda: client.get(large.json()["next"]))
+    assert after.json()["results"]
+    assert few == many == following, (few, many, following)
 
 
 def _grow_citizen_dossiers(step: int) -> None:

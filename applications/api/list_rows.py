@@ -1,0 +1,192 @@
+"""The API dossier list's page, serialised from plain values (issue 10).
+
+`DossierOutput` (a ModelSerializer) documents the row and serialises a single dossier; the list
+builds the very same fields from one narrow `.values()` read of the page's ids, without a model
+instance or a serializer field per value. tests/applications/test_dossier_list_keyset.py checks
+that both give the same JSON for every row."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from applications import access, timeliness
+from applications.selectors import staff_lists
+from applications.selectors.staff_lists import COUNT_BOUND, Window
+from portal.core.privacy import mask
+
+COLUMNS = (
+    "id", "code", "state", "channel", "applicant_name", "applicant_id_number", "applicant_phone",
+    "submitted_at", "received_at", "due_at", "apology_due_at", "resolved_at", "returned_at",
+    "clock_stopped_at", "fee_vnd", "result_number", "reason", "legacy_code", "is_transferred",
+    "version", "handling_unit_id", "receiving_unit_id", "applicant_user_id", "procedure_id",
+    "procedure_version_id", "assignee_id",
+)  # fmt: skip
+# The labels of a page's related rows, one query for all four tables: the dossier query stays
+# a plain read by primary key (joining five tables cost more to plan than to run).
+LABELS_SQL = """
+SELECT 'unit', id, code, '', 0 FROM procedures_unit WHERE id = ANY(%s)
+UNION ALL SELECT 'procedure', id, code, '', 0 FROM procedures_procedure WHERE id = ANY(%s)
+UNION ALL SELECT 'version', id, name_vi, name_en, number
+    FROM procedures_procedureversion WHERE id = ANY(%s)
+UNION ALL SELECT 'user', id, username, '', 0 FROM portal_user WHERE id = ANY(%s)
+"""
+MOMENTS = (
+    "submitted_at", "received_at", "due_at", "apology_due_at", "resolved_at", "returned_at",
+)  # fmt: skip
+
+
+def moment(value: datetime | None, zone) -> str | None:
+    """DRF's DateTimeField output: ISO 8601 in the current time zone, UTC written `Z`."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def labels(page: list[dict[str, Any]]) -> dict[tuple[str, int], tuple[str, str, int]]:
+    """(table, id) -> (code or name, English name, version number) for the page's rows."""
+    if not page:
+        return {}
+    units = {row["handling_unit_id"] for row in page} | {row["receiving_unit_id"] for row in page}
+    ids = [
+        sorted(units),
+        sorted({row["procedure_id"] for row in page}),
+        sorted({row["procedure_version_id"] for row in page}),
+        sorted({row["assignee_id"] for row in page if row["assignee_id"] is not None}),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(LABELS_SQL, ids)
+        return {(kind, pk): (text, english, number) for kind, pk, text, english, number in cursor}
+
+
+def rows(user, page: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The page's rows (`COLUMNS` of each), as `DossierOutput` would write them."""
+    actions = access.available_actions_of_rows(user, page)
+    found = labels(page)
+    zone = timezone.get_current_timezone()
+    english = (get_language() or "vi").startswith("en")
+    out = []
+    for row, allowed in zip(page, actions, strict=True):
+        name, name_en, number = found[("version", row["procedure_version_id"])]
+        if english and name_en:
+            name = name_en
+        assignee = found.get(("user", row["assignee_id"])) if row["assignee_id"] else None
+        dates = {field: moment(row[field], zone) for field in MOMENTS}
+        out.append(
+            {
+                "code": row["code"],
+                "state": row["state"],
+                "timeliness": timeliness.timeliness(
+                    state=row["state"],
+                    due_at=row["due_at"],
+                    resolved_at=row["resolved_at"],
+                    clock_stopped_at=row["clock_stopped_at"],
+                    now=now,
+                ),
+                "procedure": found[("procedure", row["procedure_id"])][0],
+                "procedure_name": name,
+                "procedure_version": number,
+                "receiving_unit": found[("unit", row["receiving_unit_id"])][0],
+                "handling_unit": found[("unit", row["handling_unit_id"])][0],
+                "channel": row["channel"],
+                "applicant_name": row["applicant_name"],
+                "applicant_id_number": mask(row["applicant_id_number"]),
+                "applicant_phone": mask(row["applicant_phone"]),
+                "assignee": assignee[0] if assignee else None,
+                **dates,
+                "fee_vnd": row["fee_vnd"],
+                "result_number": row["result_number"],
+                "reason": row["reason"],
+                "legacy_code": row["legacy_code"],
+                "is_transferred": row["is_transferred"],
+                "version": row["version"],
+                "actions": allowed,
+            }
+        )
+    return out
+
+
+def links(request, window: Window) -> tuple[str | None, str | None]:
+    """The next and previous pages' addresses: a cursor after the last row, before the first."""
+    url = remove_query_param(request.build_absolute_uri(), "page")
+    following = preceding = None
+    if window.has_next and window.last:
+        following = replace_query_param(url, "cursor", window.last.token("a"))
+    if window.has_previous and window.first:
+        preceding = replace_query_param(url, "cursor", window.first.token("b"))
+    return following, preceding
+
+
+KEYSET_PARAMETERS = [
+    OpenApiParameter(
+        "cursor",
+        str,
+        description="The page after or before a row: the value that a `next` or `previous` "
+        "link carries (as cheap deep in a long list as on its first page).",
+    ),
+    OpenApiParameter(
+        "count",
+        str,
+        enum=["exact"],
+        description="`exact`: count every matching dossier, however many. Without it, `count` "
+        f"is exact up to {COUNT_BOUND:,} and null above that.",
+    ),
+]
+COUNT_HELP = (
+    f"The number of matching dossiers, always exact; null when more than {COUNT_BOUND:,} match "
+    "and `count=exact` was not asked (then follow `next` to the end)."
+)
+
+
+def page_number(request, paginator) -> int | str:
+    """The `page` asked for, refused as the paged answer always did: empty is a 400, anything
+    but a whole number from 1 (or `last`) a 404."""
+    raw = request.query_params.get(paginator.page_query_param)
+    if raw in paginator.last_page_strings:
+        return "last"
+    if raw == "":
+        paginator.get_page_number(request, None)  # the 400 every paged answer gives
+    raw = raw or "1"
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise NotFound(paginator.invalid_page_message)
+    return int(raw)
+
+
+def keyset_page(request, paginator) -> dict[str, Any]:
+    """`{"count", "next", "previous", "results"}` for the user's dossiers (issue 10)."""
+    size = paginator.get_page_size(request)
+    number = page_number(request, paginator)
+    params = request.query_params
+    exact = params.get("count") == "exact"
+    filters = {key: params.get(key) for key in FILTERS if params.get(key)}
+    if number == "last":
+        total = staff_lists.window(user=request.user, filters=filters, size=1, exact_count=True)
+        number = max(1, -(-(total.count or 0) // size))
+        exact = True
+    window = staff_lists.window(
+        user=request.user,
+        filters=filters,
+        size=size,
+        page=number,
+        cursor=params.get("cursor", ""),
+        exact_count=exact,
+        columns=COLUMNS,
+    )
+    if number > 1 and not window.rows and "cursor" not in params:
+        raise NotFound(paginator.invalid_page_message)
+    following, preceding = links(request, window)
+    return {
+        "count": window.count,
+        "next": following,
+        "previous": preceding,
+        "results": rows(request.user, window.rows, timezone.now()),
+    }
+
+
+FILTERS = ("state", "unit", "legacy_code", "procedure", "field", "channel", "assignee", "overdue")
