@@ -22,10 +22,10 @@ from portal.core.privacy import mask
 
 COLUMNS = (
     "id", "code", "state", "channel", "applicant_name", "applicant_id_number", "applicant_phone",
-    "submitted_at", "received_at", "due_at", "apology_due_at", "resolved_at", "returned_at",
-    "clock_stopped_at", "fee_vnd", "result_number", "reason", "legacy_code", "is_transferred",
-    "version", "handling_unit_id", "receiving_unit_id", "applicant_user_id", "procedure_id",
-    "procedure_version_id", "assignee_id",
+    "submitted_at", "received_at", "due_at", "appointment_at", "sets", "apology_due_at",
+    "resolved_at", "returned_at", "clock_stopped_at", "fee_vnd", "result_number", "reason",
+    "legacy_code", "is_transferred", "version", "handling_unit_id", "receiving_unit_id",
+    "applicant_user_id", "procedure_id", "procedure_version_id", "assignee_id",
 )  # fmt: skip
 # The labels of a page's related rows, one query for all four tables: the dossier query stays
 # a plain read by primary key (joining five tables cost more to plan than to run).
@@ -37,7 +37,8 @@ UNION ALL SELECT 'version', id, name_vi, name_en, number
 UNION ALL SELECT 'user', id, username, '', 0 FROM portal_user WHERE id = ANY(%s)
 """
 MOMENTS = (
-    "submitted_at", "received_at", "due_at", "apology_due_at", "resolved_at", "returned_at",
+    "submitted_at", "received_at", "due_at", "appointment_at", "apology_due_at", "resolved_at",
+    "returned_at",
 )  # fmt: skip
 
 
@@ -100,6 +101,7 @@ def rows(user, page: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]
                 "applicant_phone": mask(row["applicant_phone"]),
                 "assignee": assignee[0] if assignee else None,
                 **dates,
+                "sets": row["sets"],
                 "fee_vnd": row["fee_vnd"],
                 "result_number": row["result_number"],
                 "reason": row["reason"],
