@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db import migrations, models
+from django.db import connection, migrations, models
 
 
 def backfill(apps, schema_editor):
@@ -11,19 +11,40 @@ def backfill(apps, schema_editor):
     appointment). Dossiers received here were received as one set; imported ones: unknown."""
     Dossier = apps.get_model("applications", "Dossier")
     DossierEvent = apps.get_model("applications", "DossierEvent")
+    database = schema_editor.connection if schema_editor is not None else connection
+    if database.vendor == "postgresql":
+        # One statement: a province's million dossiers in seconds, not a Python loop of minutes.
+        dossiers, events = Dossier._meta.db_table, DossierEvent._meta.db_table
+        with database.cursor() as cursor:
+            cursor.execute(
+                f"""
+            UPDATE {dossiers} AS d SET
+                appointment_at = COALESCE((
+                    SELECT (e.extra ->> 'due_at')::timestamptz FROM {events} AS e
+                    WHERE e.dossier_id = d.id AND e.action = 'receive'
+                      AND COALESCE(e.extra ->> 'due_at', '') <> ''
+                    ORDER BY e.at, e.id LIMIT 1
+                ), d.due_at),
+                sets = CASE WHEN d.is_transferred THEN NULL ELSE 1 END
+            WHERE d.received_at IS NOT NULL
+            """  # noqa: S608 (table names from the models)
+            )
+        return
     given = {}
     for dossier_id, extra in (
-        DossierEvent.objects.filter(action="receive").order_by("-at", "-id").values_list(
-            "dossier_id", "extra"
-        )
+        DossierEvent.objects.filter(action="receive")
+        .order_by("-at", "-id")
+        .values_list("dossier_id", "extra")
     ):
         due = (extra or {}).get("due_at")
         if due:
             given[dossier_id] = datetime.fromisoformat(due)
     batch = []
-    for dossier in Dossier.objects.filter(received_at__isnull=False).only(
-        "id", "due_at", "is_transferred"
-    ).iterator(chunk_size=2000):
+    for dossier in (
+        Dossier.objects.filter(received_at__isnull=False)
+        .only("id", "due_at", "is_transferred")
+        .iterator(chunk_size=2000)
+    ):
         dossier.appointment_at = given.get(dossier.id, dossier.due_at)
         dossier.sets = None if dossier.is_transferred else 1
         batch.append(dossier)
@@ -35,21 +56,30 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0011_history_event_types'),
+        ("applications", "0011_history_event_types"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dossier',
-            name='appointment_at',
-            field=models.DateTimeField(blank=True, help_text='Form 01 (Circular 03/2025): the appointment printed on the receipt, stored at reception and never recomputed; clock stops move due_at, not this.', null=True, verbose_name='appointment given at reception'),
+            model_name="dossier",
+            name="appointment_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Form 01 (Circular 03/2025): the appointment printed on the receipt, stored at reception and never recomputed; clock stops move due_at, not this.",
+                null=True,
+                verbose_name="appointment given at reception",
+            ),
         ),
         migrations.AddField(
-            model_name='dossier',
-            name='sets',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Forms 01 and 07: the number of sets (bộ) of the dossier received; empty when not recorded (dossiers imported from a former unit).', null=True, verbose_name='sets received'),
+            model_name="dossier",
+            name="sets",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Forms 01 and 07: the number of sets (bộ) of the dossier received; empty when not recorded (dossiers imported from a former unit).",
+                null=True,
+                verbose_name="sets received",
+            ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
