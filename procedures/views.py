@@ -1,9 +1,11 @@
 """The citizen's procedure finder: works without JavaScript, large type, Vietnamese first."""
 
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from procedures.models import Field, Level, Unit, UnitKind
-from procedures.selectors import MAX_QUERY_LENGTH, procedure_catalogue, procedure_search
+from procedures import snapshot
+from procedures.models import Level
+from procedures.selectors import MAX_QUERY_LENGTH, procedure_search
 
 
 def finder(request):
@@ -22,7 +24,7 @@ def finder(request):
             "query_truncated": len(query) > MAX_QUERY_LENGTH,
             "field": field,
             "level": level,
-            "fields": Field.objects.all(),
+            "fields": snapshot.current().fields,
             "levels": Level.choices,
             "searching": searching,
             "results": results[:50],
@@ -32,12 +34,10 @@ def finder(request):
 
 
 def procedure_detail(request, code: str):
-    procedure = get_object_or_404(
-        procedure_catalogue().prefetch_related("current_version__documents"), code=code
-    )
-    units = Unit.objects.filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE])
-    unit_code = request.GET.get("unit", "")
-    unit = units.filter(code=unit_code).first() if unit_code else None
+    catalogue = snapshot.current()
+    procedure = catalogue.procedure(code)
+    if procedure is None:
+        raise Http404
     return render(
         request,
         "procedures/detail.html",
@@ -45,8 +45,8 @@ def procedure_detail(request, code: str):
             "procedure": procedure,
             "version": procedure.current_version,
             "documents": procedure.current_version.documents.all(),
-            "units": units,
-            "unit": unit,
-            "province": Unit.objects.filter(kind=UnitKind.PROVINCE).first(),
+            "units": catalogue.units,
+            "unit": catalogue.unit(request.GET.get("unit", "")),
+            "province": catalogue.province,
         },
     )
