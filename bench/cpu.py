@@ -114,6 +114,8 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", default=None, help="a page's name: print its profile")
     parser.add_argument("--only", default=None, help="pages whose name contains this")
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order (tottime...)")
+    parser.add_argument("--lines", type=int, default=60, help="functions the profile shows")
     parser.add_argument("--settings", default="bench.bench_settings")
     args = parser.parse_args(argv)
     os.environ["DJANGO_SETTINGS_MODULE"] = args.settings
@@ -131,7 +133,7 @@ def main(argv=None) -> int:
     for name, paths, headers in pages():
         if args.only and args.only not in name:
             continue
-        profile = cProfile.Profile() if args.profile == name else None
+        profile = cProfile.Profile(time.process_time) if args.profile == name else None
         answers = {}
         status, ms, queries = measure(app, paths, headers, args.requests, profile, answers)
         bare_urls.ANSWERS.update(answers)  # the baseline answers the same bytes
@@ -140,7 +142,7 @@ def main(argv=None) -> int:
         rows.append((name, status, ms, queries, bare_ms))
         if profile:
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(60)
+            pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.lines)
             print(out.getvalue())
     print("| page | status | CPU ms/request | queries | bare view ms | ratio |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -2,6 +2,8 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from procedures import snapshot
 from procedures.models import Level
@@ -16,6 +18,7 @@ def finder(request):
         level = ""
     searching = bool(query.strip() or field or level)
     results = procedure_search(query=query, field=field, level=level) if searching else []
+    language = get_language()
     return render(
         request,
         "procedures/finder.html",
@@ -28,6 +31,16 @@ def finder(request):
             "levels": Level.choices,
             "searching": searching,
             "results": results[:50],
+            # Each row's HTML depends on the procedure and the language only: rendered once per
+            # catalogue snapshot (procedures/snapshot.py).
+            "result_rows": [
+                snapshot.memo_for(
+                    p,
+                    ("finder-row", language),
+                    lambda p=p: render_to_string("procedures/_result.html", {"p": p}),
+                )
+                for p in results[:50]
+            ],
             "result_count": len(results),
         },
     )
