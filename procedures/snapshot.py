@@ -16,6 +16,7 @@ it (`memo`) and go with it. Nothing per person is ever kept here: only the publi
 """
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -66,6 +67,8 @@ class Snapshot:
 
 
 _current: Snapshot | None = None
+_cache_down_until = 0.0
+CACHE_RETRY_SECONDS = 5
 
 
 def _generation() -> str:
@@ -78,11 +81,16 @@ def _generation() -> str:
 
 def current() -> Snapshot:
     """This worker's snapshot, reloaded when the shared generation changed."""
-    global _current
+    global _current, _cache_down_until
+    if time.monotonic() < _cache_down_until:
+        return Snapshot(None)
     try:
         token = _generation()
     except Exception:
+        # The pages still answer, from PostgreSQL, and do not wait on the cache's timeout for
+        # each request: it is tried again after a few seconds.
         logger.exception("catalogue: the cache did not answer; read from the database")
+        _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
         return Snapshot(None)
     if _current is None or _current.generation != token:
         _current = Snapshot(token)

@@ -62,11 +62,29 @@ def dossier_get(*, user: User, code: str) -> Dossier:
     return dossier
 
 
+# What the public look-up reads and shows (issue 10: a narrow row; `tests/perf` guards it).
+LOOKUP_FIELDS = (
+    "code",
+    "state",
+    "applicant_phone",
+    "received_at",
+    "due_at",
+    "apology_due_at",
+    "clock_stopped_at",
+    "resolved_at",
+    "procedure_version__name_vi",
+    "procedure_version__name_en",
+    "handling_unit__name_vi",
+    "handling_unit__name_en",
+)
+
+
 def dossier_lookup(*, code: str, phone_last4: str) -> Dossier:
     """Public look-up by code and the last 4 digits of the phone; a wrong code and wrong digits
     look the same."""
     dossier = (
         Dossier.objects.select_related("procedure_version", "handling_unit")
+        .only(*LOOKUP_FIELDS)
         .filter(code=code)
         .first()
     )

@@ -29,7 +29,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.checks import CheckMessage
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -70,12 +71,7 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> int:
     bucket = int(moment // window)
     key = f"{key_for(scope, ident)}:{bucket}"
     try:
-        cache.add(key, 0, timeout=window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window + 5)
-            count = 1
+        count = _count(key, timeout=window + 5)
     except Exception:
         if scope in FAIL_CLOSED:
             raise
@@ -84,6 +80,25 @@ def hit(scope: str, ident: str, *, limit: int, window: int) -> int:
     if count <= limit:
         return 0
     return max(1, math.ceil((bucket + 1) * window - moment))
+
+
+def _count(key: str, *, timeout: int) -> int:
+    """Add one to the window's count at `key` (created with `timeout`) and return it."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        # One round trip, atomic (MULTI): the key cannot expire between its creation and the
+        # increment. The key is the cache's own (prefix, version), as `cache.add` writes it.
+        raw = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(raw, write=True).pipeline(transaction=True)
+        pipe.set(raw, 0, ex=timeout, nx=True)
+        pipe.incr(raw)
+        return int(pipe.execute()[-1])
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
 
 
 class DRFCacheThrottle(BaseThrottle):
@@ -160,8 +175,10 @@ class Cooldown:
         """Seconds until `ident` may be tried again (0: now)."""
         moment = now()
         waits = [0.0]
-        for index, tier in enumerate(self.tiers):
-            tat = cache.get(self._tier_key(ident, index))
+        keys = [self._tier_key(ident, index) for index in range(len(self.tiers))]
+        found = cache.get_many(keys)  # one round trip for every tier
+        for key, tier in zip(keys, self.tiers, strict=True):
+            tat = found.get(key)
             if tat is not None:
                 waits.append(tat - moment - (tier.burst - 1) * tier.interval)
         longest = max(waits)
