@@ -51,15 +51,23 @@ def procedure_detail(request, code: str):
     procedure = catalogue.procedure(code)
     if procedure is None:
         raise Http404
-    return render(
-        request,
-        "procedures/detail.html",
-        {
-            "procedure": procedure,
-            "version": procedure.current_version,
-            "documents": procedure.current_version.documents.all(),
-            "units": catalogue.units,
-            "unit": catalogue.unit(request.GET.get("unit", "")),
-            "province": catalogue.province,
-        },
-    )
+    unit = catalogue.unit(request.GET.get("unit", ""))
+    context = {
+        "procedure": procedure,
+        "version": procedure.current_version,
+        "documents": procedure.current_version.documents.all(),
+        "units": catalogue.units,
+        "unit": unit,
+        "province": catalogue.province,
+    }
+
+    def body() -> str:
+        # The page's content depends on the procedure, the language and the chosen unit only
+        # (no user, no form token): without a unit chosen, it is rendered once per snapshot.
+        return render_to_string("procedures/_detail_body.html", context)
+
+    if unit is None:
+        context["body"] = snapshot.memo_for(procedure, ("detail-body", get_language()), body)
+    else:
+        context["body"] = body()
+    return render(request, "procedures/detail.html", context)
