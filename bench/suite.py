@@ -52,6 +52,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=300.0, help="fixed-rate look-up, req/s")
     parser.add_argument("--sweep-rounds", type=int, default=None, help="default: --rounds")
     parser.add_argument("--stamp", default=None, help="results file name (default: the date)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated words: only the pages whose name contains one (no submissions, "
+        "no sweep), e.g. --only look-up,procedure,finder",
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     args.dossiers = args.dossiers or (20_000 if quick else 1_000_000)
@@ -109,6 +115,9 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
     official_cookie = fixtures.sessions(fixtures.OFFICIAL, 1)[0]
     clerk_token, citizen_token = fixtures.token(fixtures.CLERK), fixtures.token(fixtures.CITIZEN)
     targets = _targets(args, clerk_cookies, clerk_token, official_cookie, citizen_token)
+    only = [word.strip() for word in args.only.split(",") if word.strip()]
+    if only:
+        targets = [t for t in targets if any(word in t["name"] for word in only)]
     from django.db import connections
 
     connections.close_all()
@@ -235,9 +244,10 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
         _rows(table, target, entry, args)
         print(f"{target['name']}: {table.rows[-1]}", flush=True)
         report.write(out, table, stamp)  # so far: a run cut short still leaves its figures
-    results["submissions"] = run_submissions(args, real, bare, submissions_setup, table, tmp)
-    report.write(out, table, stamp)
-    results["sweep"] = run_sweep(args, prepared["dossiers"], table)
+    if not only:
+        results["submissions"] = run_submissions(args, real, bare, submissions_setup, table, tmp)
+        report.write(out, table, stamp)
+        results["sweep"] = run_sweep(args, prepared["dossiers"], table)
     time.sleep(1)
     memory = {"web": tree_rss(real.process.pid), "celery": tree_rss(worker.pid)}
     web_mb = memory["web"]["max_worker_mb"]
