@@ -82,7 +82,7 @@ LOOKUP_FIELDS = (
 # The look-up runs on every request of the public page and API: its SQL is written once
 # (portal/core/compiled.py), the same query as
 # `Dossier.objects.select_related(...).only(...).filter(code=code).first()`.
-_LOOKUP = CompiledRead(
+_LOOKUP: CompiledRead[Dossier] = CompiledRead(
     lambda code: (
         Dossier.objects.select_related("procedure_version", "handling_unit")
         .only(*LOOKUP_FIELDS)

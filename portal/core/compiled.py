@@ -10,15 +10,17 @@ run on every request of a public page; anything else stays a plain queryset.
 
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
+M = TypeVar("M", bound=Model)
 
-class CompiledRead:
-    def __init__(self, build: Callable[[str], QuerySet[Any]]) -> None:
+
+class CompiledRead(Generic[M]):
+    def __init__(self, build: Callable[[str], QuerySet[M]]) -> None:
         """`build(value)` returns the queryset for one value; it must use `value` exactly once,
         as a parameter, and select model instances (no annotations, no `values()`)."""
         self._build = build
@@ -34,7 +36,7 @@ class CompiledRead:
             raise ValueError("a compiled read takes its value exactly once and no annotations")
         return compiler, sql, params, params.index(marker)
 
-    def first(self, value: str, *, using: str = "default") -> Model | None:
+    def first(self, value: str, *, using: str = "default") -> M | None:
         """The first instance the queryset would give for `value`, or None."""
         entry = self._compiled.get(using)
         if entry is None:
@@ -53,6 +55,7 @@ class CompiledRead:
         start, end = fields[0], fields[-1] + 1
         names = [column[0].target.attname for column in select[start:end]]
         instance = klass_info["model"].from_db(using, names, row[start:end])
-        for populator in get_related_populators(klass_info, select, using):
+        # Django 5.2's signature (the stubs follow a later one, with a fetch mode).
+        for populator in get_related_populators(klass_info, select, using):  # type: ignore[call-arg]
             populator.populate(row, instance)
-        return instance
+        return cast(M, instance)
