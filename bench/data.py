@@ -106,6 +106,7 @@ def prepare(target: int, *, log=print) -> dict:
 
     from applications.generation import generate_dossiers
     from applications.models import Attachment, ClockStop, Dossier, State
+    from portal.models import Counter
     from procedures.models import Unit, UnitKind
 
     started = time.perf_counter()
@@ -202,7 +203,7 @@ def prepare(target: int, *, log=print) -> dict:
                 "applications_dossierevent",
                 ClockStop._meta.db_table,
                 Attachment._meta.db_table,
-                "applications_codecounter",
+                Counter._meta.db_table,  # the dossier codes' counters (portal.Counter)
             ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
         made["vacuum_analyze_seconds"] = round(time.perf_counter() - t2, 1)
