@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.time import VN_TZ
 from procedures import snapshot
-from procedures.models import Procedure, ProcedureVersion, RequiredDocument
+from procedures.models import Level, Procedure, ProcedureVersion, RequiredDocument
 from procedures.text import fold
 from procedures.workingtime import is_provisional
 
@@ -37,12 +37,29 @@ def procedure_search(*, query: str = "", field: str = "", level: str = "") -> li
     Read from the worker's snapshot of the catalogue (procedures/snapshot.py), in catalogue
     order (by code), as `procedure_catalogue()` would give them.
     """
-    procedures = snapshot.current().procedures
+    catalogue = snapshot.current()
+    tokens = normalise_query(query)
+    # The key holds nothing unbounded from the request: the whole query counts only when it is
+    # a procedure's code (ranked first), and an unknown field or level matches nothing.
+    code = query.strip() if query.strip() in catalogue.by_code else ""
+    key = (
+        tuple(tokens),
+        code,
+        field if not field or field in catalogue.field_codes else "?",
+        level if not level or level in Level.values else "?",
+    )
+    return catalogue.searched(
+        key, lambda: _search(catalogue.procedures, query, tokens, field=field, level=level)
+    )
+
+
+def _search(
+    procedures: list[Procedure], query: str, tokens: list[str], *, field: str, level: str
+) -> list[Procedure]:
     if field:
         procedures = [p for p in procedures if p.field.code == field]
     if level:
         procedures = [p for p in procedures if p.level == level]
-    tokens = normalise_query(query)
     if not tokens:
         return list(procedures)
     matches = [p for p in procedures if all(t in _search_text(p) for t in tokens)]

@@ -31,6 +31,7 @@ logger = logging.getLogger("motcua.catalogue")
 GENERATION_KEY = "motcua:catalogue:generation"
 # The units a procedure page offers (the ward or commune that decides a commune-level procedure).
 LOCAL_KINDS = (UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE)
+SEARCHES_KEPT = 512
 
 
 class Snapshot:
@@ -44,16 +45,31 @@ class Snapshot:
         )
         self.by_code = {procedure.code: procedure for procedure in self.procedures}
         self.fields: list[Field] = list(Field.objects.all())
+        self.field_codes = {field.code for field in self.fields}
         self.units: list[Unit] = list(Unit.objects.filter(kind__in=LOCAL_KINDS))
         self.units_by_code = {unit.code: unit for unit in self.units}
         self.province: Unit | None = Unit.objects.filter(kind=UnitKind.PROVINCE).first()
         self._memo: dict[Any, Any] = {}
+        self._searches: dict[Any, list[Procedure]] = {}
 
     def procedure(self, code: str) -> Procedure | None:
         return self.by_code.get(code)
 
     def unit(self, code: str) -> Unit | None:
         return self.units_by_code.get(code) if code else None
+
+    def searched(self, key: Any, compute: Callable[[], list[Procedure]]) -> list[Procedure]:
+        """A search's ranked results, the last SEARCHES_KEPT searches kept (the keys come from
+        what people type, so they are bounded); a new list each time."""
+        if self.generation is None:
+            return compute()
+        found = self._searches.pop(key, None)
+        if found is None:
+            found = compute()
+            while len(self._searches) >= SEARCHES_KEPT:
+                self._searches.pop(next(iter(self._searches)))
+        self._searches[key] = found  # the most recent last
+        return list(found)
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """A value derived from this snapshot only (public), computed once per snapshot."""

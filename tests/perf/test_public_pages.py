@@ -190,3 +190,21 @@ def test_the_compiled_look_up_gives_what_the_queryset_gives(dossier):
         dossier_lookup(code=dossier.code, phone_last4="0000")
     with pytest.raises(NotFound):
         dossier_lookup(code="KHONG-CO-MA-NAY", phone_last4="1222")
+
+
+def test_the_searches_kept_are_bounded_and_a_code_ranks_first(catalogue, monkeypatch):
+    monkeypatch.setattr(snapshot, "SEARCHES_KEPT", 5)
+    from procedures.selectors import procedure_search
+
+    for n in range(20):
+        procedure_search(query=f"khai sinh zeta {n} x{n}")
+        procedure_search(query="zeta", field=f"field-that-does-not-exist-{n}" * 50)
+    assert len(snapshot.current()._searches) <= 5
+    target = catalogue[7]
+    version = target.current_version
+    version.search_text = f"{version.search_text} {target.code}"  # as the importer writes it
+    version.save()
+    # A search for a code: that procedure comes first.
+    assert procedure_search(query=target.code)[0].code == target.code
+    assert procedure_search(query="khai sinh zeta") == procedure_search(query="khai sinh zeta")
+    assert procedure_search(query="zeta", field="field-that-does-not-exist") == []
