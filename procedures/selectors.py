@@ -29,15 +29,22 @@ def procedure_catalogue() -> QuerySet[Procedure]:
     )
 
 
-def procedure_search(*, query: str = "", field: str = "", level: str = "") -> list[Procedure]:
+def procedure_search(
+    *,
+    query: str = "",
+    field: str = "",
+    level: str = "",
+    catalogue: "snapshot.Snapshot | None" = None,
+) -> list[Procedure]:
     """Procedures matching every word of the query, diacritics ignored, best match first.
 
     Ranking: the whole phrase at the start of the name, then the whole phrase in the name,
     then every word in the name, then matches in the field; shorter names first within a rank.
     Read from the worker's snapshot of the catalogue (procedures/snapshot.py), in catalogue
-    order (by code), as `procedure_catalogue()` would give them.
+    order (by code), as `procedure_catalogue()` would give them. A page that reads the snapshot
+    for more passes it as `catalogue` (one check of the shared cache per request).
     """
-    catalogue = snapshot.current()
+    catalogue = catalogue or snapshot.current()
     tokens = normalise_query(query)
     # The key holds nothing unbounded from the request: the whole query counts only when it is
     # a procedure's code (ranked first), and an unknown field or level matches nothing.

@@ -17,7 +17,12 @@ def finder(request):
     if level not in Level.values:
         level = ""
     searching = bool(query.strip() or field or level)
-    results = procedure_search(query=query, field=field, level=level) if searching else []
+    catalogue = snapshot.current()
+    results = (
+        procedure_search(query=query, field=field, level=level, catalogue=catalogue)
+        if searching
+        else []
+    )
     language = get_language()
     return render(
         request,
@@ -27,7 +32,7 @@ def finder(request):
             "query_truncated": len(query) > MAX_QUERY_LENGTH,
             "field": field,
             "level": level,
-            "fields": snapshot.current().fields,
+            "fields": catalogue.fields,
             "levels": Level.choices,
             "searching": searching,
             "results": results[:50],
