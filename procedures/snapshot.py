@@ -9,7 +9,9 @@ A request checks it with one read of a generation token in the shared cache (Red
 procedure, version, document, field or unit (signals, `procedures/apps.py`) and the end of
 `procedures_import` write a new token, now and again after the commit (a reader between the two
 may have loaded the rows before the commit). A cleared or evicted token is a new one, so a
-flushed cache reloads too. With the cache down, each request reads PostgreSQL as before.
+flushed cache reloads too. With the cache down, each request reads PostgreSQL as before (the cache
+is tried again after a few seconds); a change made while the cache could not be told shows after
+at most MAX_AGE_SECONDS, when every snapshot is reloaded anyway.
 
 Values derived from the snapshot (the API's serialised procedures, per language) are kept with
 it (`memo`) and go with it. Nothing per person is ever kept here: only the public catalogue.
@@ -32,11 +34,15 @@ GENERATION_KEY = "motcua:catalogue:generation"
 # The units a procedure page offers (the ward or commune that decides a commune-level procedure).
 LOCAL_KINDS = (UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE)
 SEARCHES_KEPT = 512
+# A snapshot is reloaded after this long whatever the token says: the bound on staleness if a
+# change could not renew the token (the cache unreachable at that moment).
+MAX_AGE_SECONDS = 300
 
 
 class Snapshot:
     def __init__(self, generation: str | None) -> None:
         self.generation = generation
+        self.loaded_at = time.monotonic()
         self.procedures: list[Procedure] = list(
             Procedure.objects.filter(is_active=True, current_version__isnull=False)
             .select_related("current_version", "field")
@@ -107,8 +113,13 @@ def current() -> Snapshot:
         # each request: it is tried again after a few seconds.
         logger.exception("catalogue: the cache did not answer; read from the database")
         _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
+        _current = None  # a change made meanwhile could not renew the token
         return Snapshot(None)
-    if _current is None or _current.generation != token:
+    if (
+        _current is None
+        or _current.generation != token
+        or time.monotonic() - _current.loaded_at > MAX_AGE_SECONDS
+    ):
         _current = Snapshot(token)
     return _current
 

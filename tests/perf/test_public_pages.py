@@ -208,3 +208,13 @@ def test_the_searches_kept_are_bounded_and_a_code_ranks_first(catalogue, monkeyp
     assert procedure_search(query=target.code)[0].code == target.code
     assert procedure_search(query="khai sinh zeta") == procedure_search(query="khai sinh zeta")
     assert procedure_search(query="zeta", field="field-that-does-not-exist") == []
+
+
+def test_a_change_the_cache_was_not_told_of_shows_once_the_snapshot_is_old(catalogue, monkeypatch):
+    procedure = catalogue[0]
+    client = Client()
+    assert client.get(f"/thu-tuc/{procedure.code}/").status_code == 200
+    Procedure.objects.filter(pk=procedure.pk).update(is_active=False)  # no signal, no new token
+    assert client.get(f"/thu-tuc/{procedure.code}/").status_code == 200  # still the snapshot
+    monkeypatch.setattr(snapshot, "MAX_AGE_SECONDS", 0)
+    assert client.get(f"/thu-tuc/{procedure.code}/").status_code == 404
