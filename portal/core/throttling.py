@@ -220,11 +220,18 @@ class Cooldown:
 
     @staticmethod
     def _acquire(busy: str) -> bool:
-        for _ in range(20):
+        # An attempt holds the key for a millisecond or two: the next one polls soon, then less
+        # and less often (at most every 50 ms, 20 times a second under a flood), for a second
+        # in all, as before (issue 10: a fixed 50 ms sleep made look-ups of one code queue).
+        delay, waited = 0.001, 0.0
+        while True:
             if cache.add(busy, 1, timeout=10):
                 return True
-            time.sleep(0.05)
-        return False
+            if waited >= 1.0:
+                return False
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 0.05)
 
 
 class _Unguarded:
