@@ -28,9 +28,10 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisSerializer
 from django.core.checks import CheckMessage
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -171,12 +172,17 @@ class Cooldown:
     def _tier_key(self, ident: str, index: int) -> str:
         return f"{key_for(self.scope, ident)}:tat{index}"
 
+    def _keys(self, ident: str) -> list[str]:
+        return [self._tier_key(ident, index) for index in range(len(self.tiers))]
+
     def wait_for(self, ident: str) -> int:
         """Seconds until `ident` may be tried again (0: now)."""
+        keys = self._keys(ident)
+        return self._wait_from(keys, cache.get_many(keys))  # one round trip for every tier
+
+    def _wait_from(self, keys: list[str], found: dict[str, Any]) -> int:
         moment = now()
         waits = [0.0]
-        keys = [self._tier_key(ident, index) for index in range(len(self.tiers))]
-        found = cache.get_many(keys)  # one round trip for every tier
         for key, tier in zip(keys, self.tiers, strict=True):
             tat = found.get(key)
             if tat is not None:
@@ -204,8 +210,7 @@ class Cooldown:
         so concurrent wrong guesses cannot slip past the count."""
         busy = f"{key_for(self.scope, ident)}:busy"
         try:
-            acquired = self._acquire(busy)
-            wait = self.wait_for(ident) if acquired else 1
+            acquired, wait = self._acquire_and_read(busy, ident)
         except Exception:
             if self.scope in FAIL_CLOSED:
                 raise
@@ -217,6 +222,26 @@ class Cooldown:
         finally:
             if acquired:
                 cache.delete(busy)
+
+    def _acquire_and_read(self, busy: str, ident: str) -> tuple[bool, int]:
+        """Take the ident's turn and read its tiers: (taken, seconds to wait). With Redis, the
+        first try and the read go in one round trip (the read is used only if the turn was
+        taken)."""
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        if isinstance(backend, RedisCache):
+            keys = self._keys(ident)
+            raw_busy = backend.make_and_validate_key(busy)
+            pipe = backend._cache.get_client(raw_busy, write=True).pipeline(transaction=False)
+            pipe.set(raw_busy, 1, ex=10, nx=True)  # as `cache.add(busy, 1, timeout=10)`
+            pipe.mget([backend.make_and_validate_key(key) for key in keys])
+            taken, values = pipe.execute()
+            if taken:
+                loads = getattr(backend._cache, "_serializer", RedisSerializer()).loads
+                found = {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
+                return True, self._wait_from(keys, found)
+        if self._acquire(busy):
+            return True, self.wait_for(ident)
+        return False, 1
 
     @staticmethod
     def _acquire(busy: str) -> bool:

@@ -218,3 +218,19 @@ def test_a_change_the_cache_was_not_told_of_shows_once_the_snapshot_is_old(catal
     assert client.get(f"/thu-tuc/{procedure.code}/").status_code == 200  # still the snapshot
     monkeypatch.setattr(snapshot, "MAX_AGE_SECONDS", 0)
     assert client.get(f"/thu-tuc/{procedure.code}/").status_code == 404
+
+
+def test_the_cool_downs_turn_and_read_in_one_round_trip_agree_with_wait_for():
+    from portal.core.throttling import Cooldown, Tier
+
+    cooldown = Cooldown("lookup-code", [Tier(2, 180), Tier(30, 3600)])
+    with cooldown.attempt("19774-000000-0009") as attempt:
+        assert attempt.wait == 0
+        attempt.failed()
+    for _ in range(3):
+        with cooldown.attempt("19774-000000-0009") as attempt:
+            attempt.failed()
+    expected = cooldown.wait_for("19774-000000-0009")
+    assert expected > 0
+    with cooldown.attempt("19774-000000-0009") as attempt:
+        assert attempt.wait in (expected, expected - 1)  # a second may pass between the reads
