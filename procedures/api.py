@@ -3,9 +3,10 @@
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 
 from portal.core import limits
 from portal.core.errors import ErrorCode
+from procedures import snapshot
 from procedures.errors import BadCalendarQuery
 from procedures.models import Level, RequiredDocument, Unit
 from procedures.selectors import procedure_catalogue, procedure_search, provisional_note
@@ -125,6 +127,16 @@ class ProcedureList(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # the portal's pagination is always on
+        language = get_language()
+        rows = [
+            snapshot.memo_for(p, ("row", language), lambda p=p: ProcedureOutput(p).data)
+            for p in page
+        ]
+        return self.get_paginated_response(rows)
+
     def get_queryset(self):
         params = self.request.query_params
         level = params.get("level", "")
@@ -142,10 +154,19 @@ class ProcedureDetail(generics.RetrieveAPIView):
     serializer_class = ProcedureDetailOutput
 
     def get_object(self):
-        return get_object_or_404(
-            procedure_catalogue().prefetch_related("current_version__documents"),
-            code=self.kwargs["code"],
+        procedure = snapshot.current().procedure(self.kwargs["code"])
+        if procedure is None:
+            raise Http404
+        return procedure
+
+    def retrieve(self, request, *args, **kwargs):
+        procedure = self.get_object()
+        data = snapshot.memo_for(
+            procedure,
+            ("detail", get_language()),
+            lambda: ProcedureDetailOutput(procedure).data,
         )
+        return Response(data)
 
 
 def _parse_start(value: str | None) -> datetime:

@@ -3,11 +3,12 @@
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from portal.core.time import VN_TZ
-from procedures.models import Procedure, ProcedureVersion, RequiredDocument
+from procedures import snapshot
+from procedures.models import Level, Procedure, ProcedureVersion, RequiredDocument
 from procedures.text import fold
 from procedures.workingtime import is_provisional
 
@@ -28,33 +29,47 @@ def procedure_catalogue() -> QuerySet[Procedure]:
     )
 
 
-def procedure_search(*, query: str = "", field: str = "", level: str = "") -> list[Procedure]:
+def procedure_search(
+    *,
+    query: str = "",
+    field: str = "",
+    level: str = "",
+    catalogue: "snapshot.Snapshot | None" = None,
+) -> list[Procedure]:
     """Procedures matching every word of the query, diacritics ignored, best match first.
 
     Ranking: the whole phrase at the start of the name, then the whole phrase in the name,
     then every word in the name, then matches in the field; shorter names first within a rank.
+    Read from the worker's snapshot of the catalogue (procedures/snapshot.py), in catalogue
+    order (by code), as `procedure_catalogue()` would give them. A page that reads the snapshot
+    for more passes it as `catalogue` (one check of the shared cache per request).
     """
-    procedures = procedure_catalogue()
-    if field:
-        procedures = procedures.filter(field__code=field)
-    if level:
-        procedures = procedures.filter(level=level)
+    catalogue = catalogue or snapshot.current()
     tokens = normalise_query(query)
+    # The key holds nothing unbounded from the request: the whole query counts only when it is
+    # a procedure's code (ranked first), and an unknown field or level matches nothing.
+    code = query.strip() if query.strip() in catalogue.by_code else ""
+    key = (
+        tuple(tokens),
+        code,
+        field if not field or field in catalogue.field_codes else "?",
+        level if not level or level in Level.values else "?",
+    )
+    return catalogue.searched(
+        key, lambda: _search(catalogue.procedures, query, tokens, field=field, level=level)
+    )
+
+
+def _search(
+    procedures: list[Procedure], query: str, tokens: list[str], *, field: str, level: str
+) -> list[Procedure]:
+    if field:
+        procedures = [p for p in procedures if p.field.code == field]
+    if level:
+        procedures = [p for p in procedures if p.level == level]
     if not tokens:
         return list(procedures)
-    condition = Q()
-    for token in tokens:
-        condition &= Q(current_version__search_text__contains=token)
-    # The list needs names, times and fees, not the long notes and sources.
-    matches = list(
-        procedures.filter(condition).defer(
-            "current_version__legal_basis",
-            "current_version__source",
-            "current_version__fee_note",
-            "current_version__processing_note",
-            "current_version__search_text",
-        )
-    )
+    matches = [p for p in procedures if all(t in _search_text(p) for t in tokens)]
     phrase = " ".join(tokens)
 
     def rank(procedure: Procedure) -> tuple[int, int, str]:
@@ -76,6 +91,12 @@ def procedure_search(*, query: str = "", field: str = "", level: str = "") -> li
         return (score, len(name), procedure.code)
 
     return sorted(matches, key=rank)
+
+
+def _search_text(procedure: Procedure) -> str:
+    version = procedure.current_version
+    assert version is not None
+    return version.search_text
 
 
 def provisional_note(moment: date | datetime | None) -> str | None:

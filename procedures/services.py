@@ -8,6 +8,7 @@ from datetime import datetime, time
 from django.db import transaction
 from django.utils.text import slugify
 
+from procedures import snapshot
 from procedures.importing import ProcedureRecord
 from procedures.models import (
     Field,
@@ -140,4 +141,6 @@ def procedures_import(*, records: list[ProcedureRecord]) -> ImportResult:
         )
         procedure.current_version = version
         procedure.save(update_fields=["current_version", "field", "level"])
+    # The documents went in by bulk_create (no signals): every worker reloads the catalogue.
+    snapshot.invalidate()
     return result

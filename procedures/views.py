@@ -1,9 +1,13 @@
 """The citizen's procedure finder: works without JavaScript, large type, Vietnamese first."""
 
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
-from procedures.models import Field, Level, Unit, UnitKind
-from procedures.selectors import MAX_QUERY_LENGTH, procedure_catalogue, procedure_search
+from procedures import snapshot
+from procedures.models import Level
+from procedures.selectors import MAX_QUERY_LENGTH, procedure_search
 
 
 def finder(request):
@@ -18,36 +22,58 @@ def finder_context(request) -> dict:
     if level not in Level.values:
         level = ""
     searching = bool(query.strip() or field or level)
-    results = procedure_search(query=query, field=field, level=level) if searching else []
+    catalogue = snapshot.current()
+    results = (
+        procedure_search(query=query, field=field, level=level, catalogue=catalogue)
+        if searching
+        else []
+    )
+    language = get_language()
     return {
         "query": query[:MAX_QUERY_LENGTH],
         "query_truncated": len(query) > MAX_QUERY_LENGTH,
         "field": field,
         "level": level,
-        "fields": Field.objects.all(),
+        "fields": catalogue.fields,
         "levels": Level.choices,
         "searching": searching,
         "results": results[:50],
+        # Each row's HTML depends on the procedure and the language only: rendered once per
+        # catalogue snapshot (procedures/snapshot.py).
+        "result_rows": [
+            snapshot.memo_for(
+                p,
+                ("finder-row", language),
+                lambda p=p: render_to_string("procedures/_result.html", {"p": p}),
+            )
+            for p in results[:50]
+        ],
         "result_count": len(results),
     }
 
 
 def procedure_detail(request, code: str):
-    procedure = get_object_or_404(
-        procedure_catalogue().prefetch_related("current_version__documents"), code=code
-    )
-    units = Unit.objects.filter(kind__in=[UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE])
-    unit_code = request.GET.get("unit", "")
-    unit = units.filter(code=unit_code).first() if unit_code else None
-    return render(
-        request,
-        "procedures/detail.html",
-        {
-            "procedure": procedure,
-            "version": procedure.current_version,
-            "documents": procedure.current_version.documents.all(),
-            "units": units,
-            "unit": unit,
-            "province": Unit.objects.filter(kind=UnitKind.PROVINCE).first(),
-        },
-    )
+    catalogue = snapshot.current()
+    procedure = catalogue.procedure(code)
+    if procedure is None:
+        raise Http404
+    unit = catalogue.unit(request.GET.get("unit", ""))
+    context = {
+        "procedure": procedure,
+        "version": procedure.current_version,
+        "documents": procedure.current_version.documents.all(),
+        "units": catalogue.units,
+        "unit": unit,
+        "province": catalogue.province,
+    }
+
+    def body() -> str:
+        # The page's content depends on the procedure, the language and the chosen unit only
+        # (no user, no form token): without a unit chosen, it is rendered once per snapshot.
+        return render_to_string("procedures/_detail_body.html", context)
+
+    if unit is None:
+        context["body"] = snapshot.memo_for(procedure, ("detail-body", get_language()), body)
+    else:
+        context["body"] = body()
+    return render(request, "procedures/detail.html", context)

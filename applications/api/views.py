@@ -353,6 +353,11 @@ class LookupOutput(serializers.Serializer):
         return timeliness.of(obj, timezone.now())
 
 
+# One serializer, its fields built once: each look-up only reads them (DRF copies every declared
+# field for each new serializer, which cost more than the answer; issue 10).
+_LOOKUP_OUTPUT = LookupOutput()
+
+
 class LookupThrottle(DRFCacheThrottle):
     """Per client address, counted in the shared cache; the same budget as the look-up page."""
 
@@ -388,4 +393,4 @@ class Lookup(APIView):
             )
             response["Retry-After"] = str(cooling.wait)
             return response
-        return Response(LookupOutput(dossier).data)
+        return Response(_LOOKUP_OUTPUT.to_representation(dossier))

@@ -9,6 +9,7 @@ from applications import access, timeliness
 from applications.models import Dossier
 from applications.workflow import OPEN_STATES
 from portal.accounts.models import User
+from portal.core.compiled import CompiledRead
 from portal.core.errors import NotFound
 
 
@@ -62,14 +63,39 @@ def dossier_get(*, user: User, code: str) -> Dossier:
     return dossier
 
 
+# What the public look-up reads and shows (issue 10: a narrow row; `tests/perf` guards it).
+LOOKUP_FIELDS = (
+    "code",
+    "state",
+    "applicant_phone",
+    "received_at",
+    "due_at",
+    "apology_due_at",
+    "clock_stopped_at",
+    "resolved_at",
+    "procedure_version__name_vi",
+    "procedure_version__name_en",
+    "handling_unit__name_vi",
+    "handling_unit__name_en",
+)
+
+# The look-up runs on every request of the public page and API: its SQL is written once
+# (portal/core/compiled.py), the same query as
+# `Dossier.objects.select_related(...).only(...).filter(code=code).first()`.
+_LOOKUP: CompiledRead[Dossier] = CompiledRead(
+    lambda code: (
+        Dossier.objects.select_related("procedure_version", "handling_unit")
+        .only(*LOOKUP_FIELDS)
+        .filter(code=code)
+        .order_by("pk")[:1]
+    )
+)
+
+
 def dossier_lookup(*, code: str, phone_last4: str) -> Dossier:
     """Public look-up by code and the last 4 digits of the phone; a wrong code and wrong digits
     look the same."""
-    dossier = (
-        Dossier.objects.select_related("procedure_version", "handling_unit")
-        .filter(code=code)
-        .first()
-    )
+    dossier = _LOOKUP.first(code)
     digits = (phone_last4 or "").strip()
     if (
         dossier is None

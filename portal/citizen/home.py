@@ -5,15 +5,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from applications.selectors import usage
-from procedures.models import Unit, UnitKind
+from procedures import snapshot
 from procedures.views import finder_context
-
-LOCAL_KINDS = [UnitKind.WARD, UnitKind.COMMUNE, UnitKind.SPECIAL_ZONE]
 
 
 def home(request):
     context = finder_context(request)
-    wards = list(Unit.objects.filter(kind__in=LOCAL_KINDS).order_by("name_vi"))
+    wards = sorted(snapshot.current().units, key=lambda unit: unit.name_vi)  # no query
     code = request.GET.get("unit", "")[:10]
     ward = next((w for w in wards if w.code == code), None) if code else None
     if ward is None and not code:
