@@ -70,6 +70,7 @@ LOOKUP_FIELDS = (
     "applicant_phone",
     "received_at",
     "due_at",
+    "appointment_at",
     "apology_due_at",
     "clock_stopped_at",
     "resolved_at",
