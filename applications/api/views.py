@@ -176,6 +176,12 @@ class DossierCreateInput(serializers.Serializer):
     )
     due_at = MomentField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    sets = serializers.IntegerField(  # forms 01 and 07: the sets (bộ) of papers received
+        required=False,
+        min_value=1,
+        max_value=services.MAX_SETS,
+        help_text="Sets received; default 1.",
+    )
 
 
 def _output(request, dossier, detail=True):
@@ -263,6 +269,7 @@ class DossierListCreate(ExportMixin, APIView):
             or request.headers.get("Idempotency-Key", ""),
             due_at=values.get("due_at"),
             note=values.get("note", ""),
+            sets=values.get("sets"),
         )
         return Response(_output(request, dossier), status=status.HTTP_201_CREATED)
 

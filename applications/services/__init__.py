@@ -73,6 +73,7 @@ from applications.services.ratings import (
     rating_submit,
 )
 from applications.services.reception import (
+    MAX_SETS,
     Applicant,
     allocate_code,
     dossier_create,
@@ -98,6 +99,7 @@ from applications.services.tickets import (
 from applications.services.transfer import dossier_transfer
 
 __all__ = [
+    "MAX_SETS",
     "Applicant",
     "BacklogResult",
     "BacklogRow",

@@ -55,6 +55,10 @@ class Applicant:
     address: str = ""
 
 
+# Forms 01 and 07 print the sets received; more than this at one desk is a typing slip.
+MAX_SETS = 20
+
+
 # --- Codes -----------------------------------------------------------------------------------
 
 
@@ -182,14 +186,21 @@ def dossier_create(
     note: str = "",
     refuse_reason: str = "",
     conditions: list[int] | None = None,
+    sets: int | None = None,
 ) -> Dossier:
     """A new dossier. A citizen's starts `submitted`; a clerk's desk dossier starts `received`
     with its receipt and appointment (form 01), after every required document is checked.
 
     A walk-in request the desk may not receive (outside the unit's remit, not receivable) is
     recorded and refused at once with `refuse_reason`, so that form 03 can be printed for it.
+
+    `sets`: how many sets (bộ) of the papers the desk received (forms 01 and 07); 1 unless said.
     """
     files = files or {}
+    if sets is not None and not 1 <= sets <= MAX_SETS:
+        raise InvalidDossier(
+            _("The number of sets must be a whole number from 1 to %(max)s.") % {"max": MAX_SETS}
+        )
     if submission_key:
         # A double click waits here for the first submit to commit, then gets its dossier.
         xact_lock("dossier-submission", str(actor.pk), submission_key)
@@ -241,6 +252,7 @@ def dossier_create(
         submission_key=submission_key,
         submitted_by=actor,
         updated_by=actor,
+        sets=sets,
     )
     # A code of its own until the number is taken, as the last step before the commit: the
     # unit's counter row stays locked from then to the commit, so a busy ward's dossiers wait

@@ -26,7 +26,7 @@ from procedures.selectors import procedure_catalogue
 DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y"]
 RECEPTION_FIELDS = (
     "unit", "applicant_name", "applicant_id_number", "applicant_phone", "applicant_email",
-    "applicant_address", "channel", "submission_key", "due_at", "note", "refuse_reason",
+    "applicant_address", "channel", "submission_key", "due_at", "note", "refuse_reason", "sets",
 )  # fmt: skip
 
 
@@ -36,6 +36,11 @@ def _create(request, procedure, units, values, checked, files, conditions):
     try:
         if unit is None:
             raise InvalidDossier(_("Choose one of your units."))
+        sets = None
+        if values.get("sets"):
+            if not values["sets"].isdigit():
+                raise InvalidDossier(_("The number of sets must be a whole number."))
+            sets = int(values["sets"][:3])
         due_at = None
         if values.get("due_at"):
             due_at = forms.DateTimeField(input_formats=DATETIME_INPUTS).clean(values["due_at"])
@@ -58,6 +63,7 @@ def _create(request, procedure, units, values, checked, files, conditions):
             note=values["note"],
             refuse_reason=values["refuse_reason"] if "refuse" in request.POST else "",
             conditions=sorted(conditions),
+            sets=sets,
         )
     except forms.ValidationError as exc:
         return None, [_("Appointment: %(problem)s") % {"problem": " ".join(exc.messages)}]
@@ -77,7 +83,7 @@ def reception(request, procedure_code):
     documents = list(procedure.current_version.documents.all())
     if request.method != "POST":
         walk_in.walk_in_purge_stale()
-    values = {"unit": units[0].code, "submission_key": uuid.uuid4().hex}
+    values = {"unit": units[0].code, "submission_key": uuid.uuid4().hex, "sets": "1"}
     checked: set[int] = set()
     conditions: set[int] = set()
     held = None
