@@ -22,6 +22,7 @@ from portal.accounts.views import _Form
 from portal.citizen.common import ACCEPT, EVENT_LABELS, NEXT_STEP
 from portal.core.errors import DomainError
 from portal.core.pages import page
+from procedures.models import RequiredDocument
 
 # --- My dossiers -------------------------------------------------------------------------------
 
@@ -64,10 +65,19 @@ def my_dossier(request, code):
         if e.action in EVENT_LABELS
     ]
     supplement = None
+    asked_for: list[dict] = []
     if dossier.state == State.AWAITING_SUPPLEMENT:
         supplement = dossier.clock_stops.filter(
             kind=ClockStop.Kind.SUPPLEMENT, ended_at__isnull=True
         ).first()
+        # Form 02's list (the documents to supply, each with its form of copy and count), as
+        # the request recorded it: the last request's history row.
+        asked = [e for e in history if e.action == "request_supplement"]
+        kinds = dict(RequiredDocument.Kind.choices)
+        asked_for = [
+            {**doc, "kind_label": kinds.get(doc.get("kind"), "")}
+            for doc in ((asked[-1].extra or {}).get("documents", []) if asked else [])
+        ]
     actions = access.available_actions(request.user, dossier)
     kept = request.session.pop(KEPT_NOTE_KEY, None)
     return render(
@@ -81,6 +91,7 @@ def my_dossier(request, code):
             "tracker": tracker.tracker(dossier, history, supplement),
             "events": events,
             "supplement": supplement,
+            "asked_for": asked_for,
             "documents": dossier.procedure_version.documents.all(),
             "attachments": dossier.attachments.select_related("document"),
             "may_withdraw": "withdraw" in actions,

@@ -159,3 +159,32 @@ def test_the_citizen_sees_the_answer_deadline_the_system_keeps(client, procedure
     assert hm_dmy(deadline).split(", ")[1] in page
     client.force_login(user("citizen2"))
     assert client.get(f"/ho-so-cua-toi/{dossier.code}/").status_code == 404
+
+
+def test_the_citizen_sees_the_documents_form_02_asks_for(client, procedure):
+    asked = list(procedure.current_version.documents.order_by("position")[:2])
+    with at(2026, 3, 10, 9, 0):
+        dossier = services.dossier_create(
+            procedure=procedure,
+            unit=Unit.objects.get(code="19774"),
+            applicant=Applicant(name="Nguyễn Thị Lan", phone="0905123456"),
+            channel="online",
+            actor=user("citizen"),
+            checked_documents=[d.pk for d in procedure.current_version.documents.all()],
+        )
+    with at(2026, 3, 10, 10, 0):
+        services.dossier_receive(dossier=dossier, actor=user("clerk.kimlong"))
+        services.dossier_request_supplement(
+            dossier=Dossier.objects.get(pk=dossier.pk),
+            actor=user("clerk.kimlong"),
+            reason="Bản sao chưa chứng thực",
+            documents=[d.pk for d in asked],
+        )
+    client.force_login(user("citizen"))
+    page = client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
+    listed = page.split('class="asked-for"')[1].split("</ul>")[0]
+    for document in asked:
+        assert document.name_vi in listed
+        assert document.get_kind_display() in listed
+    client.force_login(user("citizen2"))
+    assert client.get(f"/ho-so-cua-toi/{dossier.code}/").status_code == 404
