@@ -14,13 +14,14 @@ from rest_framework.views import APIView
 
 from applications import access, selectors, services, timeliness, workflow
 from applications.api.actions import document_files, run_action
+from applications.api.create_input import DossierCreateInput
 from applications.api.exports import dossier_list_response
 from applications.api.list_rows import COUNT_HELP, KEYSET_PARAMETERS, keyset_page
-from applications.models import Channel, Dossier, DossierEvent
+from applications.models import Dossier, DossierEvent
 from applications.selectors import lookup
 from portal.accounts.lockout import locked_out
 from portal.accounts.twofactor import WRONG_CODE
-from portal.core.api import PAGE_PARAMETERS, MomentField, Pagination, error_responses, paginated
+from portal.core.api import PAGE_PARAMETERS, Pagination, error_responses, paginated
 from portal.core.errors import DomainError, NotFound
 from portal.core.exports import ExportMixin
 from portal.core.privacy import mask
@@ -157,31 +158,6 @@ class DossierDetailOutput(DossierOutput):
 
     def get_applicant_phone(self, obj) -> str:
         return obj.applicant_phone
-
-
-class DossierCreateInput(serializers.Serializer):
-    procedure = serializers.CharField()
-    unit = serializers.CharField()
-    handling_unit = serializers.CharField(required=False, allow_blank=True)
-    applicant_name = serializers.CharField(max_length=200)
-    applicant_id_number = serializers.CharField(max_length=12, required=False, allow_blank=True)
-    applicant_phone = serializers.CharField(max_length=15, required=False, allow_blank=True)
-    applicant_email = serializers.EmailField(required=False, allow_blank=True)
-    applicant_address = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.ONLINE)
-    submission_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
-    checked_documents = serializers.ListField(child=serializers.IntegerField(), required=False)
-    conditions = serializers.ListField(  # issue 11: conditional documents stated to apply
-        child=serializers.IntegerField(), required=False, max_length=50
-    )
-    due_at = MomentField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    sets = serializers.IntegerField(  # forms 01 and 07: the sets (bộ) of papers received
-        required=False,
-        min_value=1,
-        max_value=services.MAX_SETS,
-        help_text="Sets received; default 1.",
-    )
 
 
 def _output(request, dossier, detail=True):

@@ -3,7 +3,8 @@
 
 from applications.models.citizen import ApplicationDraft, Complaint, DraftAttachment, Rating
 from applications.models.delegations import SignatureDelegation
-from applications.models.dossiers import Attachment, ClockStop, Dossier, DossierEvent
+from applications.models.dossier_parts import Attachment, ClockStop
+from applications.models.dossiers import Dossier, DossierEvent
 from applications.models.events import EventType
 from applications.models.payments import Payment, PaymentCallback
 from applications.models.rollups import (

@@ -1,5 +1,6 @@
 """Files of refused and failed submissions are removed; a committed submission keeps its own."""
 
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -8,7 +9,7 @@ from django.db import DatabaseError
 from rest_framework.test import APIClient
 
 from applications import services
-from applications.models import Attachment, Dossier, DossierEvent
+from applications.models import ApplicationDraft, Attachment, Dossier, DossierEvent
 from portal.accounts.models import User
 from procedures.models import Procedure
 from tests.security import hostile
@@ -94,9 +95,11 @@ def no_published_time(demo_transactional):
     return procedure
 
 
-def test_a_walk_in_that_fails_after_its_scans_were_stored_leaves_no_file(
+def test_a_walk_in_that_fails_after_its_scans_were_stored_leaves_only_the_held_scans(
     client, no_published_time, media
 ):
+    """Issue 13, item 6: a failed walk-in keeps its scans for the next try, held as the clerk's
+    draft; every file stored belongs to that draft, none is left behind unowned."""
     procedure = no_published_time
     login(client, "clerk.kimlong")
     files = {
@@ -109,7 +112,10 @@ def test_a_walk_in_that_fails_after_its_scans_were_stored_leaves_no_file(
     assert "give the appointment date" in response.content.decode()
     assert "Trần Văn Bình" in response.content.decode()
     assert not Dossier.objects.exists()
-    assert stored(media) == []
+    held = ApplicationDraft.objects.get(at_desk=True)
+    kept = sorted(Path(media) / a.file.name for a in held.attachments.all())
+    assert len(kept) == len(files)
+    assert sorted(stored(media)) == kept
 
 
 def test_a_submission_the_database_fails_after_its_files_were_written_leaves_no_file(
@@ -123,7 +129,8 @@ def test_a_submission_the_database_fails_after_its_files_were_written_leaves_no_
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(User.objects.get(username="citizen"))
     full = DatabaseError("could not extend file: No space left")
-    with mock.patch("applications.services.reception._record", side_effect=full):
+    # The last write before the commit (the dossier's number), after its files were written.
+    with mock.patch("applications.services.reception.allocate_code", side_effect=full):
         response = client.post("/api/v1/dossiers/", online_payload(procedure), format="multipart")
     assert response.status_code >= 500
     assert not Dossier.objects.exists()
