@@ -98,6 +98,16 @@ class ProcedureOutput(serializers.Serializer):
     online_level = serializers.CharField(source="current_version.online_level")
 
 
+class FieldSourcesOutput(serializers.Serializer):
+    """Where the documents, the time and the fee were taken from; null where the field is unknown.
+    The catalogue file names its sources per procedure, not per field: a known field has the
+    procedure's whole source list (sources separated by " ; ")."""
+
+    documents = serializers.CharField(allow_null=True)
+    processing = serializers.CharField(allow_null=True)
+    fee = serializers.CharField(allow_null=True)
+
+
 class ProcedureDetailOutput(ProcedureOutput):
     fee_note = serializers.CharField(source="current_version.fee_note")
     processing_note = serializers.CharField(source="current_version.processing_note")
@@ -108,6 +118,7 @@ class ProcedureDetailOutput(ProcedureOutput):
         source="current_version.legal_basis_lines", child=serializers.CharField()
     )
     documents = DocumentOutput(source="current_version.documents", many=True)
+    sources = FieldSourcesOutput(source="current_version.sources")
 
 
 class ProcedureList(generics.ListAPIView):

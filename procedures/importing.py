@@ -102,6 +102,17 @@ class ProcedureRecord:
         data["documents"] = [d.__dict__ for d in self.documents]
         return data
 
+    def field_sources(self) -> dict[str, str | None]:
+        """The source of the documents, the time and the fee: the file names its sources per
+        record, not per field, so a field given a value has the record's source list as written,
+        and a field left unknown (no documents, no processing time, no fee amount) has None."""
+        source = self.source or None
+        return {
+            "documents": source if self.documents else None,
+            "processing": source if self.processing_unit else None,
+            "fee": source if self.fee_vnd is not None else None,
+        }
+
 
 def read_procedure_file(path: str | Path) -> list[ProcedureRecord]:
     path = Path(path)

@@ -117,6 +117,7 @@ def procedures_import(*, records: list[ProcedureRecord]) -> ImportResult:
             legal_basis="\n".join(record.legal_basis),
             certainty=record.certainty,
             source=record.source,
+            field_sources=record.field_sources(),
             content_hash=content_hash,
             search_text=fold(f"{record.name_vi} {record.name_en} {record.field_vi} {record.code}"),
             name_folded=fold(record.name_vi),

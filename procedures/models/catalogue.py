@@ -14,6 +14,10 @@ def _localised(obj, field: str) -> str:
     return getattr(obj, f"{field}_vi")
 
 
+# The fields that keep their own source (issue 11): the documents, the time and the fee.
+SOURCED_FIELDS = ("documents", "processing", "fee")
+
+
 class Level(models.TextChoices):
     # Decided by the ward or commune People's Committee.
     COMMUNE = "commune", _("Ward / commune")
@@ -145,6 +149,20 @@ class ProcedureVersion(models.Model):
     )
     certainty = models.CharField(_("source certainty"), max_length=12, blank=True)
     source = models.TextField(_("source"), blank=True)
+    # Issue 11: the documents, the time and the fee each keep their own source. The catalogue
+    # file names its sources per procedure record, not per field, so a field the record gives a
+    # value for has the record's whole source list, as written; a field it leaves unknown has
+    # none (null), and the page shows it as unknown.
+    field_sources = models.JSONField(
+        _("source of each field"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The source of the documents, the processing time and the fee, each null when the "
+            "field is unknown. The catalogue file names its sources per procedure, not per "
+            "field: a known field has the procedure's whole source list."
+        ),
+    )
     content_hash = models.CharField(max_length=64, editable=False)
     # Folded names (no diacritics, lowercase) kept with the version, so that ranking a search
     # costs no text processing per request.
@@ -184,6 +202,12 @@ class ProcedureVersion(models.Model):
         if (get_language() or "vi").startswith("en") and self.processing_note_en:
             return self.processing_note_en
         return self.processing_note
+
+    @property
+    def sources(self) -> dict[str, str | None]:
+        """Each sourced field's source, None where the field is unknown (never guessed)."""
+        given = self.field_sources or {}
+        return {field: given.get(field) or None for field in SOURCED_FIELDS}
 
     @property
     def has_processing_time(self) -> bool:
