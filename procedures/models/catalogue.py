@@ -206,8 +206,9 @@ class ProcedureVersion(models.Model):
     @property
     def sources(self) -> dict[str, str | None]:
         """Each sourced field's source, None where the field is unknown (never guessed)."""
-        given = self.field_sources or {}
-        return {field: given.get(field) or None for field in SOURCED_FIELDS}
+        given = self.field_sources if isinstance(self.field_sources, dict) else {}
+        # An administrator's hand-typed value is shown as text, never trusted to be a string.
+        return {field: str(given.get(field) or "") or None for field in SOURCED_FIELDS}
 
     @property
     def has_processing_time(self) -> bool:

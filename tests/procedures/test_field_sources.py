@@ -160,3 +160,10 @@ def test_the_migration_backfills_from_the_stored_per_record_source(tmp_path):
         "fee": SOURCES,
     }
     assert _version(UNKNOWN["code"]).sources == {"documents": None, "processing": None, "fee": None}
+
+
+def test_a_hand_edited_map_of_the_wrong_shape_reads_as_unknown_not_a_500(tmp_path):
+    _import(tmp_path, [KNOWN])
+    ProcedureVersion.objects.update(field_sources=["not", "a", "map"])
+    assert _version(KNOWN["code"]).sources == {"documents": None, "processing": None, "fee": None}
+    assert Client().get(f"/thu-tuc/{KNOWN['code']}/").status_code == 200
