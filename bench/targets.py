@@ -125,12 +125,35 @@ def targets(args, clerk_cookies, clerk_token, official_cookie, citizen_token) ->
             "paths": ["/api/v1/dossiers/?page_size=50"],
         },
         {
+            # A ward's page for the month (issue 12: <= 300 ms p95 at 1 M).
+            "name": "dashboard, ward-month",
+            "min": None,
+            "headers": page([official_cookie]),
+            "paths": ["/dashboard/unit/?unit=19774&period=this_month"],
+            "alone_only": True,
+            "alone_max": 100,
+            "p95_alone_max": 300,
+        },
+        {
+            # The city's overview for the year (issue 12's province-year page): rollup-read.
+            "name": "dashboard overview, province-year",
+            "min": None,
+            "headers": page([official_cookie]),
+            "paths": ["/dashboard/overview/?period=year"],
+            "alone_only": True,
+            "alone_max": 100,
+            "p95_alone_max": 300,
+        },
+        {
+            # The dashboard's start page: the stats cohort "received in the period, judged
+            # now" is still one aggregate over the rows (issue 12, not done).
             "name": "dashboard, province-year",
             "min": None,
             "headers": page([official_cookie]),
             "paths": [f"/dashboard/?from={year_ago}&to={today}"],
             "alone_only": True,  # seconds per answer at 1 M: timed alone, not under load
             "alone_max": 100,
+            "p95_alone_max": 300,
         },
     ]
 
@@ -168,6 +191,15 @@ def rows(table: report.Table, target: dict, entry: dict, args) -> None:
             f"<= {target['alone_max']} ms (at 10 M)",
             db["request_ms_median_alone"] <= target["alone_max"],
         )
+        if target.get("p95_alone_max") and db.get("request_ms_p95_alone") is not None:
+            table.add(
+                f"{name}: p95 of {db['samples']} requests alone",
+                f"{db['request_ms_p95_alone']} ms",
+                f"{bare.get('request_ms_p95_alone')} ms",
+                "-",
+                f"<= {target['p95_alone_max']} ms (issue 12, at 1 M)",
+                db["request_ms_p95_alone"] <= target["p95_alone_max"],
+            )
     if "fixed_rate" in entry:
         r, b = entry["fixed_rate"]["portal"], entry["fixed_rate"]["bare view"]
         table.add(
