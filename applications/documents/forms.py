@@ -109,18 +109,23 @@ def _receipt(dossier: Dossier) -> dict:
     }
 
 
+def requested_documents(event: DossierEvent | None) -> list[dict]:
+    """Form 02's list as the request recorded it: each document with its form of copy (as a
+    label) and count. The form and the citizen's dossier page both show it."""
+    kinds = dict(RequiredDocument.Kind.choices)
+    documents = (event.extra or {}).get("documents", []) if event is not None else []
+    return [{**doc, "kind": kinds.get(doc.get("kind"), "")} for doc in documents]
+
+
 def _supplement(dossier: Dossier) -> dict:
     event = _last_event(dossier, "request_supplement")
     extra = event.extra or {}
     stop = dossier.clock_stops.filter(kind=ClockStop.Kind.SUPPLEMENT).order_by("started_at").last()
-    kinds = dict(RequiredDocument.Kind.choices)
     return {
         "event": event,
         "issued_at": event.at,
         "reason": event.note or (stop.reason if stop else ""),
-        "documents": [
-            {**doc, "kind": kinds.get(doc.get("kind"), "")} for doc in extra.get("documents", [])
-        ],
+        "documents": requested_documents(event),
         "officer": event.actor_label,
         "officer_phone": _officer_phone(event),
         # The deadline the system keeps (LEGAL.md, form 02): recorded with the request.

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from applications import access, documents, selectors, services, timeliness
 from applications.api.actions import REASON_ACTIONS, document_files
+from applications.documents.forms import requested_documents
 from applications.models import ClockStop, State
 from applications.selectors import tracker
 from applications.services import ratings
@@ -22,7 +23,6 @@ from portal.accounts.views import _Form
 from portal.citizen.common import ACCEPT, EVENT_LABELS, NEXT_STEP
 from portal.core.errors import DomainError
 from portal.core.pages import page
-from procedures.models import RequiredDocument
 
 # --- My dossiers -------------------------------------------------------------------------------
 
@@ -70,14 +70,9 @@ def my_dossier(request, code):
         supplement = dossier.clock_stops.filter(
             kind=ClockStop.Kind.SUPPLEMENT, ended_at__isnull=True
         ).first()
-        # Form 02's list (the documents to supply, each with its form of copy and count), as
-        # the request recorded it: the last request's history row.
+        # Form 02's list, from the last request's history row (the page has the history).
         asked = [e for e in history if e.action == "request_supplement"]
-        kinds = dict(RequiredDocument.Kind.choices)
-        asked_for = [
-            {**doc, "kind_label": kinds.get(doc.get("kind"), "")}
-            for doc in ((asked[-1].extra or {}).get("documents", []) if asked else [])
-        ]
+        asked_for = requested_documents(asked[-1] if asked else None)
     actions = access.available_actions(request.user, dossier)
     kept = request.session.pop(KEPT_NOTE_KEY, None)
     return render(

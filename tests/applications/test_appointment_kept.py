@@ -135,7 +135,8 @@ def test_form_02_documents_that_are_not_ids_of_the_procedure_are_a_clear_400(pro
     assert Dossier.objects.get(pk=dossier.pk).state == "in_review"
 
 
-def test_the_citizen_sees_the_answer_deadline_the_system_keeps(client, procedure):
+def _asked_to_supplement(procedure, reason: str, documents=None) -> Dossier:
+    """The demo citizen's online dossier, received, then asked to supplement (form 02)."""
     with at(2026, 3, 10, 9, 0):
         dossier = services.dossier_create(
             procedure=procedure,
@@ -150,8 +151,14 @@ def test_the_citizen_sees_the_answer_deadline_the_system_keeps(client, procedure
         services.dossier_request_supplement(
             dossier=Dossier.objects.get(pk=dossier.pk),
             actor=user("clerk.kimlong"),
-            reason="Thiếu chữ ký",
+            reason=reason,
+            documents=documents,
         )
+    return dossier
+
+
+def test_the_citizen_sees_the_answer_deadline_the_system_keeps(client, procedure):
+    dossier = _asked_to_supplement(procedure, "Thiếu chữ ký")
     deadline = dossier.clock_stops.get().deadline
     assert deadline is not None
     client.force_login(user("citizen"))
@@ -163,23 +170,7 @@ def test_the_citizen_sees_the_answer_deadline_the_system_keeps(client, procedure
 
 def test_the_citizen_sees_the_documents_form_02_asks_for(client, procedure):
     asked = list(procedure.current_version.documents.order_by("position")[:2])
-    with at(2026, 3, 10, 9, 0):
-        dossier = services.dossier_create(
-            procedure=procedure,
-            unit=Unit.objects.get(code="19774"),
-            applicant=Applicant(name="Nguyễn Thị Lan", phone="0905123456"),
-            channel="online",
-            actor=user("citizen"),
-            checked_documents=[d.pk for d in procedure.current_version.documents.all()],
-        )
-    with at(2026, 3, 10, 10, 0):
-        services.dossier_receive(dossier=dossier, actor=user("clerk.kimlong"))
-        services.dossier_request_supplement(
-            dossier=Dossier.objects.get(pk=dossier.pk),
-            actor=user("clerk.kimlong"),
-            reason="Bản sao chưa chứng thực",
-            documents=[d.pk for d in asked],
-        )
+    dossier = _asked_to_supplement(procedure, "Bản sao chưa chứng thực", [d.pk for d in asked])
     client.force_login(user("citizen"))
     page = client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
     listed = page.split('class="asked-for"')[1].split("</ul>")[0]
