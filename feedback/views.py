@@ -224,14 +224,7 @@ def staff_report(request, code):
         report = selectors.staff_report(user=request.user, code=code)
     except NotFound:
         raise Http404 from None
-    staff = (
-        get_user_model()
-        .objects.filter(
-            staff_roles__unit=report.unit, staff_roles__role__in=["clerk", "specialist", "leader"]
-        )
-        .distinct()
-        .order_by("username")
-    )
+    staff = access.assignable_staff(report)
     events = [(e, ACTION_LABELS.get(e.action, e.action)) for e in report.events.all()]
     actions = access.available_actions(request.user, report)
     return render(
