@@ -6,6 +6,8 @@ the user's units and roles.
 A user who may not see a dossier gets 404 everywhere, never a hint that it exists.
 """
 
+from typing import TypeGuard
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,7 @@ from applications.models import (
     SignatureDelegation,
 )
 from applications.models.delegations import signature_delegated
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
 from portal.core.errors import PermissionDenied
 from procedures.models import Unit
 
@@ -101,7 +103,8 @@ def may(user, action: str, dossier: Dossier, delegated=signature_delegated) -> b
 
 def available_actions(user, dossier: Dossier, delegated=signature_delegated) -> list[str]:
     """The actions this user may take on this dossier now, and nothing else."""
-    allowed_now = {t.name for t in dossier.get_available_state_transitions()}
+    transitions = dossier.get_available_state_transitions()  # type: ignore[attr-defined]  # django-fsm
+    allowed_now = {t.name for t in transitions}
     return [a for a in ACTIONS if a in allowed_now and may(user, a, dossier, delegated)]
 
 
@@ -133,7 +136,7 @@ def available_actions_of_rows(user, rows: list[dict]) -> list[list[str]]:
         shape = tuple(row[field] for field in ROW_FIELDS)
         common = shape[:-1]
         if common not in by_state:
-            looked = []
+            looked: list[bool] = []
 
             def probe(dossier: Dossier, looked=looked) -> bool:
                 looked.append(True)
@@ -252,7 +255,7 @@ def may_work_counter(user, counter: ServiceCounter) -> bool:
 # --- Ratings and complaints ------------------------------------------------------------------
 
 
-def is_applicant(user, dossier: Dossier) -> bool:
+def is_applicant(user, dossier: Dossier) -> TypeGuard[User]:
     """The signed-in citizen who submitted it (a dossier received at the desk has none)."""
     return user.is_authenticated and dossier.applicant_user_id == user.pk
 

@@ -76,7 +76,8 @@ def may(user, action: str, report: Report) -> bool:
 
 def available_actions(user, report: Report) -> list[str]:
     """The actions this user may take on this report now, and nothing else."""
-    allowed_now = {t.name for t in report.get_available_state_transitions()}
+    transitions = report.get_available_state_transitions()  # type: ignore[attr-defined]  # django-fsm
+    allowed_now = {t.name for t in transitions}
     return [a for a in ACTIONS if a in allowed_now and may(user, a, report)]
 
 
