@@ -55,11 +55,12 @@ def read_house(pyproject: Path = ROOT / "pyproject.toml") -> House:
     contract = next(c for c in config["contracts"] if c["type"] == "layers")
     layers = []
     independent: set[str] = set()
-    for spec in contract["layers"]:
+    for n, spec in enumerate(contract["layers"]):
         sep = "|" if "|" in spec else ":"
         names = [name.strip() for name in spec.split(sep)]
-        if len(names) > 1 and all(n.startswith("portal.") for n in names) and len(names) > 3:
-            # The composition: the portal's own modules, one part in the drawing.
+        if n == 0:
+            # The top layer is the composition: the portal's own modules, listed one by one in
+            # the contract, drawn as one part.
             layers.append(((COMPOSITION, tuple(names)),))
             continue
         layers.append(tuple((name, (name,)) for name in names))
