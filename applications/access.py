@@ -1,11 +1,15 @@
 """The one home of every dossier, payment, print and counter permission: who may see a dossier,
-act on it, print its forms or a unit's log, pay for it, work a unit's queue counters, rate it, and
-answer its complaints; scoped to the user's units and roles.
+act on it, be handed it, receive it at a unit's desk, print its forms or a unit's log, pay for it,
+work a unit's queue counters, rate it, answer its complaints, and read the statistics; scoped to
+the user's units and roles.
 
 A user who may not see a dossier gets 404 everywhere, never a hint that it exists.
 """
 
+from typing import TypeGuard
+
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from applications import workflow
 from applications.models import (
@@ -17,7 +21,8 @@ from applications.models import (
     SignatureDelegation,
 )
 from applications.models.delegations import signature_delegated
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
+from portal.core.errors import PermissionDenied
 from procedures.models import Unit
 
 # Which roles may take each action (besides a superuser), from workflow.ACTIONS. "citizen" is
@@ -30,6 +35,11 @@ def _roles(user) -> list[tuple[int, str]]:
     if not hasattr(user, "_motcua_roles"):
         user._motcua_roles = list(user.staff_roles.values_list("unit_id", "role"))
     return user._motcua_roles
+
+
+def staff_units(user) -> set[int]:
+    """The units where the user holds any staff role (officials' province unit included)."""
+    return {unit for unit, _role in _roles(user)}
 
 
 def is_staff_member(user) -> bool:
@@ -93,7 +103,8 @@ def may(user, action: str, dossier: Dossier, delegated=signature_delegated) -> b
 
 def available_actions(user, dossier: Dossier, delegated=signature_delegated) -> list[str]:
     """The actions this user may take on this dossier now, and nothing else."""
-    allowed_now = {t.name for t in dossier.get_available_state_transitions()}
+    transitions = dossier.get_available_state_transitions()  # type: ignore[attr-defined]  # django-fsm
+    allowed_now = {t.name for t in transitions}
     return [a for a in ACTIONS if a in allowed_now and may(user, a, dossier, delegated)]
 
 
@@ -125,7 +136,7 @@ def available_actions_of_rows(user, rows: list[dict]) -> list[list[str]]:
         shape = tuple(row[field] for field in ROW_FIELDS)
         common = shape[:-1]
         if common not in by_state:
-            looked = []
+            looked: list[bool] = []
 
             def probe(dossier: Dossier, looked=looked) -> bool:
                 looked.append(True)
@@ -165,6 +176,16 @@ def unit_staff_roles(user, unit_id: int) -> set[str]:
     return {role for unit, role in _roles(user) if unit == unit_id}
 
 
+def at_unit_desk(user, unit_id: int) -> bool:
+    """Acting for this unit (any of its staff, or a superuser) rather than as an applicant."""
+    return user.is_superuser or bool(unit_staff_roles(user, unit_id))
+
+
+def may_receive_at(user, unit_id: int) -> bool:
+    """Receives (or refuses to receive) a dossier at this unit's desk."""
+    return user.is_superuser or bool(DESK_ROLES & unit_staff_roles(user, unit_id))
+
+
 def desk_units(user) -> QuerySet[Unit]:
     """The units where the user may receive dossiers at the desk."""
     if user.is_superuser:
@@ -172,6 +193,19 @@ def desk_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(
         staff_roles__user=user, staff_roles__role__in=list(DESK_ROLES)
     ).distinct()
+
+
+# --- Hand-over -------------------------------------------------------------------------------
+
+# Who a dossier may be handed to for review: a specialist or a leader of its handling unit.
+ASSIGNEE_ROLES = frozenset({Role.SPECIALIST, Role.LEADER})
+
+
+def may_be_assigned(user, dossier: Dossier) -> bool:
+    """Whether `user` (the assignee, not the one who acts) may review this dossier."""
+    return user.staff_roles.filter(
+        unit=dossier.handling_unit_id, role__in=list(ASSIGNEE_ROLES)
+    ).exists()
 
 
 # --- Printed forms ---------------------------------------------------------------------------
@@ -221,10 +255,15 @@ def may_work_counter(user, counter: ServiceCounter) -> bool:
 # --- Ratings and complaints ------------------------------------------------------------------
 
 
+def is_applicant(user, dossier: Dossier) -> TypeGuard[User]:
+    """The signed-in citizen who submitted it (a dossier received at the desk has none)."""
+    return user.is_authenticated and dossier.applicant_user_id == user.pk
+
+
 def may_rate(dossier: Dossier, user) -> bool:
     """Once per dossier, by its applicant, after the result."""
     return (
-        dossier.applicant_user_id == user.pk
+        is_applicant(user, dossier)
         and dossier.state in workflow.FINISHED_STATES
         and not Rating.objects.filter(dossier=dossier).exists()
     )
@@ -233,8 +272,7 @@ def may_rate(dossier: Dossier, user) -> bool:
 def may_rate_national(dossier: Dossier, user) -> bool:
     """The national scheme's form (issue 11): the applicant, after the result, not yet rated."""
     return (
-        user.is_authenticated
-        and dossier.applicant_user_id == user.pk
+        is_applicant(user, dossier)
         and dossier.state in workflow.FINISHED_STATES
         and not NationalRating.objects.filter(dossier=dossier).exists()
     )
@@ -251,3 +289,37 @@ def is_leader(user) -> bool:
 
 def may_answer_complaint(user, complaint: Complaint) -> bool:
     return user.is_superuser or complaint.dossier.handling_unit_id in leader_units(user)
+
+
+def answerable_complaints(user) -> QuerySet[Complaint]:
+    """The complaints the user may read and answer: about the dossiers their units handle, for
+    the units they lead (superusers: all)."""
+    complaints = Complaint.objects.all()
+    if user.is_superuser:
+        return complaints
+    return complaints.filter(dossier__handling_unit_id__in=leader_units(user))
+
+
+# --- Statistics ------------------------------------------------------------------------------
+
+
+def statistics_scope(user) -> set[int] | None:
+    """Who reads the officials' statistics (dossiers and reports alike): None for the whole
+    province (superusers and provincial officials), otherwise the ids of the units the user leads.
+    Anyone else: PermissionDenied."""
+    if not user.is_authenticated:
+        raise PermissionDenied()
+    if is_official(user):
+        return None
+    led = leader_units(user)
+    if not led:
+        raise PermissionDenied(_("Statistics are for officials and unit leaders."))
+    return led
+
+
+def may_read_statistics(user) -> bool:
+    try:
+        statistics_scope(user)
+    except PermissionDenied:
+        return False
+    return True

@@ -1,7 +1,7 @@
 """Deadline policy of dossiers, in one place: the appointment, the clock's restart after a stop,
 the reminder's lead time, the apology's date rule and the supplement limit.
 
-Pure functions over a procedure version and a unit's working calendar (procedures/workingtime.py);
+Pure functions over a procedure version and a unit's working calendar (procedures/workingtime/);
 services and timers read the database and call them. DESIGN.md, "Dossiers"; Decree 118/2025 and
 Circular 03/2025 (forms 01, 02, 04).
 """

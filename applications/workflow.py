@@ -2,13 +2,14 @@
 groups.
 
 Everything else is derived from here: the API's per-action operations and request bodies
-(`applications/api.py`), the role check (`applications/access.py`), the desk's buttons and labels
-(`applications/views.py`, `templates/desk/dossier.html`), the printed-form map
-(`applications/documents.py`) and the action runner (`applications/actions.py`). The graph itself
-(which state allows which action) is the django-fsm transitions on `Dossier`.
+(`applications/api/views.py`), the role check (`applications/access.py`), the desk's buttons and
+labels (`applications/views/desk.py`, `templates/desk/dossier.html`), the printed-form map
+(`applications/documents/`) and the action runner (`applications/api/actions.py`). The graph
+itself (which state allows which action) is the django-fsm transitions on `Dossier`.
 
-Adding an action is one row in `ACTIONS`, one transition on `Dossier`, one service in
-`services/` and one input serializer in `api/action_inputs.py` (see CONTRIBUTING.md).
+Adding an action is one row in `ACTIONS` and one service in `services/`; the row names the
+transition on `Dossier` (the graph), its `EventType` and its input serializer in
+`api/action_inputs.py` (see CONTRIBUTING.md).
 """
 
 from dataclasses import dataclass

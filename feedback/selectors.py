@@ -18,7 +18,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from feedback import access, routing
@@ -120,25 +119,11 @@ def public_view(report: Report, *, with_events: bool = False) -> PublicReport:
     )
 
 
-def may_follow(report: Report, *, user: Viewer = None, key: str = "") -> bool:
-    """A report shown publicly: anyone. One the reporter kept off the map: its reporter (signed
-    in, or giving the rating key they were handed) and the staff who may see it. Its code is
-    sequential (PA-<unit>-<day>-<n>), so it alone opens nothing (issue 8)."""
-    if report.is_public:
-        return True
-    if isinstance(user, User) and user.is_authenticated:
-        if report.reporter_user_id == user.pk:
-            return True
-        if access.visible_reports(user).filter(pk=report.pk).exists():
-            return True
-    return bool(key) and constant_time_compare(key.strip().upper(), report.rating_key)
-
-
 def report_by_code(*, code: str, user: Viewer = None, key: str = "") -> Report:
-    """The follow page and the API's GET: by code, within `may_follow`; without personal data
+    """The follow page and the API's GET: by code, within `access.may_follow`; without personal data
     (`public_view`). A report the asker may not follow is 404 like an unknown code."""
     report = Report.objects.select_related("unit").filter(code=code.strip()[:40]).first()
-    if report is None or not may_follow(report, user=user, key=key):
+    if report is None or not access.may_follow(report, user=user, key=key):
         raise NotFound(_("No report has this code."))
     return report
 

@@ -1,8 +1,8 @@
 """The pick-up timer of neighbourhood reports, run by Celery beat every minute
 (`feedback-escalate` in portal/settings/background.py).
 
-No per-report countdown: the sweep is the timer (see applications/tasks.py for why). It is safe
-to run twice and twice at once (`services.escalate_unattended`)."""
+No per-report countdown: the sweep is the timer (see applications/tasks/sweeps.py for why). It is
+safe to run twice and twice at once (`services.escalate_unattended`)."""
 
 import logging
 

@@ -21,6 +21,7 @@ from feedback.forms import ActionForm, RatingForm, ReportForm, StaffFilterForm, 
 from feedback.map_views import map_settings
 from feedback.models import ReportPhoto, State
 from portal.core.errors import DomainError, NotFound
+from portal.core.pages import page
 
 SESSION_KEYS = "feedback_rating_keys"
 ACTION_LABELS = {
@@ -107,15 +108,13 @@ def report_new(request):
     )
 
 
+@page()
 def report_done(request, code):
     """The confirmation: the tracking code and the rating key, shown to the reporter once."""
     key = request.session.get(SESSION_KEYS, {}).get(code)
     if key is None:
         return redirect("feedback:follow", code=code)
-    try:
-        report = selectors.report_by_code(code=code, user=request.user, key=key)
-    except NotFound:
-        raise Http404 from None
+    report = selectors.report_by_code(code=code, user=request.user, key=key)
     return render(
         request,
         "feedback/report_done.html",
@@ -218,20 +217,11 @@ def staff_list(request):
 
 
 @login_required
+@page()
 def staff_report(request, code):
     _staff_or_403(request.user)
-    try:
-        report = selectors.staff_report(user=request.user, code=code)
-    except NotFound:
-        raise Http404 from None
-    staff = (
-        get_user_model()
-        .objects.filter(
-            staff_roles__unit=report.unit, staff_roles__role__in=["clerk", "specialist", "leader"]
-        )
-        .distinct()
-        .order_by("username")
-    )
+    report = selectors.staff_report(user=request.user, code=code)
+    staff = access.assignable_staff(report)
     events = [(e, ACTION_LABELS.get(e.action, e.action)) for e in report.events.all()]
     actions = access.available_actions(request.user, report)
     return render(
@@ -251,12 +241,10 @@ def staff_report(request, code):
 
 @login_required
 @require_POST
+@page()
 def staff_action(request, code, action):
     _staff_or_403(request.user)
-    try:
-        report = selectors.staff_report(user=request.user, code=code)
-    except NotFound:
-        raise Http404 from None
+    report = selectors.staff_report(user=request.user, code=code)
     if action not in services.ACTION_SERVICES:
         raise Http404
     form = ActionForm(request.POST)

@@ -347,7 +347,7 @@ class LookupThrottle(DRFCacheThrottle):
 
 class Lookup(APIView):
     """Public look-up by code and the last 4 digits of the phone; no personal data; throttled
-    per address and, for wrong digits, per code (applications/lookup.py)."""
+    per address and, for wrong digits, per code (applications/selectors/lookup.py)."""
 
     throttle_classes = [LookupThrottle]
     throttle_scope = "lookup"

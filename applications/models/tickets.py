@@ -131,7 +131,7 @@ class QueueTicket(models.Model):
         """From the number taken to the first call."""
         return self.called_at - self.issued_at if self.called_at else None
 
-    # --- Transitions. Services in applications/tickets.py call them under a row lock. -------
+    # --- Transitions. Services in applications/services/tickets.py call them under a row lock.
 
     @transition(field=state, source=TicketState.WAITING, target=TicketState.CALLED)
     def call(self):

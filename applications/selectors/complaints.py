@@ -11,11 +11,9 @@ from portal.accounts.models import User
 
 def leader_complaints(*, user: User, status: str = Complaint.Status.OPEN) -> QuerySet[Complaint]:
     """Complaints about the dossiers handled by the leader's units; nobody else's."""
-    complaints = Complaint.objects.select_related(
+    complaints = access.answerable_complaints(user).select_related(
         "dossier", "dossier__procedure_version", "dossier__handling_unit", "rating"
     )
-    if not user.is_superuser:
-        complaints = complaints.filter(dossier__handling_unit_id__in=access.leader_units(user))
     if status:
         complaints = complaints.filter(status=status)
     return complaints.order_by("created_at", "id")

@@ -1,5 +1,6 @@
-"""Who a dossier can be handed to: the handling unit's specialists first, the least loaded first,
-then its leaders (issue 13: the list used to default to the leader)."""
+"""Who a dossier can be handed to (`access.ASSIGNEE_ROLES` of its handling unit): its
+specialists first, the least loaded first, then its leaders (issue 13: the list used to default
+to the leader)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from applications import access
 from applications.models import PROCESSING, Dossier
 from portal.accounts.models import Role, StaffRole, User
 from procedures.models import Unit
@@ -34,7 +36,7 @@ def handover_candidates(*, unit: Unit) -> list[Candidate]:
     )
     users = (
         User.objects.filter(is_active=True)
-        .filter(Exists(in_unit.filter(role__in=[Role.SPECIALIST, Role.LEADER])))
+        .filter(Exists(in_unit.filter(role__in=list(access.ASSIGNEE_ROLES))))
         .annotate(
             is_specialist=Exists(in_unit.filter(role=Role.SPECIALIST)),
             load=Coalesce(Subquery(load, output_field=IntegerField()), Value(0)),

@@ -142,7 +142,7 @@ def _scopes(user: User, *, handled_only: bool) -> list[tuple[Q, bool]] | None:
     The received-elsewhere branch (its own small partial index) and the applicant's are small."""
     if access.is_official(user):
         return None
-    units = sorted({unit for unit, _role in access._roles(user)}) if user.is_authenticated else []
+    units = sorted(access.staff_units(user)) if user.is_authenticated else []
     scopes = [(Q(handling_unit_id=unit), True) for unit in units]
     if handled_only:
         return scopes

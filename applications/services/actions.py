@@ -105,9 +105,7 @@ def dossier_start_review(
     """Hand the dossier to a specialist of the handling unit (by default the one who acts)."""
     dossier = _lock(dossier, expected_version)
     assignee = assignee or actor
-    if not assignee.staff_roles.filter(
-        unit=dossier.handling_unit, role__in=["specialist", "leader"]
-    ).exists():
+    if not access.may_be_assigned(assignee, dossier):
         raise InvalidDossier(_("The assignee must be a specialist or leader of the handling unit."))
     before = _transition(dossier, "start_review", actor)
     dossier.assignee = assignee

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications import access
 from applications.models import (
     Complaint,
     Dossier,
@@ -39,7 +40,7 @@ def rating_submit(
 ) -> Rating:
     """Once per dossier, by its applicant, after the result (resolved, rejected or returned)."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if dossier.applicant_user_id != user.pk:
+    if not access.is_applicant(user, dossier):
         raise NotFound()
     if dossier.state not in FINISHED_STATES:
         raise RatingError(_("You can rate the service once the result is issued."))

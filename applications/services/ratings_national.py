@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, QuerySet
 from django.utils.translation import gettext as _
 
+from applications import access
 from applications.models import Complaint, Dossier
 from applications.models.satisfaction import (
     CRITERIA,
@@ -114,7 +115,7 @@ def national_rating_submit(
 ) -> NationalRating:
     """The applicant's nine scores -> the total (of 18) and its band; once per dossier."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not user.is_authenticated or dossier.applicant_user_id != user.pk:
+    if not access.is_applicant(user, dossier):
         raise NotFound()
     if dossier.state not in FINISHED_STATES:
         raise NationalRatingError(_("You can rate the service once the result is issued."))

@@ -218,9 +218,8 @@ def dossier_create(
     # Read once: the check below (`documents_required`) and the attachments use the same list.
     prefetch_related_objects([version], "documents")
     documents = list(version.documents.all())
-    staff_roles = access.unit_staff_roles(actor, unit.pk)
-    at_desk = bool(staff_roles) or actor.is_superuser
-    if at_desk and not (access.DESK_ROLES & staff_roles or actor.is_superuser):
+    at_desk = access.at_unit_desk(actor, unit.pk)
+    if at_desk and not access.may_receive_at(actor, unit.pk):
         raise PermissionDenied(_("Only the desk of this unit receives dossiers here."))
     refuse_reason = (refuse_reason or "").strip()
     if refuse_reason and not at_desk:

@@ -7,15 +7,13 @@ from django.views.decorators.http import require_GET
 from applications.models import ServiceCounter
 from applications.selectors import tickets
 from applications.services import announce
-from portal.core import errors
+from portal.core.pages import page
 
 
 @require_GET
+@page()
 def call_audio(request, unit_code: str, number: int, counter: int):
-    try:
-        unit = tickets.public_unit(unit_code)
-    except errors.NotFound as error:
-        raise Http404 from error
+    unit = tickets.public_unit(unit_code)
     if not 1 <= number <= announce.MAX_NUMBER:
         raise Http404
     if not ServiceCounter.objects.filter(unit=unit, number=counter).exists():

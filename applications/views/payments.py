@@ -18,7 +18,6 @@ from applications import selectors
 from applications.models import Payment, State
 from applications.services import gateway as payment_gateway
 from applications.services import payments
-from portal.core import errors
 from portal.core.pages import page
 
 IPN_MESSAGES = {
@@ -31,19 +30,12 @@ IPN_MESSAGES = {
 }
 
 
-def _dossier_for(request, code: str):
-    try:
-        return selectors.dossier_get(user=request.user, code=code)
-    except errors.NotFound as error:
-        raise Http404 from error
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @page("payments:pay")
 def pay(request, code: str):
     """The fee of a dossier waiting for payment, and the button that goes to the gateway."""
-    dossier = _dossier_for(request, code)
+    dossier = selectors.dossier_get(user=request.user, code=code)  # else a 404 (@page)
     if request.method == "POST":
         gateway = payment_gateway.get_gateway()
         payment = payments.payment_start(dossier=dossier, actor=request.user, gateway=gateway)

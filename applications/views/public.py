@@ -1,7 +1,7 @@
 """The public look-up (`/tra-cuu/`): the receipt's QR code opens it. No login, no personal data.
 
 Throttled per client address (the same budget as the API look-up, in the shared cache) and per
-dossier code for wrong digits (applications/lookup.py).
+dossier code for wrong digits (applications/selectors/lookup.py).
 """
 
 from django.shortcuts import render

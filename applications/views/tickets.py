@@ -33,20 +33,13 @@ def _minutes(wait: timedelta | None) -> int | None:
     return None if wait is None else round(wait.total_seconds() / 60)
 
 
-def _public_unit(code: str):
-    try:
-        return ticket_reads.public_unit(code)
-    except errors.NotFound as error:
-        raise Http404 from error
-
-
 # --- Public: kiosk and display ---------------------------------------------------------------
 
 
 @page("desk:kiosk")
 def kiosk(request, unit_code: str):
     """Big buttons, one per field served now; pressing one takes a number."""
-    unit = _public_unit(unit_code)
+    unit = ticket_reads.public_unit(unit_code)
     if request.method == "POST":
         raw = request.POST.get("field", "")
         field = None
@@ -83,13 +76,11 @@ def kiosk(request, unit_code: str):
     )
 
 
+@page()
 def kiosk_ticket(request, unit_code: str, pk: int):
     """The printable ticket: number, service, people ahead, time taken."""
-    unit = _public_unit(unit_code)
-    try:
-        ticket = ticket_reads.kiosk_ticket(unit=unit, pk=pk)
-    except errors.NotFound as error:
-        raise Http404 from error
+    unit = ticket_reads.public_unit(unit_code)
+    ticket = ticket_reads.kiosk_ticket(unit=unit, pk=pk)
     return render(
         request,
         "tickets/ticket.html",
@@ -102,9 +93,10 @@ def kiosk_ticket(request, unit_code: str, pk: int):
     )
 
 
+@page()
 def display(request, unit_code: str):
     """The wall screen: the number each counter called last, and the last calls."""
-    unit = _public_unit(unit_code)
+    unit = ticket_reads.public_unit(unit_code)
     board, recent = ticket_reads.display_board(unit)
     stats = ticket_reads.wait_stats(unit)
     response = render(

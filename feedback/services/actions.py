@@ -12,23 +12,16 @@ from collections.abc import Callable
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from feedback import notices
+from feedback import access, notices
 from feedback.errors import InvalidReport, RatingRefused
 from feedback.models import Report, State
 from feedback.routing import RoutedBy
 from feedback.services.history import lock, record, require, save, transition
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.core.errors import ErrorCode, PermissionDenied
 from procedures.models import Unit
-
-
-def _ward_staff(report: Report, user: User) -> bool:
-    return user.staff_roles.filter(
-        unit=report.unit_id, role__in=[Role.CLERK, Role.SPECIALIST, Role.LEADER]
-    ).exists()
 
 
 @transaction.atomic
@@ -37,7 +30,7 @@ def report_assign(
 ) -> Report:
     """Hand the report to a member of the ward's staff (again, to hand it to someone else)."""
     report = lock(report)
-    if assignee is None or not _ward_staff(report, assignee):
+    if assignee is None or not access.may_be_assigned(assignee, report):
         raise InvalidReport(_("The assignee must be a member of the ward's staff."))
     before = transition(report, "assign", actor)
     report.assignee = assignee
@@ -149,8 +142,7 @@ def report_rate(
     The reporter proves it is them by the key given at submission (or by being the signed-in
     user who reported it): the tracking code alone is public and guessable."""
     report = lock(report)
-    own = isinstance(actor, User) and actor.is_authenticated and report.reporter_user_id == actor.pk
-    if not own and not constant_time_compare((key or "").strip().upper(), report.rating_key):
+    if not access.may_rate(actor, report, key):
         raise PermissionDenied(_("The rating key does not match this report."))
     if report.state not in (State.RESOLVED, State.REJECTED):
         raise RatingRefused(_("You can rate the answer once the report is closed."))
@@ -166,7 +158,7 @@ def report_rate(
         report,
         action="rate",
         from_state=report.state,
-        actor=actor if own and isinstance(actor, User) else None,
+        actor=actor if access.is_reporter(actor, report) and isinstance(actor, User) else None,
         extra={"rating": score},
     )
     return report

@@ -18,10 +18,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
+from django.utils.crypto import get_random_string, salted_hmac
 from django.utils.translation import gettext as _
 
-from feedback import notices, routing
+from feedback import access, notices, routing
 from feedback.errors import DuplicateSubmission, InvalidReport
 from feedback.models import HUE_BBOX, Category, Channel, Open311Key, Report, ReportPhoto
 from feedback.services.history import record, require
@@ -140,7 +140,7 @@ def _sent_before(sender: str, submission_key: str, rating_key: str) -> Report | 
     )
     if existing is None or sender != ANONYMOUS_SENDER:
         return existing
-    if constant_time_compare((rating_key or "").strip().upper(), existing.rating_key):
+    if access.holds_key(existing, rating_key):
         return existing
     raise DuplicateSubmission(
         _(

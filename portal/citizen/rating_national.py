@@ -5,7 +5,6 @@ each 2 (satisfied), 1 (partly) or 0 (not satisfied); the service is
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +13,8 @@ from applications import access
 from applications.models.satisfaction import CRITERIA, Band
 from applications.selectors import citizen
 from applications.services import ratings_national
-from portal.core.errors import DomainError, NotFound
+from portal.core.errors import DomainError
+from portal.core.pages import page
 
 CHOICES = [
     ("2", gettext_lazy("Satisfied (2)")),
@@ -41,11 +41,9 @@ class NationalRatingForm(forms.Form):
 
 
 @login_required
+@page()
 def rate_national(request, code):
-    try:
-        dossier = citizen.my_dossier(user=request.user, code=code)
-    except NotFound:
-        raise Http404 from None
+    dossier = citizen.my_dossier(user=request.user, code=code)
     if not access.may_rate_national(dossier, request.user):
         messages.info(request, _("You can rate the service once, after the result is issued."))
         return redirect("citizen:dossier", code=code)

@@ -17,7 +17,7 @@ from applications import access
 from applications.selectors import rollups
 from applications.selectors import stats as dossier_figures
 from feedback import stats as report_figures
-from portal.core.errors import ErrorCode, PermissionDenied
+from portal.core.errors import ErrorCode
 from portal.dashboard.figures import Frame
 from procedures.models import Unit
 from procedures.models.units import COMMUNE_LEVEL_KINDS
@@ -48,25 +48,10 @@ KEYS = (
 # --- Who may read -----------------------------------------------------------------------------
 
 
-def scope_units(user) -> set[int] | None:
-    """None: the whole province (superusers and provincial officials); otherwise the ids of the
-    units the user leads. Anyone else may not read statistics."""
-    if not user.is_authenticated:
-        raise PermissionDenied()
-    if access.is_official(user):
-        return None
-    led = access.leader_units(user)
-    if not led:
-        raise PermissionDenied(_("Statistics are for officials and unit leaders."))
-    return led
-
-
-def may_read(user) -> bool:
-    try:
-        scope_units(user)
-    except PermissionDenied:
-        return False
-    return True
+# The rule is `applications.access.statistics_scope`: None for the whole province, otherwise the
+# units the user leads; anyone else PermissionDenied (403).
+scope_units = access.statistics_scope
+may_read = access.may_read_statistics
 
 
 def units_for(user) -> QuerySet[Unit]:

@@ -8,13 +8,12 @@ of the per-ward rows, so the page costs one grouped query per part.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models.satisfaction import Band
-from portal.core.errors import NotFound
+from portal.core.pages import page
 from portal.dashboard import satisfaction_national as national
 from portal.dashboard import stats
 from portal.dashboard.figures import FIGURES, compute
@@ -62,6 +61,7 @@ def _sort_links(request, key: str, direction: str) -> dict[str, dict]:
 
 
 @login_required
+@page()
 def dashboard(request):
     if not stats.may_read(request.user):
         raise PermissionDenied
@@ -73,19 +73,15 @@ def dashboard(request):
         # Show what was wrong above the default figures rather than an empty page.
         error = exc.message
         query = parse_query({})
-    try:
-        by_unit = stats.dossier_stats_by(user=request.user, query=query, group_by="unit", now=now)
-        by_field = stats.dossier_stats_by(user=request.user, query=query, group_by="field", now=now)
-        filters = Filters(query=query, preset="custom")
-        frame = stats.frame_for(user=request.user, filters=filters, now=now)
-        backlog_params = filters.urlencode(figure="in_progress")
-        overdue = list(
-            stats.overdue_dossiers(
-                user=request.user, query=query, now=now, limit=OVERDUE_LIST_LIMIT
-            )
-        )
-    except NotFound:
-        raise Http404 from None
+    # An unknown unit, field or procedure in the query: a 404 (@page).
+    by_unit = stats.dossier_stats_by(user=request.user, query=query, group_by="unit", now=now)
+    by_field = stats.dossier_stats_by(user=request.user, query=query, group_by="field", now=now)
+    filters = Filters(query=query, preset="custom")
+    frame = stats.frame_for(user=request.user, filters=filters, now=now)
+    backlog_params = filters.urlencode(figure="in_progress")
+    overdue = list(
+        stats.overdue_dossiers(user=request.user, query=query, now=now, limit=OVERDUE_LIST_LIMIT)
+    )
     sort = request.GET.get("sort", "name")
     if sort not in SORTABLE:
         sort = "name"

@@ -130,7 +130,7 @@ def test_the_dossier_page_shows_which_documents_were_ticked_and_attached_at_rece
 
 
 def test_an_online_dossier_marks_nothing_before_reception_and_its_uploads_after(client, procedure):
-    from tests.applications.citizen.conftest import apply_online
+    from tests.citizen.conftest import apply_online
 
     client.force_login(User.objects.get(username="citizen"))
     dossier = apply_online(client, procedure)
@@ -289,7 +289,7 @@ def test_the_desk_withdrawal_page_is_refused_to_strangers(client, procedure):
 def test_a_citizen_withdrawal_without_a_reason_is_asked_again_and_changes_nothing(
     client, procedure
 ):
-    from tests.applications.citizen.conftest import apply_online
+    from tests.citizen.conftest import apply_online
 
     client.force_login(User.objects.get(username="citizen"))
     dossier = apply_online(client, procedure)

@@ -25,7 +25,7 @@ class Attempt:
     method: str = "get"
     data: dict = field(default_factory=dict)
     # Counters are public (the wall display names them): another unit's counter is 403 and an
-    # unknown one 404, by design (applications/tickets.py `counter_get`). No personal data.
+    # unknown one 404, by design (applications/selectors/tickets.py `counter_get`). No personal data.
     same_answer: bool = True
     # Statuses that refuse without looking at the object, besides 400/401/403/404/login.
     also: tuple = ()

@@ -8,7 +8,7 @@ from applications import services
 from applications.models import ClockStop, Dossier
 from applications.selectors.tracker import tracker
 from portal.accounts.models import User
-from tests.applications.citizen.conftest import apply_online, to_result
+from tests.citizen.conftest import apply_online, to_result
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db

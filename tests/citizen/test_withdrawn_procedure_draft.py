@@ -7,7 +7,7 @@ import pytest
 from applications.models import Dossier
 from portal.accounts.models import User
 from procedures.models import Procedure
-from tests.applications.citizen.conftest import start
+from tests.citizen.conftest import start
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from applications.models import (
 )
 from portal.accounts.models import User
 from procedures.models import Procedure
-from tests.applications.citizen.conftest import APPLICANT, apply_online, required, start, upload_all
 from tests.applications.conftest import PNG, pdf
+from tests.citizen.conftest import APPLICANT, apply_online, required, start, upload_all
 
 # --- Apply online --------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from applications.models import (
     Rating,
 )
 from portal.accounts.models import User
-from tests.applications.citizen.conftest import apply_online, required, to_result
 from tests.applications.conftest import PDF, pdf
+from tests.citizen.conftest import apply_online, required, to_result
 
 # --- My dossiers -------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from django.core import mail
 
 from portal.accounts.models import User
-from tests.applications.citizen.conftest import BACKENDS
+from tests.citizen.conftest import BACKENDS
 
 # --- Accounts ----------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ the catalogue; "unknown" when the catalogue has none (never an invented amount).
 import pytest
 
 from portal.accounts.models import User
-from tests.applications.citizen.conftest import start, upload_all
+from tests.citizen.conftest import start, upload_all
 
 
 def _set_fee(procedure, fee, note=""):
