@@ -1,22 +1,26 @@
 """The public map of reports and the report form's map (Leaflet, static/vendor): the tile
-server from settings, the markers' public data, and the "is this yours?" question the form's
-script asks while the resident places the point. Public pages: no personal data."""
+server from settings, the markers' public data, the wards' boundaries (feedback/data, with their
+source) and the "is this yours?" question the form's script asks while the resident places the
+point. Public pages: no personal data."""
 
 import json
+from functools import lru_cache
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from feedback import selectors
+from feedback import routing, selectors
 from feedback.forms import NearbyForm, commune_units
 from feedback.models import HUE_BBOX, Category
 from portal.core.errors import ErrorCode
 
 MAP_LIMIT = 500
+AREAS_SOURCE = "lamngockhuong/vietnam-3d-map (MIT), gis.vn"  # feedback/data/SOURCE.md
+AREAS_MAX_AGE = 24 * 3600  # the boundaries change with a new data file, i.e. a release
 
 
 def map_settings() -> dict:
@@ -29,6 +33,23 @@ def map_settings() -> dict:
         "bounds": [[HUE_BBOX["south"], HUE_BBOX["west"]], [HUE_BBOX["north"], HUE_BBOX["east"]]],
     }
     return {"map_config": json.dumps(config, ensure_ascii=False)}
+
+
+@lru_cache(maxsize=1)
+def _areas_body() -> bytes:
+    return routing.AREAS_FILE.read_bytes()
+
+
+@require_GET
+def ward_areas_json(request):
+    """The wards' boundaries as GeoJSON (`feedback/data/ward_areas.geojson`, each feature with
+    its unit's code, name and source), fetched by the map only when the resident shows them, so
+    that the map page's first load stays light. 404 while no boundary file is present."""
+    if not routing.AREAS_FILE.exists():
+        return JsonResponse({"code": ErrorCode.NOT_FOUND, "detail": _("Not found.")}, status=404)
+    response = HttpResponse(_areas_body(), content_type="application/geo+json")
+    response["Cache-Control"] = f"public, max-age={AREAS_MAX_AGE}"
+    return response
 
 
 @require_GET
@@ -66,7 +87,8 @@ def nearby_json(request):
 def public_map(request):
     """Public reports on a Leaflet map with clustered markers (static/js/reports-map.js; tiles
     from MAP_TILE_URL) and, for everyone and without JavaScript, the same reports listed by
-    ward. The wards' seats are not marked: the unit data has their addresses, no coordinates."""
+    ward. The wards' boundaries are a layer the resident may show (`ward_areas_json`, source in
+    its attribution); their seats are not marked: no public source gives their coordinates."""
     category = request.GET.get("category", "")
     status = request.GET.get("status", "")
     filters = {
@@ -90,5 +112,7 @@ def public_map(request):
             "filters": filters,
             "categories": Category.choices,
             "units": commune_units(),
+            "areas_url": reverse("feedback:areas") if routing.AREAS_FILE.exists() else "",
+            "areas_source": AREAS_SOURCE,
         },
     )

@@ -21,8 +21,10 @@
     return box;
   }
 
+  var element;
+
   function start() {
-    var element = document.getElementById("fb-map");
+    element = document.getElementById("fb-map");
     if (!element || typeof L === "undefined") return;
     var config = JSON.parse(element.dataset.config);
     var points = JSON.parse(element.dataset.points || "[]");
@@ -53,6 +55,54 @@
       map.fitBounds(config.bounds);
     }
     element.dataset.ready = String(markers.length);
+    areasLayer(map);
+  }
+
+  /* The wards' boundaries (feedback/data/ward_areas.geojson, with their source in the layer's
+     attribution), fetched only when the resident ticks the box: the page's first load stays
+     light. */
+  function areasLayer(map) {
+    var box = document.getElementById("fb-areas");
+    var tool = document.getElementById("fb-areas-tool");
+    var status = document.getElementById("fb-areas-status");
+    if (!box || !tool) return;
+    tool.hidden = false;
+    var layer = null;
+    box.addEventListener("change", function () {
+      if (!box.checked) {
+        if (layer) map.removeLayer(layer);
+        return;
+      }
+      if (layer) {
+        layer.addTo(map);
+        return;
+      }
+      box.disabled = true;
+      fetch(box.dataset.url, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (data) {
+          layer = L.geoJSON(data, {
+            attribution: box.dataset.attribution,
+            style: { color: "#1f4e79", weight: 2, opacity: 0.8, fillOpacity: 0.04 },
+            onEachFeature: function (feature, shape) {
+              shape.bindTooltip(feature.properties.name, { sticky: true });
+            },
+          });
+          layer.addTo(map);
+          element.dataset.areas = String(data.features.length);
+          status.textContent = "";
+        })
+        .catch(function () {
+          box.checked = false;
+          status.textContent = box.dataset.failed || "";
+        })
+        .then(function () {
+          box.disabled = false;
+        });
+    });
   }
 
   if (document.readyState === "loading") {

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
+from feedback import routing
 from feedback.models import Report
 from tests.browser.test_phone_layout import overflow
 from tests.feedback.conftest import new_report
@@ -46,6 +47,36 @@ def test_the_map_loads_from_static_and_clusters_the_reports(
     context.close()
 
 
+def test_the_ward_boundaries_are_a_layer_loaded_only_when_asked_with_their_source(
+    live_server, demo_transactional, browser
+):
+    new_report()
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    requests = requests_of(page)
+    page.goto(live_server.url + "/phan-anh/ban-do/", wait_until="networkidle")
+    expect(page.locator("#fb-map[data-ready='1']")).to_have_count(1)
+    assert not any("/ranh-gioi.json" in u for u in requests)  # not on the first load
+    box = page.locator("#fb-areas")
+    expect(box).to_be_visible()
+    assert overflow(page) == ""
+    page.locator("label:has(#fb-areas)").click()
+    expect(page.locator("#fb-map[data-areas='40']")).to_have_count(1)
+    expect(page.locator("#fb-map path.leaflet-interactive")).to_have_count(40)
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text(
+        "lamngockhuong/vietnam-3d-map (MIT), gis.vn"
+    )
+    assert sum("/ranh-gioi.json" in u for u in requests) == 1
+    # Off and on again: no second download.
+    page.locator("label:has(#fb-areas)").click()
+    expect(page.locator("#fb-map path.leaflet-interactive")).to_have_count(0)
+    page.locator("label:has(#fb-areas)").click()
+    expect(page.locator("#fb-map path.leaflet-interactive")).to_have_count(40)
+    assert sum("/ranh-gioi.json" in u for u in requests) == 1
+    assert [u for u in requests if not u.startswith(live_server.url)] == []
+    context.close()
+
+
 def test_a_tap_on_the_form_map_places_the_point_and_the_report_keeps_it(
     live_server, demo_transactional, browser
 ):
@@ -71,7 +102,10 @@ def test_a_tap_on_the_form_map_places_the_point_and_the_report_keeps_it(
     report = Report.objects.get()
     assert float(report.latitude) == latitude
     assert float(report.longitude) == longitude
-    assert report.routed_by == "triage"  # no ward chosen, no ward area known
+    # No ward chosen: the point picks the ward whose boundary holds it, else the triage desk.
+    assert (report.unit, report.routed_by) == routing.route(
+        unit=None, latitude=latitude, longitude=longitude
+    )
     context.close()
 
 
