@@ -100,11 +100,13 @@ def public_map(request):
     by_unit: dict[str, list] = {}
     for report in sorted(reports, key=lambda r: (r.unit.name, -r.created_at.timestamp())):
         by_unit.setdefault(report.unit.name, []).append(selectors.public_view(report))
+    points = selectors.map_points(reports)
     return render(
         request,
         "feedback/map.html",
         {
-            "points": json.dumps(selectors.map_points(reports), ensure_ascii=False),
+            "points": json.dumps(points, ensure_ascii=False),
+            "has_points": bool(points),  # the clustering plugin is loaded only then
             **map_settings(),
             "by_unit": sorted(by_unit.items()),
             "count": len(reports),

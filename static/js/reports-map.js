@@ -33,7 +33,10 @@
       attribution: config.attribution,
       maxZoom: config.maxZoom,
     }).addTo(map);
-    var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    // The clustering plugin is on the page only when there are markers (templates/feedback/map.html).
+    var clusters = L.markerClusterGroup
+      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 })
+      : L.featureGroup();
     var markers = points.map(function (point) {
       var icon = L.divIcon({
         className: "fb-marker " + (point.open ? "fb-marker-open" : "fb-marker-closed"),
@@ -47,7 +50,11 @@
       marker.bindPopup(popup(point, element.dataset.labelFollow));
       return marker;
     });
-    clusters.addLayers(markers);
+    if (clusters.addLayers) {
+      clusters.addLayers(markers);
+    } else {
+      markers.forEach(function (marker) { clusters.addLayer(marker); });
+    }
     map.addLayer(clusters);
     if (markers.length) {
       map.fitBounds(clusters.getBounds(), { padding: [24, 24], maxZoom: 16 });

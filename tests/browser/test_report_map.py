@@ -77,13 +77,25 @@ def test_the_ward_boundaries_are_a_layer_loaded_only_when_asked_with_their_sourc
     context.close()
 
 
+def reach_the_map(page):
+    """Scroll to "Where is it?": the form fetches Leaflet only as that part nears the screen."""
+    page.locator("#id_address").scroll_into_view_if_needed()
+    expect(page.locator("#fb-pick[data-ready='1']")).to_be_visible()
+
+
 def test_a_tap_on_the_form_map_places_the_point_and_the_report_keeps_it(
     live_server, demo_transactional, browser
 ):
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = context.new_page()
+    requests = requests_of(page)
     page.goto(live_server.url + "/phan-anh/", wait_until="networkidle")
-    expect(page.locator("#fb-pick[data-ready='1']")).to_be_visible()
+    # The form's first screen does not pull in Leaflet; it comes as the map nears the screen.
+    assert not any("/vendor/leaflet" in u for u in requests)
+    expect(page.locator("#fb-pick")).to_be_hidden()
+    reach_the_map(page)
+    assert any(u.endswith("/static/vendor/leaflet/leaflet.js") for u in requests)
+    assert not any("markercluster" in u.lower() for u in requests)  # no clusters on the form
     assert overflow(page) == ""
     page.locator("#id_latitude").scroll_into_view_if_needed()
     map_box = page.locator("#fb-pick-map")
@@ -120,6 +132,7 @@ def test_use_my_location_fills_the_point_or_says_what_to_do_when_refused(
     )
     page = allowed.new_page()
     page.goto(live_server.url + "/phan-anh/", wait_until="networkidle")
+    reach_the_map(page)
     page.locator("#fb-locate").click()
     expect(page.locator("#id_latitude")).to_have_value("16.463700")
     expect(page.locator("#id_longitude")).to_have_value("107.590900")
@@ -128,6 +141,7 @@ def test_use_my_location_fills_the_point_or_says_what_to_do_when_refused(
     refused = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = refused.new_page()
     page.goto(live_server.url + "/phan-anh/", wait_until="networkidle")
+    reach_the_map(page)
     page.locator("#fb-locate").click()
     expect(page.locator("#fb-map-status")).to_contain_text("địa chỉ")
     expect(page.locator("#id_address")).to_be_focused()
@@ -143,6 +157,7 @@ def test_a_point_near_an_open_report_of_the_same_kind_offers_to_follow_it(
     page = context.new_page()
     page.goto(live_server.url + "/phan-anh/", wait_until="networkidle")
     page.locator("label[for=id_category_4]").click()  # roads
+    reach_the_map(page)
     page.locator("#id_latitude").fill("16.458600")
     page.locator("#id_longitude").fill("107.552100")
     page.locator("#id_longitude").dispatch_event("change")
