@@ -65,6 +65,27 @@
     areasLayer(map);
   }
 
+  /* A ward's popup: its name, its People's Committee seat as an address from its source (not a
+     point: no public source gives the seats' coordinates), or "unknown" when the source has none. */
+  function seatPopup(properties, labels) {
+    var box = document.createElement("div");
+    box.className = "fb-seat-popup";
+    var name = document.createElement("strong");
+    name.textContent = properties.name;
+    box.appendChild(name);
+    var seat = document.createElement("div");
+    seat.className = "fb-seat";
+    seat.textContent = (labels.labelSeat || "") + " " + (properties.seat || labels.labelUnknown || "");
+    box.appendChild(seat);
+    if (properties.seat && properties.seat_source) {
+      var source = document.createElement("small");
+      source.className = "source";
+      source.textContent = (labels.labelSource || "") + " " + properties.seat_source;
+      box.appendChild(source);
+    }
+    return box;
+  }
+
   /* The wards' boundaries (feedback/data/ward_areas.geojson, with their source in the layer's
      attribution), fetched only when the resident ticks the box: the page's first load stays
      light. */
@@ -93,9 +114,18 @@
         .then(function (data) {
           layer = L.geoJSON(data, {
             attribution: box.dataset.attribution,
-            style: { color: "#1f4e79", weight: 2, opacity: 0.8, fillOpacity: 0.04 },
+            style: function (feature) {
+              return {
+                color: "#1f4e79",
+                weight: 2,
+                opacity: 0.8,
+                fillOpacity: 0.04,
+                className: "fb-area fb-area-" + feature.properties.code,
+              };
+            },
             onEachFeature: function (feature, shape) {
               shape.bindTooltip(feature.properties.name, { sticky: true });
+              shape.bindPopup(seatPopup(feature.properties, box.dataset));
             },
           });
           layer.addTo(map);

@@ -77,6 +77,42 @@ def test_the_ward_boundaries_are_a_layer_loaded_only_when_asked_with_their_sourc
     context.close()
 
 
+def test_a_tap_inside_kim_long_on_the_boundary_layer_shows_its_seat_address(
+    live_server, demo_transactional, browser
+):
+    # No report: the map shows the whole city, Kim Long in it.
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    page.goto(live_server.url + "/phan-anh/ban-do/", wait_until="networkidle")
+    expect(page.locator("#fb-map[data-ready='0']")).to_have_count(1)
+    page.locator("label:has(#fb-areas)").click()
+    expect(page.locator("#fb-map path.fb-area")).to_have_count(40)
+    page.locator("#fb-map").scroll_into_view_if_needed()
+    # A point of the screen where Kim Long's own polygon is the topmost thing (not a marker,
+    # not a neighbour's border).
+    point = page.evaluate(
+        """() => {
+          const box = document.querySelector("path.fb-area-19774").getBoundingClientRect();
+          for (let y = box.top + 4; y < box.bottom; y += 6) {
+            for (let x = box.left + 4; x < box.right; x += 6) {
+              const hit = document.elementFromPoint(x, y);
+              if (hit && hit.classList.contains("fb-area-19774")) return [x, y];
+            }
+          }
+          return null;
+        }"""
+    )
+    assert point is not None
+    page.mouse.click(point[0], point[1])
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("Kim Long")
+    expect(popup).to_contain_text("Trụ sở: 87 Phạm Thị Liên, phường Kim Long")
+    expect(popup).to_contain_text("Nguồn: ")
+    expect(popup).to_contain_text("sapnhap.bando.com.vn")
+    assert overflow(page) == ""
+    context.close()
+
+
 def reach_the_map(page):
     """Scroll to "Where is it?": the form fetches Leaflet only as that part nears the screen."""
     page.locator("#id_address").scroll_into_view_if_needed()

@@ -38,7 +38,7 @@ def test_the_map_offers_the_boundary_layer_without_loading_it(client, demo):
 
 def test_without_a_boundary_file_there_is_no_layer_and_no_file(client, demo, monkeypatch):
     monkeypatch.setattr(routing, "AREAS_FILE", Path("/nonexistent/ward_areas.geojson"))
-    map_views._areas_body.cache_clear()
+    map_views._areas_data.cache_clear()
     html = client.get("/phan-anh/ban-do/").content.decode()
     assert AREAS_URL not in html
     response = client.get(AREAS_URL)
