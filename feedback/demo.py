@@ -23,7 +23,8 @@ from procedures.models import Unit
 DEMO_OPEN311_KEY = "demo-open311-key"
 DEMO_PREFIX = "demo-feedback-"
 
-# Approximate centres of some wards, for the demo plot only (the unit data has no coordinates).
+# Approximate centres of some wards, for the demo plot only; each lies, with the demo's spread
+# around it, inside its ward's boundary (feedback/data/ward_areas.geojson; the test says so).
 PLACES = {
     "19774": (Decimal("16.458500"), Decimal("107.552000")),  # Kim Long
     "19789": (Decimal("16.461000"), Decimal("107.595000")),  # Thuận Hóa
@@ -33,10 +34,10 @@ PLACES = {
     "19813": (Decimal("16.430000"), Decimal("107.570000")),  # Thủy Xuân
     "19900": (Decimal("16.560000"), Decimal("107.640000")),  # Thuận An
     "19960": (Decimal("16.400000"), Decimal("107.700000")),  # Phú Bài
-    "19996": (Decimal("16.490000"), Decimal("107.510000")),  # Hương Trà
+    "19996": (Decimal("16.388200"), Decimal("107.391100")),  # Hương Trà
     "19819": (Decimal("16.570000"), Decimal("107.350000")),  # Phong Điền
     "20137": (Decimal("16.250000"), Decimal("108.060000")),  # Chân Mây - Lăng Cô
-    "20056": (Decimal("16.280000"), Decimal("107.230000")),  # A Lưới 1
+    "20056": (Decimal("16.345900"), Decimal("107.151900")),  # A Lưới 1
 }
 
 

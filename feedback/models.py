@@ -7,7 +7,8 @@ writes the history row and writes the notices in the same transaction.
 Routing (`feedback/routing.py`): a report goes to the ward or commune the reporter chose (API
 clients pass the unit's GSO code, Open311 `jurisdiction_id`), else to the ward whose known area
 holds its point, else to the city's triage desk (the province's unit), whose staff route it on
-(`route`). The shared unit data has no boundary and no coordinate, so no area is known yet.
+(`route`). The areas are Huế's 40 units' boundaries from a public source
+(`feedback/data/SOURCE.md`).
 """
 
 import pgtrigger

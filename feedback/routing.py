@@ -5,23 +5,23 @@ In order:
    `jurisdiction_id`);
 2. else the unit whose area holds the report's point, where the wards' areas are known: the
    polygons of `feedback/data/ward_areas.geojson` (a FeatureCollection whose features carry the
-   unit's GSO `code` and the `source` they come from);
+   unit's GSO `code` and the `source` they come from; `feedback/data/SOURCE.md`);
 3. else the city's triage desk (the province's unit), whose staff route it to a ward
    (`services.report_route`). DESIGN.md: "a request that names no ward is routed by its
    location (or to the city's triage desk when it has none)".
 
-The data: `../shared/data` holds the 40 units' codes, names, areas, populations and seat
-*addresses*, but no boundary and no coordinate. No boundary is invented here, so until a
-polygon file from a public source is added, step 2 finds nothing and a report without a
-ward goes to the triage desk. The file is read once; a unit it names that does not exist is
-ignored.
+The areas are Huế's 40 units since 1 July 2025 from a public source (SOURCE.md), simplified
+there to about 50 m, so neighbouring polygons may overlap or leave a sliver between them along a
+border. A point that no area holds, or that two areas hold, is not guessed: it goes to the
+triage desk. A unit the file names that does not exist, or is not a commune-level unit, is
+ignored. The file is read once.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +53,13 @@ Ring = tuple[tuple[float, float], ...]  # (longitude, latitude) pairs, as in Geo
 class Area:
     code: str
     polygons: tuple[tuple[Ring, ...], ...]  # each polygon: its outer ring, then its holes
+    bounds: tuple[float, float, float, float] = field(init=False)  # west, south, east, north
+
+    def __post_init__(self) -> None:
+        points = [point for polygon in self.polygons for point in polygon[0]]
+        lons = [lon for lon, _lat in points]
+        lats = [lat for _lon, lat in points]
+        object.__setattr__(self, "bounds", (min(lons), min(lats), max(lons), max(lats)))
 
 
 def _inside_ring(lon: float, lat: float, ring: Ring) -> bool:
@@ -69,6 +76,9 @@ def _inside_ring(lon: float, lat: float, ring: Ring) -> bool:
 
 
 def contains(area: Area, lat: float, lon: float) -> bool:
+    west, south, east, north = area.bounds
+    if not (west <= lon <= east and south <= lat <= north):
+        return False
     for outer, *holes in area.polygons:
         if _inside_ring(lon, lat, outer) and not any(_inside_ring(lon, lat, h) for h in holes):
             return True
@@ -90,6 +100,7 @@ def parse_areas(data: dict) -> tuple[Area, ...]:
             tuple(tuple((float(x), float(y)) for x, y, *_altitude in ring) for ring in polygon)
             for polygon in coordinates
         )
+        polygons = tuple(polygon for polygon in polygons if polygon and len(polygon[0]) >= 3)
         if code and polygons:
             areas.append(Area(code, polygons))
     return tuple(areas)
@@ -97,20 +108,20 @@ def parse_areas(data: dict) -> tuple[Area, ...]:
 
 @lru_cache(maxsize=1)
 def known_areas() -> tuple[Area, ...]:
-    """The wards' areas, or none when no boundary file from a public source is present."""
+    """The wards' areas (`feedback/data/ward_areas.geojson`), or none without that file."""
     if not AREAS_FILE.exists():
         return ()
     return parse_areas(json.loads(AREAS_FILE.read_text(encoding="utf-8")))
 
 
 def unit_at(lat: float, lon: float) -> Unit | None:
-    """The commune-level unit whose known area holds the point, or None."""
-    for area in known_areas():
-        if contains(area, lat, lon):
-            unit = Unit.objects.filter(code=area.code).first()
-            if unit is not None and unit.is_commune_level:
-                return unit
-    return None
+    """The commune-level unit whose known area holds the point; None when no area holds it, or
+    when two do (where simplified borders overlap: a person decides, not a guess)."""
+    codes = {area.code for area in known_areas() if contains(area, lat, lon)}
+    if len(codes) != 1:
+        return None
+    unit = Unit.objects.filter(code=codes.pop()).first()
+    return unit if unit is not None and unit.is_commune_level else None
 
 
 def triage_desk() -> Unit | None:

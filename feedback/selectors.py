@@ -25,6 +25,7 @@ from feedback.models import CLOSED_STATES, OPEN_STATES, Report, State
 from portal.accounts.models import User
 from portal.core.errors import NotFound
 from portal.core.privacy import mask, redact
+from procedures.models import Unit
 
 Viewer = User | AnonymousUser | None
 Filters = Mapping[str, Any]
@@ -173,6 +174,31 @@ def map_points(reports: Iterable[Report]) -> list[dict[str, Any]]:
             }
         )
     return points
+
+
+def unit_seats(codes: Iterable[str]) -> dict[str, dict[str, str | None]]:
+    """Each unit's People's Committee seat as its source gives it: an address (text, not a map
+    point: no public source gives the seats' coordinates) and that address's source, both None
+    when unknown. Public data, one query."""
+    return {
+        code: _seat(address, source)
+        for code, address, source in Unit.objects.filter(code__in=list(codes)).values_list(
+            "code", "address", "address_source"
+        )
+    }
+
+
+def unit_seat(unit: Unit) -> dict[str, str | None]:
+    """`unit_seats` for a unit already loaded (no query)."""
+    return _seat(unit.address, unit.address_source)
+
+
+def _seat(address: str, source: str) -> dict[str, str | None]:
+    known = bool(address.strip() and source.strip())  # an address with no source is not known
+    return {
+        "seat": address.strip() if known else None,
+        "seat_source": source.strip() if known else None,
+    }
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("phan-anh/", views.report_new, name="new"),
     path("phan-anh/ban-do/", map_views.public_map, name="map"),
     path("phan-anh/gan-day.json", map_views.nearby_json, name="nearby"),
+    path("phan-anh/ranh-gioi.json", map_views.ward_areas_json, name="areas"),
     path("phan-anh/theo-doi/", views.follow_lookup, name="lookup"),
     path("phan-anh/quan-ly/", views.staff_list, name="staff_list"),
     path("phan-anh/quan-ly/<str:code>/", views.staff_report, name="staff_report"),

@@ -180,6 +180,8 @@ def follow(request, code):
         "feedback/follow.html",
         {
             "report": view,
+            # The ward's People's Committee seat (an address from its source, or unknown).
+            "seat": selectors.unit_seat(report.unit) if report.unit.is_commune_level else None,
             "events": [(e, ACTION_LABELS.get(e.action, e.action)) for e in view.events],
             "form": form,
             "may_rate": not view.is_open and not view.rated,

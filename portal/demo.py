@@ -23,6 +23,9 @@ DEMO_ACCOUNTS = [
     ),
     ("leader.kimlong", "Hùng", "Võ Văn", "leader.kimlong@example.vn", "", (KIM_LONG, Role.LEADER)),
     ("clerk.thuanhoa", "Mai", "Hồ Thị", "clerk.thuanhoa@example.vn", "", (THUAN_HOA, Role.CLERK)),
+    # The city's triage desk: a clerk of the city's own unit sends a report that named no ward
+    # (and that no known ward area holds) to the ward that covers it (feedback/routing.py).
+    ("triage.hue", "Thảo", "Ngô Thị", "triage.hue@example.vn", "", (PROVINCE_CODE, Role.CLERK)),
     (
         "official.hue",
         "Quang",

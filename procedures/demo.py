@@ -50,6 +50,7 @@ def seed_units() -> dict[str, int]:
         name_en="Huế City",
         kind=UnitKind.PROVINCE,
         address="",
+        address_source="",
         source="Resolution 1314/NQ-UBTVQH15 (centrally-run city from 01/01/2025)",
     )
     districts: dict[str, Unit] = {}
@@ -76,7 +77,8 @@ def seed_units() -> dict[str, int]:
             name_en=row["name_en"],
             kind=row["kind"],
             parent=province,
-            address=extra.get("admin_seat", ""),
+            address=extra.get("admin_seat", "").strip(),
+            address_source=extra.get("source", "") if extra.get("admin_seat", "").strip() else "",
             area_km2=Decimal(extra["area_km2"]) if extra.get("area_km2") else None,
             population=int(extra["population"]) if extra.get("population") else None,
             source=row["source"],

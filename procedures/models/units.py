@@ -53,6 +53,9 @@ class Unit(models.Model):
         help_text=_("For a former unit: the units that took over its territory and dossiers."),
     )
     address = models.CharField(_("seat address"), max_length=200, blank=True)
+    # Where the seat address comes from (its own source, not the unit's): an address with no
+    # source is not shown as known. Empty address: the seat is unknown, never guessed.
+    address_source = models.TextField(_("source of the seat address"), blank=True)
     area_km2 = models.DecimalField(
         _("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True
     )

@@ -127,9 +127,48 @@
     box.dataset.ready = "1";
   }
 
+  /* Leaflet (147 KB) is fetched only when the "Where is it?" part of the form comes near the
+     screen, so that the form's first load stays light; then the map starts. */
+  function loadLeafletThenStart() {
+    var box = document.getElementById("fb-pick");
+    if (!box) return;
+    if (typeof L !== "undefined") {
+      start();
+      return;
+    }
+    var loading = false;
+    function load() {
+      if (loading) return;
+      loading = true;
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = box.dataset.leafletCss;
+      document.head.appendChild(css);
+      var script = document.createElement("script");
+      script.src = box.dataset.leafletJs;
+      script.onload = start;
+      document.head.appendChild(script);
+    }
+    var near = box.parentElement;
+    if (!("IntersectionObserver" in window) || !near) {
+      load();
+      return;
+    }
+    var observer = new IntersectionObserver(
+      function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) {
+          observer.disconnect();
+          load();
+        }
+      },
+      { rootMargin: "200px 0px" }
+    );
+    observer.observe(near);
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", loadLeafletThenStart);
   } else {
-    start();
+    loadLeafletThenStart();
   }
 })();

@@ -21,8 +21,10 @@
     return box;
   }
 
+  var element;
+
   function start() {
-    var element = document.getElementById("fb-map");
+    element = document.getElementById("fb-map");
     if (!element || typeof L === "undefined") return;
     var config = JSON.parse(element.dataset.config);
     var points = JSON.parse(element.dataset.points || "[]");
@@ -31,7 +33,10 @@
       attribution: config.attribution,
       maxZoom: config.maxZoom,
     }).addTo(map);
-    var clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
+    // The clustering plugin is on the page only when there are markers (templates/feedback/map.html).
+    var clusters = L.markerClusterGroup
+      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 })
+      : L.featureGroup();
     var markers = points.map(function (point) {
       var icon = L.divIcon({
         className: "fb-marker " + (point.open ? "fb-marker-open" : "fb-marker-closed"),
@@ -45,7 +50,11 @@
       marker.bindPopup(popup(point, element.dataset.labelFollow));
       return marker;
     });
-    clusters.addLayers(markers);
+    if (clusters.addLayers) {
+      clusters.addLayers(markers);
+    } else {
+      markers.forEach(function (marker) { clusters.addLayer(marker); });
+    }
     map.addLayer(clusters);
     if (markers.length) {
       map.fitBounds(clusters.getBounds(), { padding: [24, 24], maxZoom: 16 });
@@ -53,6 +62,84 @@
       map.fitBounds(config.bounds);
     }
     element.dataset.ready = String(markers.length);
+    areasLayer(map);
+  }
+
+  /* A ward's popup: its name, its People's Committee seat as an address from its source (not a
+     point: no public source gives the seats' coordinates), or "unknown" when the source has none. */
+  function seatPopup(properties, labels) {
+    var box = document.createElement("div");
+    box.className = "fb-seat-popup";
+    var name = document.createElement("strong");
+    name.textContent = properties.name;
+    box.appendChild(name);
+    var seat = document.createElement("div");
+    seat.className = "fb-seat";
+    seat.textContent = (labels.labelSeat || "") + " " + (properties.seat || labels.labelUnknown || "");
+    box.appendChild(seat);
+    if (properties.seat && properties.seat_source) {
+      var source = document.createElement("small");
+      source.className = "source";
+      source.textContent = (labels.labelSource || "") + " " + properties.seat_source;
+      box.appendChild(source);
+    }
+    return box;
+  }
+
+  /* The wards' boundaries (feedback/data/ward_areas.geojson, with their source in the layer's
+     attribution), fetched only when the resident ticks the box: the page's first load stays
+     light. */
+  function areasLayer(map) {
+    var box = document.getElementById("fb-areas");
+    var tool = document.getElementById("fb-areas-tool");
+    var status = document.getElementById("fb-areas-status");
+    if (!box || !tool) return;
+    tool.hidden = false;
+    var layer = null;
+    box.addEventListener("change", function () {
+      if (!box.checked) {
+        if (layer) map.removeLayer(layer);
+        return;
+      }
+      if (layer) {
+        layer.addTo(map);
+        return;
+      }
+      box.disabled = true;
+      fetch(box.dataset.url, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (data) {
+          layer = L.geoJSON(data, {
+            attribution: box.dataset.attribution,
+            style: function (feature) {
+              return {
+                color: "#1f4e79",
+                weight: 2,
+                opacity: 0.8,
+                fillOpacity: 0.04,
+                className: "fb-area fb-area-" + feature.properties.code,
+              };
+            },
+            onEachFeature: function (feature, shape) {
+              shape.bindTooltip(feature.properties.name, { sticky: true });
+              shape.bindPopup(seatPopup(feature.properties, box.dataset));
+            },
+          });
+          layer.addTo(map);
+          element.dataset.areas = String(data.features.length);
+          status.textContent = "";
+        })
+        .catch(function () {
+          box.checked = false;
+          status.textContent = box.dataset.failed || "";
+        })
+        .then(function () {
+          box.disabled = false;
+        });
+    });
   }
 
   if (document.readyState === "loading") {

@@ -1,5 +1,6 @@
 """WCAG 2.2 AA on citizen pages: no serious or critical axe-core finding, light pages, no JS needed."""
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,10 +27,14 @@ PUBLIC_PAGES = [
     "/phan-anh/ban-do/",
 ]
 PAGE_BUDGET_BYTES = 150 * 1024
-# The two map pages also carry Leaflet and its clustering plugin (static/vendor: 182 KB as
-# files, 51 KB gzipped as WhiteNoise serves them in production) and a few tiles (issue 13).
-MAP_PAGES = ("/phan-anh/", "/phan-anh/ban-do/")
-MAP_LIBRARY_BYTES = 200 * 1024
+# The public map carries Leaflet itself on top (leaflet.js and leaflet.css, 162 KB as files,
+# about 45 KB gzipped as WhiteNoise serves them in production): the exception is exactly those
+# two files. Its clustering plugin comes only when there are markers, and must fit the budget
+# with the page. The report form fetches Leaflet only when its map nears the screen: no
+# exception (issue 13).
+MAP_PAGES = ("/phan-anh/ban-do/",)
+LEAFLET = Path(__file__).resolve().parents[2] / "static" / "vendor" / "leaflet"
+MAP_LIBRARY_BYTES = sum((LEAFLET / name).stat().st_size for name in ("leaflet.js", "leaflet.css"))
 
 
 def serious_findings(page, allowed=()) -> list[str]:

@@ -20,24 +20,38 @@ def province():
     return Unit.objects.get(kind="province")
 
 
+# Points checked against feedback/data/ward_areas.geojson (the public source in SOURCE.md).
+KIM_LONG_POINT = (Decimal("16.458500"), Decimal("107.552000"))
+CITADEL = (Decimal("16.469800"), Decimal("107.577200"))  # Đại Nội, in Phú Xuân ward
+AT_SEA = (Decimal("16.600000"), Decimal("107.900000"))
+OVERLAP = (Decimal("16.452000"), Decimal("107.554000"))  # Thuận Hóa's and Thủy Xuân's polygons
+
+
 @pytest.fixture
 def triage_clerk(demo):
-    clerk, _ = User.objects.get_or_create(username="triage.hue")
-    StaffRole.objects.get_or_create(user=clerk, unit=province(), role=Role.CLERK)
+    """The demo's triage desk (seed_demo: a clerk of the city's own unit)."""
+    clerk = User.objects.get(username="triage.hue")
+    assert StaffRole.objects.filter(user=clerk, unit=province(), role=Role.CLERK).exists()
     return clerk
 
 
 def _triage(**extra):
+    """A report that names no ward and has no point: nothing to route it by."""
     values = {
         "category": "roads",
         "description": "Đèn đường hỏng",
         "unit": None,
-        "latitude": Decimal("16.458500"),
-        "longitude": Decimal("107.552000"),
+        "latitude": None,
+        "longitude": None,
+        "address": "Kiệt 65 Kim Long",
         "contact": services.Contact(name="Nguyễn Văn Tư", phone=PHONE, email=EMAIL),
         **extra,
     }
     return services.report_create(**values)
+
+
+def _at(point):
+    return _triage(latitude=point[0], longitude=point[1])
 
 
 # --- The map page ------------------------------------------------------------------------
@@ -92,16 +106,58 @@ def test_a_chosen_ward_wins(demo):
     assert report.routed_by == "chosen"
 
 
-def test_no_ward_area_is_known_so_a_point_alone_goes_to_the_triage_desk(demo):
-    assert routing.known_areas() == ()  # no boundary in ../shared/data: none invented
-    report = _triage()
+def test_the_known_areas_are_hues_40_units_with_their_source():
+    data = json.loads(routing.AREAS_FILE.read_text(encoding="utf-8"))
+    codes = {feature["properties"]["code"] for feature in data["features"]}
+    assert len(codes) == len(data["features"]) == 40
+    assert {"19774", "19753", "19789", "20182"} <= codes
+    assert {feature["properties"]["source"] for feature in data["features"]} == {
+        "lamngockhuong/vietnam-3d-map public/wards/46.json @ dc6095c45a49"
+    }
+    assert data["source"]["commit"] == "dc6095c45a49279d6c24f4de6cf00f4b2b04a90d"
+    assert {area.code for area in routing.known_areas()} == codes
+    assert (routing.AREAS_FILE.parent / "SOURCE.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("point", "code"), [(KIM_LONG_POINT, "19774"), (CITADEL, "19753")], ids=["kimlong", "citadel"]
+)
+def test_a_point_inside_a_wards_boundary_is_routed_to_that_ward(demo, point, code):
+    report = _at(point)
+    assert (report.unit.code, report.routed_by) == (code, "location")
+    assert report.code.startswith(f"PA-{code}-")
+
+
+@pytest.mark.parametrize("point", [AT_SEA, OVERLAP, None], ids=["no-area", "two-areas", "none"])
+def test_a_point_in_no_or_two_boundaries_or_no_point_goes_to_the_triage_desk(demo, point):
+    if point is OVERLAP:  # the test's premise: two simplified polygons hold this point
+        held = [a.code for a in routing.known_areas() if routing.contains(a, *map(float, point))]
+        assert sorted(held) == ["19789", "19813"]
+    report = _at(point) if point else _triage()
     assert report.unit == province()
     assert report.routed_by == "triage"
     assert report.code.startswith("PA-46-")
 
 
+def test_an_area_naming_a_unit_that_is_not_a_ward_is_ignored(demo, monkeypatch):
+    ring = [[107.5, 16.4], [107.6, 16.4], [107.6, 16.5], [107.5, 16.5], [107.5, 16.4]]
+    areas = {
+        "type": "FeatureCollection",
+        "features": [
+            {"properties": {"code": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+            for code in ("46", "99999")  # the city itself; a code no unit has
+        ],
+    }
+    monkeypatch.setattr(routing, "known_areas", lambda: routing.parse_areas(areas))
+    # Two areas hold it: not guessed. One area, of the city itself: not a ward either.
+    assert routing.unit_at(16.45, 107.55) is None
+    areas["features"] = areas["features"][:1]
+    assert routing.unit_at(16.45, 107.55) is None
+    assert _at((Decimal("16.45"), Decimal("107.55"))).routed_by == "triage"
+
+
 def test_a_point_inside_a_known_area_is_routed_to_that_ward(demo, monkeypatch):
-    # A made-up square for the test only: the real data has no boundary.
+    # A made-up square for the test only, in place of the real boundaries.
     square = {
         "type": "FeatureCollection",
         "features": [

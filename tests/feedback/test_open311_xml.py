@@ -97,12 +97,30 @@ def test_a_post_answers_in_xml_and_errors_are_xml_errors(client, open311_key):
     assert bad.findtext("error/code") == "400"
 
 
-def test_a_post_naming_no_ward_goes_to_the_city_triage_desk(client, open311_key):
+def test_a_post_naming_no_ward_is_routed_by_its_point(client, open311_key):
+    # 16.4585, 107.5520 lies in Kim Long's boundary (feedback/data/ward_areas.geojson).
     response = client.post(f"{BASE}/requests.json", valid(jurisdiction_id=""))
     assert response.status_code == 201, response.content
     report = Report.objects.get(code=response.json()[0]["service_request_id"])
-    assert report.unit.kind == "province"
-    assert report.routed_by == "triage"
+    assert (report.unit.code, report.routed_by) == ("19774", "location")
+    assert report.unit.name in response.json()[0]["service_notice"]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"lat": "", "long": "", "address_string": "Chợ Kim Long"},  # no point
+        {"lat": "16.6000", "long": "107.9000"},  # at sea: no ward's area holds it
+        {"lat": "16.4520", "long": "107.5540"},  # where Thuận Hóa's and Thủy Xuân's overlap
+    ],
+)
+def test_a_post_naming_no_ward_and_no_single_ward_area_goes_to_the_triage_desk(
+    client, open311_key, where
+):
+    response = client.post(f"{BASE}/requests.json", valid(jurisdiction_id="", **where))
+    assert response.status_code == 201, response.content
+    report = Report.objects.get(code=response.json()[0]["service_request_id"])
+    assert (report.unit.kind, report.routed_by) == ("province", "triage")
     assert report.unit.name in response.json()[0]["service_notice"]
 
 

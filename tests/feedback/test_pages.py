@@ -81,13 +81,17 @@ def test_a_refused_photo_keeps_the_other_answers(en, demo):
     assert not Report.objects.exists()
 
 
-def test_a_report_naming_no_ward_goes_to_the_city_triage_desk(en, demo):
-    # No ward boundary is known (feedback/routing.py): the point cannot pick the ward.
+def test_a_report_naming_no_ward_is_routed_by_its_point_or_else_to_the_triage_desk(en, demo):
+    # 16.4585, 107.5520 lies in Kim Long's boundary (feedback/data/ward_areas.geojson).
     response = en.post("/phan-anh/", form_data())
     assert response.status_code == 302
     report = Report.objects.get()
-    assert report.unit.kind == "province"
-    assert report.routed_by == "triage"
+    assert (report.unit.code, report.routed_by) == ("19774", "location")
+    # An address without a point: no area can hold it, a person at the desk decides.
+    response = en.post("/phan-anh/", form_data(latitude="", longitude="", submission_key="form-2"))
+    assert response.status_code == 302
+    report = Report.objects.latest("id")
+    assert (report.unit.kind, report.routed_by) == ("province", "triage")
 
 
 def test_the_follow_page_and_the_map_show_no_personal_data(en, demo):

@@ -43,6 +43,11 @@ def test_seed_demo_loads_hue_and_running_it_twice_changes_nothing(demo):
     assert StaffRole.objects.filter(
         user__username="official.hue", unit__code="46", role="official"
     ).exists()
+    # The city's triage desk, so that a report no ward boundary holds can be sent to its ward.
+    assert User.objects.get(username="triage.hue").check_password("demo12345")
+    assert StaffRole.objects.filter(
+        user__username="triage.hue", unit__code="46", role="clerk"
+    ).exists()
 
 
 def test_seed_demo_adds_a_few_hundred_dossiers_once_in_every_state(demo):
