@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.files.base import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ from portal.accounts.models import User
 from portal.core import uploads
 from portal.core.errors import NotFound, PermissionDenied
 from portal.core.locks import xact_lock
-from portal.core.sequences import DOSSIER_CODE, next_number
+from portal.core.sequences import DOSSIER_CODE, next_number, number_row
 from portal.core.uploads import check_upload
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.selectors import documents_required
@@ -66,6 +66,24 @@ def allocate_code(*, unit: Unit, day: date) -> str:
     """`<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
     transaction, so a rolled-back dossier gives its number back and no two get the same one."""
     return f"{unit.code}-{day:%y%m%d}-{next_number(DOSSIER_CODE, unit_id=unit.pk, day=day):04d}"
+
+
+def _number(dossier: Dossier, unit: Unit, day: date) -> str:
+    """The code of `allocate_code` written into the saved dossier: the counter's bump and the
+    dossier's code in one statement (the first of the unit's day creates the counter first)."""
+    code = number_row(
+        DOSSIER_CODE,
+        unit_id=unit.pk,
+        day=day,
+        table=Dossier._meta.db_table,
+        pk=dossier.pk,
+        column="code",
+        prefix=f"{unit.code}-{day:%y%m%d}-",
+    )
+    if code is None:
+        code = allocate_code(unit=unit, day=day)
+        Dossier.objects.filter(pk=dossier.pk).update(code=code)
+    return code
 
 
 # --- Creation --------------------------------------------------------------------------------
@@ -267,14 +285,20 @@ def dossier_create(
         # Received at once: the dossier is written once, already received; its history keeps
         # both steps (submitted, then received with the appointment).
         events.append(_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=present))
-    try:
-        with transaction.atomic():
-            dossier.save()
-    except IntegrityError:
-        existing = _sent_before(actor, submission_key) if submission_key else None
-        if existing is None:
-            raise
-        return existing
+    if connection.vendor == "postgresql":
+        # No savepoint: the named lock above makes a second dossier with this sender's key wait
+        # for the first to commit and return it, so the insert cannot meet that key (issue 10:
+        # two round trips fewer).
+        dossier.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                dossier.save(force_insert=True)
+        except IntegrityError:
+            existing = _sent_before(actor, submission_key) if submission_key else None
+            if existing is None:
+                raise
+            return existing
     if refuse_reason:
         # Not received: its files are not kept (they go back with the applicant).
         if files:
@@ -302,8 +326,7 @@ def dossier_create(
             )
         )
     _with_history(dossier, events)
-    dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
-    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+    dossier.code = _number(dossier, unit, timezone.localdate(now))
     if received:
         notices.notify_received(dossier)
     elif not refuse_reason:
