@@ -29,19 +29,19 @@ def procedure_catalogue() -> QuerySet[Procedure]:
     )
 
 
-def published_procedure(code: str) -> Procedure | None:
+def published_procedure(code: str, catalogue: "snapshot.Snapshot | None") -> Procedure | None:
     """A procedure of the catalogue by code, with its current version and that version's
-    documents: from the worker's snapshot (no query; issue 10, a submission reads it each time),
-    or PostgreSQL while the shared cache does not answer."""
-    catalogue = snapshot.shared()
+    documents: from the worker's snapshot `catalogue` (no query; issue 10, a submission reads it
+    each time), or PostgreSQL when there is none (`snapshot.shared()` while the shared cache does
+    not answer)."""
     if catalogue is not None:
         return catalogue.procedure(code)
     return procedure_catalogue().filter(code=code).first()
 
 
-def unit_by_code(code: str) -> Unit | None:
-    """A unit by code: a ward or commune from the worker's snapshot, any other from PostgreSQL."""
-    catalogue = snapshot.shared()
+def unit_by_code(code: str, catalogue: "snapshot.Snapshot | None") -> Unit | None:
+    """A unit by code: a ward or commune from the snapshot `catalogue`, any other from
+    PostgreSQL."""
     found = catalogue.unit(code) if catalogue is not None else None
     return found or Unit.objects.filter(code=code).first()
 

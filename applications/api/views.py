@@ -27,6 +27,7 @@ from portal.core.errors import DomainError, NotFound
 from portal.core.exports import ExportMixin
 from portal.core.privacy import mask
 from portal.core.throttling import DRFCacheThrottle
+from procedures import snapshot
 from procedures.selectors import published_procedure, unit_by_code
 
 
@@ -214,15 +215,16 @@ class DossierListCreate(ExportMixin, APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         # The catalogue's snapshot (no query): the procedure, its version and documents, the unit.
-        procedure = published_procedure(values["procedure"])
+        catalogue = snapshot.shared()
+        procedure = published_procedure(values["procedure"], catalogue)
         if procedure is None:
             raise NotFound(_("Unknown procedure code."))
-        unit = unit_by_code(values["unit"])
+        unit = unit_by_code(values["unit"], catalogue)
         if unit is None:
             raise NotFound(_("Unknown unit code."))
         handling = None
         if values.get("handling_unit"):
-            handling = unit_by_code(values["handling_unit"])
+            handling = unit_by_code(values["handling_unit"], catalogue)
             if handling is None:
                 raise NotFound(_("Unknown unit code."))
         files = document_files(request.FILES)
