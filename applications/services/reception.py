@@ -115,8 +115,8 @@ def _attach(
             sha256=digest,
             uploaded_by=actor,
         )
-        uploads.save_tracked(attachment, force_insert=True)
         attachments.append(attachment)
+    uploads.create_tracked(attachments)  # one INSERT for all (issue 10)
     return attachments
 
 
