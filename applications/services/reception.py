@@ -1,11 +1,12 @@
-"""Dossier codes, reception at the desk and online submission (dossier_create) and the receipt."""
+"""Reception at the desk and online submission (dossier_create) and the receipt; the dossier's
+code and the submission key's look-up are in codes.py."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.files.base import File
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from applications import access, deadlines
 from applications.errors import (
-    DuplicateSubmission,
     InvalidDossier,
     MissingDocuments,
 )
@@ -30,13 +30,13 @@ from applications.models import (
 )
 from applications.services import notices
 from applications.services.base import _actor_label, _record, _require, _save, _transition
+from applications.services.codes import number_dossier, sent_before
 from applications.workflow import EventType
 from portal.accounts import identity
 from portal.accounts.models import User
 from portal.core import uploads
 from portal.core.errors import NotFound, PermissionDenied
 from portal.core.locks import xact_lock
-from portal.core.sequences import DOSSIER_CODE, next_number, number_row
 from portal.core.uploads import check_upload
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.selectors import documents_required
@@ -57,33 +57,6 @@ class Applicant:
 
 # Forms 01 and 07 print the sets received; more than this at one desk is a typing slip.
 MAX_SETS = 20
-
-
-# --- Codes -----------------------------------------------------------------------------------
-
-
-def allocate_code(*, unit: Unit, day: date) -> str:
-    """`<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
-    transaction, so a rolled-back dossier gives its number back and no two get the same one."""
-    return f"{unit.code}-{day:%y%m%d}-{next_number(DOSSIER_CODE, unit_id=unit.pk, day=day):04d}"
-
-
-def _number(dossier: Dossier, unit: Unit, day: date) -> str:
-    """The code of `allocate_code` written into the saved dossier: the counter's bump and the
-    dossier's code in one statement (the first of the unit's day creates the counter first)."""
-    code = number_row(
-        DOSSIER_CODE,
-        unit_id=unit.pk,
-        day=day,
-        table=Dossier._meta.db_table,
-        pk=dossier.pk,
-        column="code",
-        prefix=f"{unit.code}-{day:%y%m%d}-",
-    )
-    if code is None:
-        code = allocate_code(unit=unit, day=day)
-        Dossier.objects.filter(pk=dossier.pk).update(code=code)
-    return code
 
 
 # --- Creation --------------------------------------------------------------------------------
@@ -171,34 +144,6 @@ def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | Non
     return deadlines.appointment(dossier.procedure_version, calendar, received_at, due_at)
 
 
-SENT_BEFORE_SQL = (
-    'SELECT "id" FROM "applications_dossier" '
-    'WHERE "submitted_by_id" = %s AND "submission_key" = %s AND "submission_key" <> \'\' '
-    "LIMIT 1"
-)
-
-
-def _sent_before(actor: User, submission_key: str) -> Dossier | None:
-    """The dossier this same user already sent with this key (a double click, a retried
-    request), or None. A key is its sender's own: anyone else's identical key is a new
-    submission and never reads this one (issue 8: replayed demo keys returned other people's
-    dossiers). A sender who can no longer see the dossier (a clerk after it was transferred
-    away) gets a conflict without its data."""
-    # Nearly always nothing: a narrow read by the (sender, key) index, written once here (the
-    # ORM took longer to write this query than PostgreSQL to answer it; issue 10).
-    with connection.cursor() as cursor:
-        cursor.execute(SENT_BEFORE_SQL, [actor.pk, submission_key])
-        found = cursor.fetchone()
-    if found is None:
-        return None
-    existing = Dossier.objects.get(pk=found[0])
-    if not access.visible_dossiers(actor).filter(pk=existing.pk).exists():
-        raise DuplicateSubmission(
-            _("This submission was already received; it cannot be shown to you here.")
-        )
-    return existing
-
-
 @uploads.discarding_orphans
 @transaction.atomic
 def dossier_create(
@@ -234,7 +179,7 @@ def dossier_create(
     if submission_key:
         # A double click waits here for the first submit to commit, then gets its dossier.
         xact_lock("dossier-submission", str(actor.pk), submission_key)
-        existing = _sent_before(actor, submission_key)
+        existing = sent_before(actor, submission_key)
         if existing is not None:
             return existing
     if channel not in Channel.values:
@@ -307,7 +252,7 @@ def dossier_create(
             with transaction.atomic():
                 dossier.save(force_insert=True)
         except IntegrityError:
-            existing = _sent_before(actor, submission_key) if submission_key else None
+            existing = sent_before(actor, submission_key) if submission_key else None
             if existing is None:
                 raise
             return existing
@@ -338,7 +283,7 @@ def dossier_create(
             )
         )
     _with_history(dossier, events)
-    dossier.code = _number(dossier, unit, timezone.localdate(now))
+    dossier.code = number_dossier(dossier, unit, timezone.localdate(now))
     if received:
         notices.notify_received(dossier)
     elif not refuse_reason:
