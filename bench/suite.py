@@ -156,6 +156,10 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
             target["first_ms"] = round((time.perf_counter() - began) * 1000)
     targets = [t for t in targets if t["name"] not in failures]
     submissions_setup = fixtures.procedures()
+    # The bare view's readiness: the first page measured, or (only submissions or the sweep
+    # selected with --only) an answer of its own.
+    ready = targets[0]["paths"][0] if targets else "/healthz"
+    answers.setdefault(f"GET {ready}", (200, "text/plain", b"ok"))
     bodies = tmp / "bodies.json"
     write_bare_answers(
         bodies,
@@ -177,7 +181,7 @@ def _run(args, tmp: Path, var_dir: Path, servers: list, celery: CeleryProcesses)
     )
     bare.timeout = 120
     servers.append(bare)
-    bare.start(targets[0]["paths"][0])
+    bare.start(ready)
     describe = (
         f"{args.concurrency} client threads (16 for the dossier pages), {args.rounds} round(s) of "
         f"{args.seconds} s per target alternating portal and bare view, median round; gunicorn "

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from portal.core.time import VN_TZ
 from procedures import snapshot
-from procedures.models import Level, Procedure, ProcedureVersion, RequiredDocument
+from procedures.models import Level, Procedure, ProcedureVersion, RequiredDocument, Unit
 from procedures.text import fold
 from procedures.workingtime import is_provisional
 
@@ -27,6 +27,23 @@ def procedure_catalogue() -> QuerySet[Procedure]:
         .select_related("current_version", "field")
         .order_by("code")
     )
+
+
+def published_procedure(code: str, catalogue: "snapshot.Snapshot | None") -> Procedure | None:
+    """A procedure of the catalogue by code, with its current version and that version's
+    documents: from the worker's snapshot `catalogue` (no query; issue 10, a submission reads it
+    each time), or PostgreSQL when there is none (`snapshot.shared()` while the shared cache does
+    not answer)."""
+    if catalogue is not None:
+        return catalogue.procedure(code)
+    return procedure_catalogue().filter(code=code).first()
+
+
+def unit_by_code(code: str, catalogue: "snapshot.Snapshot | None") -> Unit | None:
+    """A unit by code: a ward or commune from the snapshot `catalogue`, any other from
+    PostgreSQL."""
+    found = catalogue.unit(code) if catalogue is not None else None
+    return found or Unit.objects.filter(code=code).first()
 
 
 def procedure_search(

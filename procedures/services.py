@@ -18,7 +18,7 @@ from procedures.models import (
     Unit,
 )
 from procedures.text import fold
-from procedures.workingtime import DEFAULT_PERIODS, WorkingCalendar
+from procedures.workingtime import DEFAULT_PERIODS, WorkingCalendar, national_calendar
 
 
 def working_calendar(unit: Unit | None = None) -> WorkingCalendar:
@@ -28,7 +28,20 @@ def working_calendar(unit: Unit | None = None) -> WorkingCalendar:
     procedures/data/calendar_vn.toml over the `holidays` package (LEGAL.md, Holidays).
     """
     periods = unit.work_periods if unit is not None else DEFAULT_PERIODS
-    return WorkingCalendar(periods=periods)
+    # One calendar per set of hours, kept (issue 10): a new one computed the year's holidays
+    # again for each dossier (0.5 ms of a desk reception). A calendar is never changed once
+    # made; it is made again when the national calendar is another one (re-read in tests).
+    national = national_calendar()
+    calendar = _CALENDARS.get(periods)
+    if calendar is None or calendar.national is not national:
+        if len(_CALENDARS) >= MAX_CALENDARS_KEPT:
+            _CALENDARS.clear()
+        calendar = _CALENDARS[periods] = WorkingCalendar(periods=periods, national=national)
+    return calendar
+
+
+MAX_CALENDARS_KEPT = 64
+_CALENDARS: dict[tuple[tuple[time, time], ...], WorkingCalendar] = {}
 
 
 def procedure_due_at(

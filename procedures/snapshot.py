@@ -103,9 +103,20 @@ def _generation() -> str:
 
 def current() -> Snapshot:
     """This worker's snapshot, reloaded when the shared generation changed."""
+    return _current_or(Snapshot)
+
+
+def shared() -> Snapshot | None:
+    """This worker's snapshot, or None while the shared cache does not answer: a caller that
+    reads one or two rows (a submission's procedure and unit) reads them from PostgreSQL rather
+    than load a whole snapshot for one request."""
+    return _current_or(lambda generation: None)
+
+
+def _current_or(uncached: Callable[[None], Snapshot | None]) -> Any:
     global _current, _cache_down_until
     if time.monotonic() < _cache_down_until:
-        return Snapshot(None)
+        return uncached(None)
     try:
         token = _generation()
     except Exception:
@@ -114,7 +125,7 @@ def current() -> Snapshot:
         logger.exception("catalogue: the cache did not answer; read from the database")
         _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
         _current = None  # a change made meanwhile could not renew the token
-        return Snapshot(None)
+        return uncached(None)
     if (
         _current is None
         or _current.generation != token

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from applications import access, selectors, services, timeliness, workflow
 from applications.api.actions import document_files, run_action
 from applications.api.create_input import DossierCreateInput
+from applications.api.detail_values import dossier_detail
 from applications.api.exports import dossier_list_response
 from applications.api.list_rows import COUNT_HELP, KEYSET_PARAMETERS, keyset_page
 from applications.models import Dossier, DossierEvent
@@ -26,8 +27,8 @@ from portal.core.errors import DomainError, NotFound
 from portal.core.exports import ExportMixin
 from portal.core.privacy import mask
 from portal.core.throttling import DRFCacheThrottle
-from procedures.models import Unit
-from procedures.selectors import procedure_catalogue
+from procedures import snapshot
+from procedures.selectors import published_procedure, unit_by_code
 
 
 class TokenInput(AuthTokenSerializer):
@@ -213,15 +214,17 @@ class DossierListCreate(ExportMixin, APIView):
         data = DossierCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        procedure = procedure_catalogue().filter(code=values["procedure"]).first()
+        # The catalogue's snapshot (no query): the procedure, its version and documents, the unit.
+        catalogue = snapshot.shared()
+        procedure = published_procedure(values["procedure"], catalogue)
         if procedure is None:
             raise NotFound(_("Unknown procedure code."))
-        unit = Unit.objects.filter(code=values["unit"]).first()
+        unit = unit_by_code(values["unit"], catalogue)
         if unit is None:
             raise NotFound(_("Unknown unit code."))
         handling = None
         if values.get("handling_unit"):
-            handling = Unit.objects.filter(code=values["handling_unit"]).first()
+            handling = unit_by_code(values["handling_unit"], catalogue)
             if handling is None:
                 raise NotFound(_("Unknown unit code."))
         files = document_files(request.FILES)
@@ -247,7 +250,10 @@ class DossierListCreate(ExportMixin, APIView):
             note=values.get("note", ""),
             sets=values.get("sets"),
         )
-        return Response(_output(request, dossier), status=status.HTTP_201_CREATED)
+        # The same answer as DossierDetailOutput, from plain values (issue 10).
+        return Response(
+            dossier_detail(request.user, dossier, timezone.now()), status=status.HTTP_201_CREATED
+        )
 
 
 class DossierDetail(APIView):

@@ -22,6 +22,7 @@ from applications.services.backlog import (
     import_backlog,
     read_backlog,
 )
+from applications.services.codes import allocate_code
 from applications.services.complaints import (
     complaint_answer,
 )
@@ -75,7 +76,6 @@ from applications.services.ratings import (
 from applications.services.reception import (
     MAX_SETS,
     Applicant,
-    allocate_code,
     dossier_create,
 )
 from applications.services.signoff import (

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from applications.models import Channel, Dossier, DossierEvent, Regime, State
-from applications.services.reception import REGIME_2025_FROM, allocate_code
+from applications.services.codes import allocate_code
+from applications.services.reception import REGIME_2025_FROM
 from applications.workflow import CLOCK_STOPPED_WAITING, FINISHED_STATES, EventType
 from portal.accounts import identity
 from procedures.errors import ImportFailed

@@ -1,22 +1,22 @@
-"""Dossier codes, reception at the desk and online submission (dossier_create) and the receipt."""
+"""Reception at the desk and online submission (dossier_create) and the receipt; the dossier's
+code and the submission key's look-up are in codes.py."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.core.files.base import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import access, deadlines
 from applications.errors import (
-    DuplicateSubmission,
     InvalidDossier,
     MissingDocuments,
 )
@@ -30,13 +30,13 @@ from applications.models import (
 )
 from applications.services import notices
 from applications.services.base import _actor_label, _record, _require, _save, _transition
+from applications.services.codes import number_dossier, sent_before
 from applications.workflow import EventType
 from portal.accounts import identity
 from portal.accounts.models import User
 from portal.core import uploads
 from portal.core.errors import NotFound, PermissionDenied
 from portal.core.locks import xact_lock
-from portal.core.sequences import DOSSIER_CODE, next_number
 from portal.core.uploads import check_upload
 from procedures.models import Procedure, RequiredDocument, Unit
 from procedures.selectors import documents_required
@@ -57,15 +57,6 @@ class Applicant:
 
 # Forms 01 and 07 print the sets received; more than this at one desk is a typing slip.
 MAX_SETS = 20
-
-
-# --- Codes -----------------------------------------------------------------------------------
-
-
-def allocate_code(*, unit: Unit, day: date) -> str:
-    """`<unit code>-<yymmdd>-<sequence>`: the counter row is locked inside the caller's
-    transaction, so a rolled-back dossier gives its number back and no two get the same one."""
-    return f"{unit.code}-{day:%y%m%d}-{next_number(DOSSIER_CODE, unit_id=unit.pk, day=day):04d}"
 
 
 # --- Creation --------------------------------------------------------------------------------
@@ -97,8 +88,8 @@ def _attach(
             sha256=digest,
             uploaded_by=actor,
         )
-        uploads.save_tracked(attachment, force_insert=True)
         attachments.append(attachment)
+    uploads.create_tracked(attachments)  # one INSERT for all (issue 10)
     return attachments
 
 
@@ -153,22 +144,6 @@ def _appointment(dossier: Dossier, received_at: datetime, due_at: datetime | Non
     return deadlines.appointment(dossier.procedure_version, calendar, received_at, due_at)
 
 
-def _sent_before(actor: User, submission_key: str) -> Dossier | None:
-    """The dossier this same user already sent with this key (a double click, a retried
-    request), or None. A key is its sender's own: anyone else's identical key is a new
-    submission and never reads this one (issue 8: replayed demo keys returned other people's
-    dossiers). A sender who can no longer see the dossier (a clerk after it was transferred
-    away) gets a conflict without its data."""
-    existing = Dossier.objects.filter(submitted_by=actor, submission_key=submission_key).first()
-    if existing is None:
-        return None
-    if not access.visible_dossiers(actor).filter(pk=existing.pk).exists():
-        raise DuplicateSubmission(
-            _("This submission was already received; it cannot be shown to you here.")
-        )
-    return existing
-
-
 @uploads.discarding_orphans
 @transaction.atomic
 def dossier_create(
@@ -204,7 +179,7 @@ def dossier_create(
     if submission_key:
         # A double click waits here for the first submit to commit, then gets its dossier.
         xact_lock("dossier-submission", str(actor.pk), submission_key)
-        existing = _sent_before(actor, submission_key)
+        existing = sent_before(actor, submission_key)
         if existing is not None:
             return existing
     if channel not in Channel.values:
@@ -266,14 +241,20 @@ def dossier_create(
         # Received at once: the dossier is written once, already received; its history keeps
         # both steps (submitted, then received with the appointment).
         events.append(_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=present))
-    try:
-        with transaction.atomic():
-            dossier.save()
-    except IntegrityError:
-        existing = _sent_before(actor, submission_key) if submission_key else None
-        if existing is None:
-            raise
-        return existing
+    if connection.vendor == "postgresql":
+        # No savepoint: the named lock above makes a second dossier with this sender's key wait
+        # for the first to commit and return it, so the insert cannot meet that key (issue 10:
+        # two round trips fewer).
+        dossier.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                dossier.save(force_insert=True)
+        except IntegrityError:
+            existing = sent_before(actor, submission_key) if submission_key else None
+            if existing is None:
+                raise
+            return existing
     if refuse_reason:
         # Not received: its files are not kept (they go back with the applicant).
         if files:
@@ -301,8 +282,7 @@ def dossier_create(
             )
         )
     _with_history(dossier, events)
-    dossier.code = allocate_code(unit=unit, day=timezone.localdate(now))
-    Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+    dossier.code = number_dossier(dossier, unit, timezone.localdate(now))
     if received:
         notices.notify_received(dossier)
     elif not refuse_reason:

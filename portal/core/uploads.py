@@ -20,7 +20,7 @@ import hashlib
 import logging
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import filetype
@@ -280,19 +280,32 @@ _WRITTEN = "_motcua_files_written"
 def save_tracked(instance: models.Model, **kwargs: Any) -> None:
     """`instance.save()`, noting each file it writes to storage, so that a rollback of the
     surrounding transaction (a later step failing, the database refusing) leaves no file."""
-    fields = [f for f in instance._meta.concrete_fields if isinstance(f, models.FileField)]
-    pending = [
-        (field, getattr(instance, field.attname))
-        for field in fields
-        if getattr(instance, field.attname) and not getattr(instance, field.attname)._committed
-    ]
+    _tracked([instance], lambda: instance.save(**kwargs))
+
+
+def create_tracked(instances: Sequence[models.Model]) -> None:
+    """New rows of one model in one INSERT (`bulk_create`, which writes their files first),
+    each file noted as `save_tracked` notes it (a submission's attachments; issue 10)."""
+    if instances:
+        _tracked(instances, lambda: type(instances[0])._default_manager.bulk_create(instances))
+
+
+def _tracked(instances: Sequence[models.Model], write: Callable[[], Any]) -> None:
+    pending = []
+    for instance in instances:
+        for field in instance._meta.concrete_fields:
+            if not isinstance(field, models.FileField):
+                continue
+            value = getattr(instance, field.attname)
+            if value and not value._committed:
+                pending.append((instance, field, value))
     saved = False
     try:
-        instance.save(**kwargs)
+        write()
         saved = True
     finally:
         connection = transaction.get_connection()
-        for field, value in pending:
+        for instance, field, value in pending:
             if value._committed and value.name:
                 written = connection.__dict__.setdefault(_WRITTEN, [])
                 entry = (type(instance), field.attname, value.storage, value.name)

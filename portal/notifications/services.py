@@ -113,14 +113,19 @@ class Notice:
         )
 
 
-def _queue_after_commit(ids: Iterable[int]) -> None:
-    from portal.notifications.tasks import send_notification
+def _queue_after_commit(ids: Iterable[int], *, together: bool = False) -> None:
+    """Each notice its own task; `together`, the few notices of one event in one task (one
+    publish to the broker instead of one per notice; issue 10)."""
+    from portal.notifications.tasks import send_notification, send_notifications
 
     ids = list(ids)
     if not ids:
         return
 
     def queue() -> None:
+        if together and len(ids) > 1:
+            send_notifications.delay(ids)
+            return
         for pk in ids:
             send_notification.delay(pk)
 
@@ -188,7 +193,9 @@ def notify_each(notices: Iterable[Notice]) -> list[int]:
         _queue_after_commit(r.pk for r in stored if r.channel in QUEUED_CHANNELS)
         return [r.pk for r in stored]
     stored_ids = insert_many(wanted, now)
-    _queue_after_commit(pk for pk, channel in stored_ids if channel in QUEUED_CHANNELS)
+    _queue_after_commit(
+        (pk for pk, channel in stored_ids if channel in QUEUED_CHANNELS), together=True
+    )
     return [pk for pk, _channel in stored_ids]
 
 

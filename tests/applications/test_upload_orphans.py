@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from applications.models import Attachment, Dossier
 from applications.services import notices
 from portal.accounts.models import User
+from portal.core import uploads
 from procedures.models import Procedure
 from tests.applications.conftest import online_payload
 
@@ -21,6 +22,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def media(settings, tmp_path):
+    # Earlier tests' files, noted by rows their test transaction rolled back, are settled first:
+    # their names (in another storage) may be the ones this test's files get.
+    uploads.discard_orphans()
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
