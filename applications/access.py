@@ -17,7 +17,8 @@ from applications.models import (
     SignatureDelegation,
 )
 from applications.models.delegations import signature_delegated
-from portal.accounts.models import Role
+from portal.accounts.models import Role, StaffRole
+from portal.core.compiled import CompiledRows
 from procedures.models import Unit
 
 # Which roles may take each action (besides a superuser), from workflow.ACTIONS. "citizen" is
@@ -26,9 +27,16 @@ ACTION_ROLES: dict[str, frozenset[str]] = {name: a.roles for name, a in workflow
 ACTIONS = tuple(workflow.ACTIONS)
 
 
+# Read on every request of a signed-in user (the staff lists, the navigation): its SQL is
+# written once per process (issue 10).
+_ROLES = CompiledRows(
+    lambda user_id: StaffRole.objects.filter(user_id=user_id).values_list("unit_id", "role")
+)
+
+
 def _roles(user) -> list[tuple[int, str]]:
     if not hasattr(user, "_motcua_roles"):
-        user._motcua_roles = list(user.staff_roles.values_list("unit_id", "role"))
+        user._motcua_roles = _ROLES.all(user.pk)
     return user._motcua_roles
 
 
