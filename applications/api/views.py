@@ -22,10 +22,10 @@ from applications.selectors import lookup
 from portal.accounts.lockout import locked_out
 from portal.accounts.twofactor import WRONG_CODE
 from portal.core.api import PAGE_PARAMETERS, Pagination, error_responses, paginated
+from portal.core.clientip import throttle_ident
 from portal.core.errors import DomainError, NotFound
 from portal.core.exports import ExportMixin
 from portal.core.privacy import mask
-from portal.core.throttling import DRFCacheThrottle
 from procedures.models import Unit
 from procedures.selectors import procedure_catalogue
 
@@ -353,16 +353,14 @@ def lookup_answer(dossier: Dossier) -> dict:
     }
 
 
-class LookupThrottle(DRFCacheThrottle):
-    """Per client address, counted in the shared cache; the same budget as the look-up page."""
-
-
 class Lookup(APIView):
     """Public look-up by code and the last 4 digits of the phone; no personal data; throttled
     per address and, for wrong digits, per code (applications/lookup.py)."""
 
-    throttle_classes = [LookupThrottle]
-    throttle_scope = "lookup"
+    # Per client address, the same budget as the look-up page: counted by the guard, in the
+    # same round trip to the cache as the code's turn (not a DRF throttle, a round trip of its
+    # own; issue 10).
+    throttle_classes: list = []
 
     def throttled(self, request, wait):
         error = exceptions.Throttled(
@@ -379,8 +377,12 @@ class Lookup(APIView):
     def get(self, request, code):
         try:
             dossier = lookup.dossier_lookup_guarded(
-                code=code, phone_last4=request.query_params.get("phone", "")
+                code=code,
+                phone_last4=request.query_params.get("phone", ""),
+                address=lookup.address_budget(throttle_ident(request)),
             )
+        except lookup.LookupThrottled as spent:
+            self.throttled(request, spent.wait)
         except lookup.LookupCooling as cooling:
             response = Response(
                 {"code": cooling.code, "detail": str(cooling.message), **cooling.extra},
