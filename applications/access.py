@@ -21,7 +21,8 @@ from applications.models import (
     SignatureDelegation,
 )
 from applications.models.delegations import signature_delegated
-from portal.accounts.models import Role, User
+from portal.accounts.models import Role, StaffRole, User
+from portal.core.compiled import CompiledRows
 from portal.core.errors import PermissionDenied
 from procedures.models import Unit
 
@@ -31,9 +32,16 @@ ACTION_ROLES: dict[str, frozenset[str]] = {name: a.roles for name, a in workflow
 ACTIONS = tuple(workflow.ACTIONS)
 
 
+# Read on every request of a signed-in user (the staff lists, the navigation): its SQL is
+# written once per process (issue 10).
+_ROLES = CompiledRows(
+    lambda user_id: StaffRole.objects.filter(user_id=user_id).values_list("unit_id", "role")
+)
+
+
 def _roles(user) -> list[tuple[int, str]]:
     if not hasattr(user, "_motcua_roles"):
-        user._motcua_roles = list(user.staff_roles.values_list("unit_id", "role"))
+        user._motcua_roles = _ROLES.all(user.pk)
     return user._motcua_roles
 
 

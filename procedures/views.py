@@ -3,6 +3,8 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from procedures import snapshot
@@ -14,21 +16,42 @@ def finder(request):
     return render(request, "procedures/finder.html", finder_context(request))
 
 
-def finder_context(request) -> dict:
-    """The finder's search and filters (the composition's home page adds the ward's figures)."""
+def _options(pairs, selected: str) -> SafeString:
+    """A select's `<option>`s, `selected` marked."""
+    selection = mark_safe(" selected")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, selection if value == selected else "", label) for value, label in pairs),
+    )
+
+
+def finder_context(request, catalogue: snapshot.Snapshot | None = None) -> dict:
+    """The finder's search and filters (the composition's home page adds the ward's figures);
+    `catalogue`: the snapshot the caller already holds."""
     query = request.GET.get("q", "")
     field = request.GET.get("field", "")
     level = request.GET.get("level", "")
     if level not in Level.values:
         level = ""
     searching = bool(query.strip() or field or level)
-    catalogue = snapshot.current()
+    catalogue = catalogue or snapshot.current()
     results = (
         procedure_search(query=query, field=field, level=level, catalogue=catalogue)
         if searching
         else []
     )
     language = get_language()
+    # The filters' options depend on the catalogue, the language and the choice only: built
+    # once per snapshot (an unknown field selects nothing, as before).
+    chosen_field = field if field in catalogue.field_codes else ""
+    field_options = catalogue.memo(
+        ("finder-fields", language, chosen_field),
+        lambda: _options([(f.code, f.name) for f in catalogue.fields], chosen_field),
+    )
+    level_options = catalogue.memo(
+        ("finder-levels", language, level), lambda: _options(Level.choices, level)
+    )
     return {
         "query": query[:MAX_QUERY_LENGTH],
         "query_truncated": len(query) > MAX_QUERY_LENGTH,
@@ -36,6 +59,8 @@ def finder_context(request) -> dict:
         "level": level,
         "fields": catalogue.fields,
         "levels": Level.choices,
+        "field_options": field_options,
+        "level_options": level_options,
         "searching": searching,
         "results": results[:50],
         # Each row's HTML depends on the procedure and the language only: rendered once per

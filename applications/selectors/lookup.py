@@ -14,11 +14,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from rest_framework.settings import api_settings
 
 from applications import selectors
 from applications.models import Dossier
 from portal.core.errors import DomainError, ErrorCode, NotFound
-from portal.core.throttling import Cooldown, parse_tiers
+from portal.core.throttling import Budget, Cooldown, hit, parse_rate, parse_tiers
 
 logger = logging.getLogger("motcua.lookup")
 
@@ -51,14 +52,47 @@ def _well_formed(digits: str) -> bool:
     return len(digits) == 4 and digits.isdigit()
 
 
-def dossier_lookup_guarded(*, code: str, phone_last4: str) -> Dossier:
+class LookupThrottled(DomainError):
+    """The address's look-up budget (`address`) is spent: nothing was tried."""
+
+    code = ErrorCode.THROTTLED
+    status = 429
+
+    def __init__(self, wait: int) -> None:
+        self.wait = wait
+        super().__init__(
+            _("Too many look-ups from this connection. Try again in %(seconds)s seconds.")
+            % {"seconds": wait},
+            extra={"retry_after": wait},
+        )
+
+
+def address_budget(ident: str) -> Budget:
+    """The look-up budget of one client address (`throttle_ident`), page and API together: the
+    rate `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["lookup"]`, read at call time."""
+    # Rates are written "30/min" (the stubs type them as numbers).
+    limit, window = parse_rate(str(api_settings.DEFAULT_THROTTLE_RATES["lookup"]))
+    return Budget("lookup", ident, limit, window)
+
+
+def dossier_lookup_guarded(
+    *, code: str, phone_last4: str, address: Budget | None = None
+) -> Dossier:
     """`selectors.dossier_lookup` behind the per-code cool-down. Raises `LookupCooling` while
-    the code cools down, `NotFound` for a wrong code or wrong digits (counted)."""
+    the code cools down, `NotFound` for a wrong code or wrong digits (counted). `address`: the
+    client address's look-up budget, counted first (in the same round trip to the cache as the
+    code's turn): `LookupThrottled` when it is spent."""
     digits = (phone_last4 or "").strip()
     if not _well_formed(digits):
-        # Cannot match anything: no guess was made, nothing to count.
+        # Cannot match anything: no guess was made, nothing to count but the request.
+        if address is not None:
+            wait = hit(address.scope, address.ident, limit=address.limit, window=address.window)
+            if wait:
+                raise LookupThrottled(wait)
         raise NotFound()
-    with _cooldown().attempt(code) as attempt:
+    with _cooldown().attempt(code, budget=address) as attempt:
+        if attempt.throttled:
+            raise LookupThrottled(attempt.throttled)
         if attempt.wait:
             raise LookupCooling(attempt.wait)
         try:

@@ -253,10 +253,39 @@ def _fetch(
     sql, params = _union(parts, limit=limit + offset, descending=descending)
     if not sql:
         return []
-    picked = RawSQL(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])  # noqa: S611
-    wanted = dict.fromkeys(("id", "due_at", *columns))
-    rows = list(Dossier.objects.filter(pk__in=picked).order_by().values(*wanted))
+    picked_sql, picked_params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
+    wanted = tuple(dict.fromkeys(("id", "due_at", *columns)))
+    compiled = _by_id(wanted)
+    if compiled is None:
+        picked = RawSQL(picked_sql, picked_params)  # noqa: S611
+        rows = list(Dossier.objects.filter(pk__in=picked).order_by().values(*wanted))
+    else:
+        compiler, before, after, names = compiled
+        with connection.cursor() as cursor:
+            cursor.execute(f"{before}{picked_sql}{after}", picked_params)
+            found = cursor.fetchall()
+        rows = [dict(zip(names, row, strict=True)) for row in compiler.results_iter([found])]
     return sorted(rows, key=_sort_key, reverse=descending)
+
+
+# The read of a page's rows by primary key is the same SQL for every page but the subquery that
+# picks the ids: Django writes it once per process and set of columns (its work cost more than
+# PostgreSQL's read; issue 10), the subquery's text put in place of this marker.
+PICKED = "SELECT NULL /* motcua-picked */"
+_BY_ID: dict[tuple[str, ...], tuple[Any, str, str, list[str]] | None] = {}
+
+
+def _by_id(wanted: tuple[str, ...]) -> tuple[Any, str, str, list[str]] | None:
+    if wanted not in _BY_ID:
+        query = Dossier.objects.filter(pk__in=RawSQL(PICKED, [])).order_by().values(*wanted)  # noqa: S611
+        compiler = query.query.get_compiler(using=connection.alias)
+        sql, params = compiler.as_sql()
+        names = [*query.query.extra_select, *query.query.values_select]
+        names += list(query.query.annotation_select)
+        usable = not params and sql.count(PICKED) == 1
+        before, _, after = sql.partition(PICKED)
+        _BY_ID[wanted] = (compiler, before, after, names) if usable else None
+    return _BY_ID[wanted]
 
 
 def _count(branches: list[QuerySet[Dossier]], *, exact: bool) -> int | None:

@@ -6,19 +6,11 @@ dossier code for wrong digits (applications/selectors/lookup.py).
 
 from django.shortcuts import render
 from django.utils import timezone
-from rest_framework.settings import api_settings
 
 from applications import timeliness
 from applications.selectors import lookup as guarded
 from portal.core.clientip import throttle_ident
 from portal.core.errors import NotFound
-from portal.core.throttling import hit, parse_rate
-
-
-def _throttle_wait(request) -> int:
-    """Seconds to wait when this address used up the look-up budget, else 0."""
-    limit, window = parse_rate(api_settings.DEFAULT_THROTTLE_RATES["lookup"])
-    return hit("lookup", throttle_ident(request), limit=limit, window=window)
 
 
 def _too_many(request, context, *, wait: int, **extra):
@@ -37,11 +29,15 @@ def lookup(request):
     context = {"code": code, "phone": "", "dossier": None, "not_found": False}
     status = 200
     if code and phone:
-        wait = _throttle_wait(request)
-        if wait:
-            return _too_many(request, context, wait=wait, throttled=True, retry_seconds=wait)
         try:
-            dossier = guarded.dossier_lookup_guarded(code=code, phone_last4=phone)
+            dossier = guarded.dossier_lookup_guarded(
+                code=code,
+                phone_last4=phone,
+                address=guarded.address_budget(throttle_ident(request)),
+            )
+        except guarded.LookupThrottled as spent:
+            wait = spent.wait
+            return _too_many(request, context, wait=wait, throttled=True, retry_seconds=wait)
         except guarded.LookupCooling as cooling:
             return _too_many(request, context, wait=cooling.wait, cooling=cooling.message)
         except NotFound:

@@ -10,8 +10,11 @@ from procedures.views import finder_context
 
 
 def home(request):
-    context = finder_context(request)
-    wards = sorted(snapshot.current().units, key=lambda unit: unit.name_vi)  # no query
+    catalogue = snapshot.current()  # one read of the shared generation for the page
+    context = finder_context(request, catalogue)
+    wards = catalogue.memo(
+        ("wards-by-name",), lambda: sorted(catalogue.units, key=lambda unit: unit.name_vi)
+    )
     code = request.GET.get("unit", "")[:10]
     ward = next((w for w in wards if w.code == code), None) if code else None
     if ward is None and not code:

@@ -8,6 +8,7 @@ changes, and then only runs it and builds the instance the way Django's `ModelIt
 run on every request of a public page; anything else stays a plain queryset.
 """
 
+import secrets
 import uuid
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, cast
@@ -59,3 +60,36 @@ class CompiledRead(Generic[M]):
         for populator in get_related_populators(klass_info, select, using):  # type: ignore[call-arg]
             populator.populate(row, instance)
         return cast(M, instance)
+
+
+class CompiledRows:
+    """The `values_list()` rows of a queryset for one integer value (a key), its SQL written
+    once per process, as `CompiledRead` does for instances."""
+
+    def __init__(self, build: Callable[[int], QuerySet[Any, Any]]) -> None:
+        """`build(value)` returns the `values_list()` queryset for one value; it must use
+        `value` exactly once, as a parameter."""
+        self._build = build
+        self._compiled: dict[str, tuple[Any, str, list[Any], int, int]] = {}
+
+    def _compile(self, using: str) -> tuple[Any, str, list[Any], int, int]:
+        marker = secrets.randbits(62) | 1 << 61  # an integer no key is
+        queryset = self._build(marker)
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        if params.count(marker) != 1 or not queryset.query.values_select:
+            raise ValueError("compiled rows take their value exactly once, from values_list()")
+        return compiler, sql, params, params.index(marker), len(queryset.query.values_select)
+
+    def all(self, value: int, *, using: str = "default") -> list[tuple[Any, ...]]:
+        entry = self._compiled.get(using)
+        if entry is None:
+            entry = self._compiled[using] = self._compile(using)
+        compiler, sql, template, index, width = entry
+        params = list(template)
+        params[index] = value
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        return [tuple(row[:width]) for row in compiler.results_iter([found])]

@@ -65,22 +65,38 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period.strip()[0]]
 
 
+@dataclass(frozen=True)
+class Budget:
+    """`limit` requests of `ident` per `window` seconds in `scope`: what `hit` counts."""
+
+    scope: str
+    ident: str
+    limit: int
+    window: int
+
+    def key(self, moment: float) -> str:
+        return f"{key_for(self.scope, self.ident)}:{int(moment // self.window)}"
+
+    def wait(self, count: int, moment: float) -> int:
+        """0 if `count` is within the budget, else the seconds until the window ends."""
+        if count <= self.limit:
+            return 0
+        return max(1, math.ceil((int(moment // self.window) + 1) * self.window - moment))
+
+
 def hit(scope: str, ident: str, *, limit: int, window: int) -> int:
     """Count one request of `ident` in `scope`. 0 if it is within `limit` per `window` seconds,
     else the seconds until the window ends."""
+    budget = Budget(scope, ident, limit, window)
     moment = now()
-    bucket = int(moment // window)
-    key = f"{key_for(scope, ident)}:{bucket}"
     try:
-        count = _count(key, timeout=window + 5)
+        count = _count(budget.key(moment), timeout=window + 5)
     except Exception:
         if scope in FAIL_CLOSED:
             raise
         logger.exception("throttle %s: the cache did not answer; request allowed", scope)
         return 0
-    if count <= limit:
-        return 0
-    return max(1, math.ceil((bucket + 1) * window - moment))
+    return budget.wait(count, moment)
 
 
 def _count(key: str, *, timeout: int) -> int:
@@ -145,10 +161,11 @@ class Attempt:
     """One guarded attempt: `wait` > 0 means cooled down (do not try); call `failed()` when
     the attempt was wrong."""
 
-    def __init__(self, cooldown: "Cooldown", ident: str, wait: int):
+    def __init__(self, cooldown: "Cooldown", ident: str, wait: int, throttled: int = 0):
         self._cooldown = cooldown
         self._ident = ident
         self.wait = wait
+        self.throttled = throttled  # > 0: the budget given to `attempt` is spent (do not try)
 
     def failed(self) -> None:
         self._cooldown._record_failure(self._ident)
@@ -205,43 +222,69 @@ class Cooldown:
             )
 
     @contextmanager
-    def attempt(self, ident: str) -> Iterator["Attempt | _Unguarded"]:
+    def attempt(
+        self, ident: str, *, budget: Budget | None = None
+    ) -> Iterator["Attempt | _Unguarded"]:
         """Attempts on one ident run one at a time (a parallel one is told to wait a second),
-        so concurrent wrong guesses cannot slip past the count."""
+        so concurrent wrong guesses cannot slip past the count. `budget`: a request budget
+        counted in the same round trip (`hit`'s count; the attempt's `throttled` says it is
+        spent), the look-up's per address."""
         busy = f"{key_for(self.scope, ident)}:busy"
         try:
-            acquired, wait = self._acquire_and_read(busy, ident)
+            acquired, wait, throttled = self._acquire_and_read(busy, ident, budget)
         except Exception:
             if self.scope in FAIL_CLOSED:
                 raise
             logger.exception("cool-down %s: the cache did not answer; attempt allowed", self.scope)
-            yield _Unguarded()
+            unguarded = _Unguarded()
+            if budget is not None:
+                unguarded.throttled = hit(
+                    budget.scope, budget.ident, limit=budget.limit, window=budget.window
+                )
+            yield unguarded
             return
         try:
-            yield Attempt(self, ident, wait)
+            yield Attempt(self, ident, wait, throttled)
         finally:
             if acquired:
                 cache.delete(busy)
 
-    def _acquire_and_read(self, busy: str, ident: str) -> tuple[bool, int]:
-        """Take the ident's turn and read its tiers: (taken, seconds to wait). With Redis, the
-        first try and the read go in one round trip (the read is used only if the turn was
-        taken)."""
+    def _acquire_and_read(
+        self, busy: str, ident: str, budget: Budget | None = None
+    ) -> tuple[bool, int, int]:
+        """Count the budget, take the ident's turn and read its tiers: (taken, seconds to wait,
+        seconds the budget is spent for). With Redis, all of it goes in one round trip (the
+        read is used only if the turn was taken)."""
         backend = caches[DEFAULT_CACHE_ALIAS]
+        moment = now()
+        throttled = 0
         if isinstance(backend, RedisCache):
             keys = self._keys(ident)
             raw_busy = backend.make_and_validate_key(busy)
-            pipe = backend._cache.get_client(raw_busy, write=True).pipeline(transaction=False)
+            # MULTI: the budget's key cannot expire between its creation and the increment.
+            pipe = backend._cache.get_client(raw_busy, write=True).pipeline(transaction=True)
+            if budget is not None:
+                counted = backend.make_and_validate_key(budget.key(moment))
+                pipe.set(counted, 0, ex=budget.window + 5, nx=True)
+                pipe.incr(counted)
             pipe.set(raw_busy, 1, ex=10, nx=True)  # as `cache.add(busy, 1, timeout=10)`
             pipe.mget([backend.make_and_validate_key(key) for key in keys])
-            taken, values = pipe.execute()
+            *counts, taken, values = pipe.execute()
+            if budget is not None:
+                throttled = budget.wait(int(counts[-1]), moment)
+            if throttled and not taken:
+                return False, 0, throttled  # nothing will be tried: no turn to wait for
             if taken:
                 loads = getattr(backend._cache, "_serializer", RedisSerializer()).loads
                 found = {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
-                return True, self._wait_from(keys, found)
+                return True, self._wait_from(keys, found), throttled
+        elif budget is not None:
+            throttled = hit(budget.scope, budget.ident, limit=budget.limit, window=budget.window)
+            if throttled:
+                return False, 0, throttled
         if self._acquire(busy):
-            return True, self.wait_for(ident)
-        return False, 1
+            return True, self.wait_for(ident), throttled
+        return False, 1, throttled
 
     @staticmethod
     def _acquire(busy: str) -> bool:
@@ -261,6 +304,7 @@ class Cooldown:
 
 class _Unguarded:
     wait = 0
+    throttled = 0
 
     def failed(self) -> None:
         pass

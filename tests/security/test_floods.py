@@ -162,6 +162,15 @@ def test_the_address_budget_comes_back_in_the_next_minute(demo, lookup_rate):
         assert api("19774-000000-0003", "1234").status_code == 404
 
 
+def test_look_ups_with_malformed_digits_spend_the_address_budget_too(demo, lookup_rate):
+    lookup_rate("2/min")
+    with freeze_time(MORNING):
+        assert api("19774-000000-0001", "12").status_code == 404
+        assert page("19774-000000-0002", "abcd").status_code == 404
+        assert api("19774-000000-0003", "1234").status_code == 429
+        assert page("19774-000000-0004", "1234").status_code == 429
+
+
 # --- Per dossier code -----------------------------------------------------------------------
 
 
