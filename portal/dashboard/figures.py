@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 
 from applications import timeliness
 from applications.models import Channel
-from applications.selectors import rollups
+from applications.selectors import rollups, working_time
 from applications.selectors import stats as dossier_stats
 from feedback import stats as report_stats
 from feedback.models import State as ReportState
@@ -330,7 +330,7 @@ def _percent(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal
 def _average(frame: Frame, figure: Figure, total: int | None = None) -> Decimal | None:
     found = figure.build(frame)
     if figure.average_of == "working_hours":
-        hours = dossier_stats.working_hours(found, total=total)
+        hours = working_time.working_hours(found, total=total)
         value = sum(hours) / len(hours) if hours else None
     else:
         value = found.aggregate(value=Avg(figure.average_of))["value"]
