@@ -21,12 +21,22 @@ DROP FUNCTION IF EXISTS dossier_cohort_flush, dossier_cohort_on_dossier, dossier
 """
 
 
+# The rollup's dossier trigger as rollup.sql has it now: a change of the fee or of the way the
+# result goes back (Decision 766's items) moves the figures too; 0016 did not look at them.
+_ROLLUP = (Path(__file__).resolve().parent.parent / "sql" / "rollup.sql").read_text()
+_BEGIN = _ROLLUP.index("CREATE OR REPLACE FUNCTION dossier_rollup_on_dossier()")
+ON_DOSSIER = _ROLLUP[_BEGIN : _ROLLUP.index("$$;", _BEGIN) + 3]
+
+
 def install(apps, schema_editor):
-    """PostgreSQL only: the embedded SQLite default has no rollup (the figures count rows)."""
+    """PostgreSQL only: the embedded SQLite default has no rollup (the figures count rows).
+    Both rollups are made again from the dossiers (a fee changed past the trigger)."""
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(SQL)
+        cursor.execute(ON_DOSSIER)
+        cursor.execute("SELECT dossier_rollup_rebuild()")
         cursor.execute("SELECT dossier_cohort_rebuild()")
 
 
