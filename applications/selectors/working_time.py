@@ -39,7 +39,6 @@ def working_hours(dossiers: QuerySet[Dossier], total: int | None = None) -> list
     """Working hours from reception to result of each finished dossier (its handling unit's
     calendar: working days and hours, public holidays and swaps); `total`: their number, when
     the caller has counted them already."""
-    calendars = {}
     hours = []
     total = dossiers.count() if total is None else total
     if total > WORKING_HOURS_SAMPLE:
@@ -49,11 +48,13 @@ def working_hours(dossiers: QuerySet[Dossier], total: int | None = None) -> list
             step = -(-total // WORKING_HOURS_SAMPLE)
             dossiers = dossiers.annotate(sample=F("id") % step).filter(sample=0)
     moments = dossiers.order_by("id").values_list("handling_unit", "received_at", "resolved_at")
-    for unit_id, received, resolved in moments[: WORKING_HOURS_SAMPLE * 2]:
+    moments = list(moments[: WORKING_HOURS_SAMPLE * 2])
+    # The units' calendars in one query (a city-wide sample spans every ward), not one each.
+    units = Unit.objects.filter(pk__in={unit_id for unit_id, _r, _s in moments})
+    calendars = {unit.pk: working_calendar(unit) for unit in units}
+    for unit_id, received, resolved in moments:
         if received is None or resolved is None or resolved < received:
             continue
-        if unit_id not in calendars:
-            calendars[unit_id] = working_calendar(Unit.objects.get(pk=unit_id))
         spent = calendars[unit_id].working_time_between(received, resolved)
         hours.append(spent.total_seconds() / 3600)
     return hours
