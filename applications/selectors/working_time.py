@@ -47,8 +47,8 @@ def working_hours(dossiers: QuerySet[Dossier], total: int | None = None) -> list
         else:
             step = -(-total // WORKING_HOURS_SAMPLE)
             dossiers = dossiers.annotate(sample=F("id") % step).filter(sample=0)
-    moments = dossiers.order_by("id").values_list("handling_unit", "received_at", "resolved_at")
-    moments = list(moments[: WORKING_HOURS_SAMPLE * 2])
+    rows = dossiers.order_by("id").values_list("handling_unit", "received_at", "resolved_at")
+    moments = list(rows[: WORKING_HOURS_SAMPLE * 2])
     # The units' calendars in one query (a city-wide sample spans every ward), not one each.
     units = Unit.objects.filter(pk__in={unit_id for unit_id, _r, _s in moments})
     calendars = {unit.pk: working_calendar(unit) for unit in units}
