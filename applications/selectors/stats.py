@@ -256,15 +256,20 @@ def overdue_dossiers(
     *, scope: set[int] | None, query: StatsQuery, now: datetime, limit: int = 200
 ) -> QuerySet[Dossier]:
     """The cohort's overdue dossiers, longest overdue first (the dashboard's list)."""
-    # The overdue figure's rule (`timeliness.annotation`) as plain filters, which the
-    # (state, due moment) index serves: not the whole cohort judged row by row.
-    running_late = Q(state__in=CLOCK_RUNNING, due_at__lt=now)
-    stopped_late = Q(state__in=CLOCK_STOPPED_WAITING, clock_stopped_at__gt=F("due_at"))
+    # The overdue figure's rule (`timeliness.annotation`) as plain filters, one state at a
+    # time, each read in due order along the (state, due moment) index up to `limit`: not every
+    # overdue dossier of the period fetched and sorted.
+    dossiers = cohort(scope=scope, query=query)
+    parts = [dossiers.filter(state=state, due_at__lt=now) for state in CLOCK_RUNNING]
+    parts.append(
+        dossiers.filter(state__in=CLOCK_STOPPED_WAITING, clock_stopped_at__gt=F("due_at"))
+    )  # the partial index `dossier_stopped_late`
+    firsts = [part.order_by("due_at", "id").values_list("due_at", "id")[:limit] for part in parts]
+    found = sorted(firsts[0].union(*firsts[1:], all=True))[:limit]
     overdue: QuerySet[Dossier] = (
-        cohort(scope=scope, query=query)
-        .filter(running_late | stopped_late)
+        Dossier.objects.filter(id__in=[pk for _due, pk in found])
         .select_related("handling_unit", "procedure_version")
-        .order_by("due_at", "id")[:limit]
+        .order_by("due_at", "id")
     )
     return overdue
 
