@@ -126,6 +126,16 @@ def test_the_stats_cohort_from_its_rollup_equals_a_plain_recount(wards, procedur
         ):
             expected = recount(expect, now)
             assert dossier_stats.counts(scope=scope, query=query, now=now) == expected
+        # The start page's overdue list: exactly the figure's dossiers, longest overdue first.
+        late = sorted(
+            (d.due_at, d.pk)
+            for d in dossiers
+            if d.received_at and START <= d.received_at < END and _overdue(d, now)
+        )
+        listed = dossier_stats.overdue_dossiers(scope=None, query=city, now=now)
+        assert [(d.due_at, d.pk) for d in listed] == late
+        shown = dossier_stats.overdue_dossiers(scope=None, query=city, now=now, limit=2)
+        assert [(d.due_at, d.pk) for d in shown] == late[:2]
         units = dossier_stats.counts_by(scope=None, query=city, group_by="unit", now=now)
         expected_units = {
             ward.code: recount([d for d in dossiers if d.handling_unit_id == ward.pk], now)
