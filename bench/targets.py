@@ -146,7 +146,7 @@ def targets(args, clerk_cookies, clerk_token, official_cookie, citizen_token) ->
         },
         {
             # The dashboard's start page: the stats cohort "received in the period, judged
-            # now" is still one aggregate over the rows (issue 12, not done).
+            # now", read from its rollup (ADR 0015, `DossierCohort`).
             "name": "dashboard, province-year",
             "min": None,
             "headers": page([official_cookie]),

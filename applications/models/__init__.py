@@ -8,6 +8,7 @@ from applications.models.dossiers import Dossier, DossierEvent
 from applications.models.events import EventType
 from applications.models.payments import Payment, PaymentCallback
 from applications.models.rollups import (
+    DossierCohort,
     DossierRollup,
     DossierRollupAhead,
     DossierRollupTotal,
@@ -43,6 +44,7 @@ __all__ = [
     "ClockStop",
     "Complaint",
     "Dossier",
+    "DossierCohort",
     "DossierEvent",
     "DossierRollup",
     "DossierRollupAhead",

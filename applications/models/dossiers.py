@@ -16,6 +16,7 @@ from applications.models.events import EventType
 from applications.models.states import (
     APPEND_ONLY,
     CLOCK_RUNNING,
+    CLOCK_STOPPED_WAITING,
     NEVER_DELETED,
     OPEN_STATES,
     PROCESSING,
@@ -189,6 +190,15 @@ class Dossier(models.Model):
             # The staff lists (issue 10): a unit's dossiers in due order, any state; and those
             # a unit received for another one (few), in the same order.
             models.Index(fields=["handling_unit", "due_at", "id"], name="dossier_handled_due"),
+            # The dashboard's overdue list: clocks stopped after the due moment (few), in due
+            # order, without reading every waiting dossier.
+            models.Index(
+                fields=["due_at", "id"],
+                name="dossier_stopped_late",
+                condition=models.Q(
+                    state__in=list(CLOCK_STOPPED_WAITING), clock_stopped_at__gt=models.F("due_at")
+                ),
+            ),
             models.Index(
                 fields=["receiving_unit", "due_at", "id"],
                 name="dossier_received_elsewhere",

@@ -149,3 +149,58 @@ class DossierRollupAhead(_Measures):
                 name="dossier_rollup_ahead_key",
             )
         ]
+
+
+# The stats cohort (`applications.selectors.stats`): what the dossiers received on a day are now.
+COHORT_MEASURES = (
+    "received",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress",
+    # In progress, the clock stopped after the due moment: overdue whatever the hour.
+    "stopped_late",
+    # In progress, the clock running, with a due moment: overdue once it has passed (the reader
+    # takes away those not yet due, a narrow read of the dossiers).
+    "running_due",
+    "rated",
+    "satisfied",
+    "overall_sum",
+    "time_sum",
+    "attitude_sum",
+    "guidance_sum",
+    "transparency_sum",
+    "complaints",
+)
+
+
+class DossierCohort(_Measures):
+    """Per handling unit, field, channel and Vietnam day of reception: how many dossiers
+    received that day are now in each state the stats API counts (ADR 0015, `applications/sql/
+    cohort.sql`). A dossier's write moves it from one cell to another; nothing depends on the
+    hour but whether a running clock has passed its due moment."""
+
+    day = models.DateField()
+    received = models.BigIntegerField(default=0, db_default=0)
+    resolved_early = models.BigIntegerField(default=0, db_default=0)
+    resolved_on_time = models.BigIntegerField(default=0, db_default=0)
+    resolved_late = models.BigIntegerField(default=0, db_default=0)
+    in_progress = models.BigIntegerField(default=0, db_default=0)
+    stopped_late = models.BigIntegerField(default=0, db_default=0)
+    running_due = models.BigIntegerField(default=0, db_default=0)
+    rated = models.BigIntegerField(default=0, db_default=0)
+    satisfied = models.BigIntegerField(default=0, db_default=0)
+    overall_sum = models.BigIntegerField(default=0, db_default=0)
+    time_sum = models.BigIntegerField(default=0, db_default=0)
+    attitude_sum = models.BigIntegerField(default=0, db_default=0)
+    guidance_sum = models.BigIntegerField(default=0, db_default=0)
+    transparency_sum = models.BigIntegerField(default=0, db_default=0)
+    complaints = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "field_id", "channel", "day"], name="dossier_cohort_key"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="dossier_cohort_day")]

@@ -21,12 +21,12 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import get_language
 
 from applications import timeliness
 from applications.models import (
+    CLOCK_RUNNING,
     CLOCK_STOPPED_WAITING,
     Channel,
     ClockStop,
@@ -34,11 +34,10 @@ from applications.models import (
     Dossier,
     State,
 )
+from applications.selectors import cohort_rollup as rolled
 from applications.selectors.desk_check import waiting_for_desk_overdue  # noqa: F401 (the dashboard's)
 from applications.workflow import FINISHED_STATES, PROCESSING
 from portal.core.errors import NotFound
-from procedures.models import Unit
-from procedures.services import working_calendar
 from procedures.stats import StatsQuery
 
 # The raw counts of a cohort, summable over groups.
@@ -206,7 +205,10 @@ def figures(counts: dict[str, Any]) -> dict[str, Any]:
 
 
 def counts(*, scope: set[int] | None, query: StatsQuery, now: datetime) -> dict[str, Any]:
-    """The raw counts of the cohort: one aggregate query."""
+    """The raw counts of the cohort: from its rollup (`cohort`), else one aggregate query."""
+    if rolled.applies(query):
+        found = rolled.counts(cohort(scope=scope, query=query), scope=scope, query=query, now=now)
+        return found.get(None) or dict.fromkeys(COUNTS, 0)
     dossiers = timeliness.with_timeliness(cohort(scope=scope, query=query), now)
     found = dossiers.aggregate(**_aggregates())
     return {key: found.get(key) or 0 for key in COUNTS}
@@ -235,6 +237,9 @@ def counts_by(
     """The raw counts per unit, field or procedure code, with the group's `code` and `name`
     (groups that received nothing are absent): one grouped query."""
     code_col, vi_col, en_col = _GROUP_COLUMNS[group_by]
+    if rolled.applies(query, group_by):
+        return rolled.counts_by(cohort(scope=scope, query=query), scope=scope, query=query,
+                                now=now, group_by=group_by, name=_name)  # fmt: skip
     dossiers = timeliness.with_timeliness(cohort(scope=scope, query=query), now)
     grouped = dossiers.values(code_col, vi_col, en_col).annotate(**_aggregates()).order_by()
     return {
@@ -251,11 +256,20 @@ def overdue_dossiers(
     *, scope: set[int] | None, query: StatsQuery, now: datetime, limit: int = 200
 ) -> QuerySet[Dossier]:
     """The cohort's overdue dossiers, longest overdue first (the dashboard's list)."""
-    dossiers = timeliness.with_timeliness(cohort(scope=scope, query=query), now)
+    # The overdue figure's rule (`timeliness.annotation`) as plain filters, one state at a
+    # time, each read in due order along the (state, due moment) index up to `limit`: not every
+    # overdue dossier of the period fetched and sorted.
+    dossiers = cohort(scope=scope, query=query)
+    parts = [dossiers.filter(state=state, due_at__lt=now) for state in CLOCK_RUNNING]
+    parts.append(
+        dossiers.filter(state__in=CLOCK_STOPPED_WAITING, clock_stopped_at__gt=F("due_at"))
+    )  # the partial index `dossier_stopped_late`
+    firsts = [part.order_by("due_at", "id").values_list("due_at", "id")[:limit] for part in parts]
+    found = sorted(firsts[0].union(*firsts[1:], all=True))[:limit]
     overdue: QuerySet[Dossier] = (
-        dossiers.filter(state__in=PROCESSING, timeliness=timeliness.OVERDUE)
+        Dossier.objects.filter(id__in=[pk for _due, pk in found])
         .select_related("handling_unit", "procedure_version")
-        .order_by("due_at", "id")[:limit]
+        .order_by("due_at", "id")
     )
     return overdue
 
@@ -345,54 +359,3 @@ def finished_between(start: datetime, end: datetime) -> Q:
 def refused_between(start: datetime, end: datetime) -> Q:
     """Sent back at reception (form 03) from `start` up to `end`."""
     return Q(state=State.REFUSED) & between("closed_at", start, end)
-
-
-# Beyond this many dossiers the average working time is taken over a sample of them: each is a
-# walk through the working calendar in Python, about a millisecond. The sample is whole pages of
-# the table (TABLESAMPLE SYSTEM, the same pages each time) when that reads few of them, so a
-# year of the city does not read every row; otherwise every k-th id.
-WORKING_HOURS_SAMPLE = 500
-_PAGES_AT_MOST = 5.0  # per cent of the table's pages
-_IDS_AT_MOST = 20_000  # ids read from those pages
-
-
-def _sampled(dossiers: QuerySet[Dossier], total: int) -> QuerySet[Dossier]:
-    # Pages holding about twice the sample of the figure's rows, spread as they are.
-    percent = 100.0 * 2 * WORKING_HOURS_SAMPLE / total
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'applications_dossier'")
-        found = cursor.fetchone()
-        table_rows = float(found[0]) if found else 0.0
-        if percent > _PAGES_AT_MOST or percent * table_rows / 100 > _IDS_AT_MOST:
-            step = -(-total // WORKING_HOURS_SAMPLE)
-            return dossiers.annotate(sample=F("id") % step).filter(sample=0)
-        cursor.execute(
-            "SELECT id FROM applications_dossier TABLESAMPLE SYSTEM (%s) REPEATABLE (0)",
-            [percent],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    return dossiers.filter(id__in=ids)
-
-
-def working_hours(dossiers: QuerySet[Dossier], total: int | None = None) -> list[float]:
-    """Working hours from reception to result of each finished dossier (its handling unit's
-    calendar: working days and hours, public holidays and swaps); `total`: their number, when
-    the caller has counted them already."""
-    calendars = {}
-    hours = []
-    total = dossiers.count() if total is None else total
-    if total > WORKING_HOURS_SAMPLE:
-        if connection.vendor == "postgresql":
-            dossiers = _sampled(dossiers, total)
-        else:
-            step = -(-total // WORKING_HOURS_SAMPLE)
-            dossiers = dossiers.annotate(sample=F("id") % step).filter(sample=0)
-    moments = dossiers.order_by("id").values_list("handling_unit", "received_at", "resolved_at")
-    for unit_id, received, resolved in moments[: WORKING_HOURS_SAMPLE * 2]:
-        if received is None or resolved is None or resolved < received:
-            continue
-        if unit_id not in calendars:
-            calendars[unit_id] = working_calendar(Unit.objects.get(pk=unit_id))
-        spent = calendars[unit_id].working_time_between(received, resolved)
-        hours.append(spent.total_seconds() / 3600)
-    return hours

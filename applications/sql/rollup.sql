@@ -309,13 +309,14 @@ BEGIN
     SELECT array_agg(o::applications_dossier), array_agg(d::applications_dossier)
     INTO olds, news
     FROM old_rows o JOIN new_rows d ON d.id = o.id
+    -- (The fee and the way the result goes back are Decision 766's: migration 0019 added them.)
     WHERE (o.state, o.channel, o.handling_unit_id, o.procedure_id, o.procedure_version_id,
            o.submitted_at, o.received_at, o.due_at, o.resolved_at, o.closed_at,
-           o.clock_stopped_at, o.is_transferred)
+           o.clock_stopped_at, o.is_transferred, o.fee_vnd, o.return_method)
        IS DISTINCT FROM
           (d.state, d.channel, d.handling_unit_id, d.procedure_id, d.procedure_version_id,
            d.submitted_at, d.received_at, d.due_at, d.resolved_at, d.closed_at,
-           d.clock_stopped_at, d.is_transferred);
+           d.clock_stopped_at, d.is_transferred, d.fee_vnd, d.return_method);
     PERFORM set_config('enable_nestloop', nestloop, true);
     IF olds IS NULL THEN
         RETURN NULL;

@@ -162,6 +162,17 @@ def summary_of(frame) -> dict:
     return _summary(rated(frame).aggregate(**_AGGREGATES))
 
 
+def values_of(frame) -> dict:
+    """The count figures and the average in one aggregate (`figures.compute`): the same rows
+    and the same rounding as each figure's own builder."""
+    row = rated(frame).aggregate(**_AGGREGATES)
+    found = {RATED: row["n"], **{count_key(band): row[band] for band in BANDS}}
+    found[AVERAGE] = None
+    if row["n"]:
+        found[AVERAGE] = (Decimal(row["total"]) / row["n"]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return found
+
+
 def summary_by(frame, column: str) -> dict[str, dict]:
     """`summary` per value of `column` (a unit's, field's or procedure's code): one grouped
     query over the same rows as the figures. A group nobody rated is absent (see `empty`)."""

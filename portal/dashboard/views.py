@@ -16,7 +16,7 @@ from applications.models.satisfaction import Band
 from portal.core.pages import page
 from portal.dashboard import satisfaction_national as national
 from portal.dashboard import stats
-from portal.dashboard.figures import FIGURES, compute
+from portal.dashboard.figures import compute
 from portal.dashboard.filters import Filters
 from procedures.stats import InvalidStatsQuery, parse_query
 
@@ -107,7 +107,7 @@ def dashboard(request):
             "whole_city": stats.scope_units(request.user) is None,
             "totals": totals,
             # Open at the period's end (or now), carried-over dossiers included (issue 12).
-            "backlog": FIGURES["in_progress"].build(frame).count(),
+            "backlog": compute(frame, ["in_progress"])["in_progress"],
             "backlog_url": f"{reverse('dashboard:dossiers')}?{backlog_params}",
             # The national scheme (of 18), with links to the rated dossiers behind each figure.
             "national": national.summary(national_values),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import holidays
@@ -88,7 +88,12 @@ class NationalCalendar:
         return year > self.last_decided_year
 
     def holidays(self, year: int) -> dict[date, str]:
-        """The days off of `year` with their names (weekends not included)."""
+        """The days off of `year` with their names (weekends not included). Worked out once
+        per calendar and year in a process (every unit's calendar asks: the dashboard's average
+        working time walks forty wards), a copy each time."""
+        return dict(_holidays(self, year))
+
+    def _holidays(self, year: int) -> dict[date, str]:
         package = holidays.Vietnam(years=year, language=HOLIDAY_LANGUAGE)
         result: dict[date, str] = {}
         annual_names = tuple(holiday.name for holiday in self.annual)
@@ -117,6 +122,11 @@ class NationalCalendar:
             if day in (swap.day_off, swap.working_day):
                 return swap.source
         return None
+
+
+@lru_cache(maxsize=64)
+def _holidays(calendar: NationalCalendar, year: int) -> dict[date, str]:
+    return calendar._holidays(year)
 
 
 def _as_date(value: object, what: str) -> date:

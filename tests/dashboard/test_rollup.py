@@ -7,7 +7,7 @@ from django.db import connection
 
 from applications import services
 from applications.models import Dossier
-from applications.selectors import rollups
+from applications.selectors import cohort_rollup, rollups
 from portal.accounts.models import Role
 from tests.factories import DossierFactory
 from tests.factories.catalogue import staff
@@ -26,6 +26,12 @@ def _table() -> set[tuple]:
         return {row for row in cursor.fetchall() if any(row[4:])}
 
 
+def _cohort() -> set[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM applications_dossiercohort")
+        return {row[1:] for row in cursor.fetchall() if any(row[5:])}
+
+
 def test_the_rollup_kept_by_the_triggers_equals_a_rebuild_after_service_writes():
     waiting = DossierFactory(awaiting_supplement=True)
     clerk = staff(waiting.handling_unit, Role.CLERK)
@@ -36,12 +42,22 @@ def test_the_rollup_kept_by_the_triggers_equals_a_rebuild_after_service_writes()
         user=finished.applicant_user,
         scores=dict.fromkeys(("overall", "time", "attitude", "guidance", "transparency"), 4),
     )
+    unhappy = DossierFactory(resolved=True, channel="online")
+    services.rating_submit(
+        dossier=unhappy,
+        user=unhappy.applicant_user,
+        scores=dict.fromkeys(("overall", "time", "attitude", "guidance", "transparency"), 2),
+    )
+    assert unhappy.complaints.exists(), "a poor rating opens a complaint"
     for trait in ("returned", "withdrawn", "refused", "overdue", "awaiting_payment", "stopped"):
         DossierFactory(**{trait: True})
     # A bulk write past the services: the handling unit changes, its figures move with it.
     moved = DossierFactory(in_review=True)
     Dossier.objects.filter(pk=moved.pk).update(handling_unit=waiting.handling_unit)
-    kept = _table()
+    kept, kept_cohort = _table(), _cohort()
     assert kept, "the triggers wrote the rollup"
+    assert kept_cohort, "the triggers wrote the stats cohort's rollup"
     rollups.rebuild()
+    cohort_rollup.rebuild()
     assert _table() == kept
+    assert _cohort() == kept_cohort

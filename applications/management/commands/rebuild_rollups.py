@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from applications.selectors import rollups
+from applications.selectors import cohort_rollup, rollups
 
 
 class Command(BaseCommand):
@@ -18,4 +18,5 @@ class Command(BaseCommand):
         began = time.perf_counter()
         with transaction.atomic():
             rollups.rebuild()
+            cohort_rollup.rebuild()
         self.stdout.write(f"Rollup rebuilt in {time.perf_counter() - began:.1f} s.")

@@ -145,24 +145,29 @@ def test_grouped_by_field_and_by_procedure(api, march, civil, business):
 
 
 def test_the_figures_are_one_aggregate_query_per_part(api, march, django_assert_max_num_queries):
-    # Dossiers with their ratings and complaints: one query; reports: one more (rows by field
-    # have no feedback). The rest is the user's roles, the unit looked up and the calendar.
+    # Dossiers: one read of the cohort's rollup (ADR 0015) and one narrow count of the running
+    # clocks not yet due; reports: one more (rows by field have no feedback). The rest is the
+    # user's roles, the unit looked up, the groups' names and the calendar.
     plain = {"index_766": "false"}
     for params, reports in ((plain, 1), ({"group_by": "unit"}, 1), ({"group_by": "field"}, 0)):
         with (
-            django_assert_max_num_queries(6),
+            django_assert_max_num_queries(8),
             CaptureQueriesContext(connection) as queries,
         ):
             assert get_stats(api, "official.hue", **MARCH, **params).status_code == 200
-        counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        sqls = [q["sql"] for q in queries.captured_queries]
+        rolled = [sql for sql in sqls if "applications_dossiercohort" in sql]
+        counting = [sql for sql in sqls if "COUNT(" in sql]
         on_dossiers = [sql for sql in counting if 'FROM "applications_dossier"' in sql]
         on_reports = [sql for sql in counting if 'FROM "feedback_report"' in sql]
         # The national scheme's satisfaction is one aggregate of its own over the same dossiers.
         national = [sql for sql in on_dossiers if "applications_nationalrating" in sql]
         on_dossiers = [sql for sql in on_dossiers if sql not in national]
+        assert len(rolled) == 1, params
         assert len(national) == 1, params
         assert len(on_dossiers) == 1, params
-        assert "applications_rating" in on_dossiers[0]
+        assert "due_at" in on_dossiers[0]
+        assert "applications_rating" not in on_dossiers[0]
         assert len(on_reports) == reports, params
         assert len(counting) == 2 + reports, params
 
@@ -176,9 +181,10 @@ def _queries(api) -> int:
 def test_the_default_answer_with_the_766_index_costs_the_same_queries_for_more_dossiers(
     api, march, django_assert_max_num_queries
 ):
-    # The index's figures come from the rollup (ADR 0015), the rest from one aggregate query
-    # per table (dossiers, procedures, reports): a number of queries that rows do not change.
-    with django_assert_max_num_queries(11):
+    # The index's figures and the cohort's come from the rollups (ADR 0015; the cohort's with
+    # one narrow count of the running clocks not yet due), the rest from one aggregate query per
+    # table (dossiers, procedures, reports): a number of queries that rows do not change.
+    with django_assert_max_num_queries(12):
         before = _queries(api)
     unit = Unit.objects.get(code=KIM_LONG)
     procedure = Dossier.objects.filter(handling_unit=unit).first().procedure

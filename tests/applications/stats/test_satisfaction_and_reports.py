@@ -5,6 +5,9 @@ from freezegun import freeze_time
 
 from applications.models import Complaint
 from portal.accounts.models import Role, StaffRole, User
+from portal.dashboard import stats
+from portal.dashboard.figures import FIGURES, _average, compute
+from portal.dashboard.filters import parse_filters
 from procedures.models import Unit
 from tests.applications.stats.conftest import (
     CITY_FEEDBACK,
@@ -141,3 +144,19 @@ def test_a_report_made_on_a_day_off_is_resolved_the_same_day_on_the_next_working
     assert body["feedback"]["resolved"] == 2
     assert body["feedback"]["resolved_same_day_rate"] == 50.0
     assert body["feedback"]["picked_up_on_time_rate"] == 100.0
+
+
+def test_the_figures_counted_together_equal_each_figure_counted_alone(march):
+    """`figures.compute` counts the report figures (and the national scheme's) in one aggregate
+    each: the same numbers as each figure's own builder, whose rows its link lists."""
+    filters = parse_filters({"period": "custom", "from": "01/03/2026", "to": "31/03/2026"})
+    frame = stats.frame_for(user=User.objects.get(username="official.hue"), filters=filters)
+    values = compute(frame)
+    batched = [k for k, f in FIGURES.items() if k.startswith(("reports_", "national_"))]
+    assert values["reports_received"], "the march has reports"
+    for key in batched:
+        figure = FIGURES[key]
+        if figure.kind == "count":
+            assert values[key] == figure.build(frame).count(), key
+        elif figure.kind == "average":
+            assert values[key] == _average(frame, figure), key
