@@ -60,15 +60,30 @@ def orm_condition(condition: Q) -> Fragment | None:
     return text, tuple(params)
 
 
-def late_in_state(state: str, now: datetime) -> Fragment | None:
-    """`timeliness.overdue_in_state_q` as a fragment (tests/applications/
-    test_dossier_list_keyset.py checks both pick the same rows)."""
+def late(states: list[str], now: datetime, *, split: bool, per_state: bool = False) -> list[Branch]:
+    """The overdue among `states` (`timeliness.overdue_q`), as two conditions that follow the
+    partial indexes `dossier_running_due` (clock running, due before now) and
+    `dossier_waiting_late` (clock stopped after the due moment, or no stop recorded and due
+    before now); or one per state (`per_state`: every unit's, through (state, due moment));
+    or, unless `split`, one condition with both (a small branch)."""
     due, stopped = col("due_at"), col("clock_stopped_at")
-    if state in CLOCK_RUNNING:
-        return f"{due} < %s", (now,)
-    if state in CLOCK_STOPPED_WAITING:
-        return f"({stopped} > {due} OR ({stopped} IS NULL AND {due} < %s))", (now,)
-    return NOTHING
+    parts: list[Branch] = []
+    for group, condition in (
+        (CLOCK_RUNNING, [(f"{due} < %s", (now,))]),
+        (CLOCK_STOPPED_WAITING, [(f"({stopped} > {due} OR {stopped} IS NULL)", ()),
+                                 (f"({stopped} IS NOT NULL OR {due} < %s)", (now,))]),
+    ):  # fmt: skip
+        asked = [state for state in states if state in group]
+        if per_state:
+            parts += [[equal("state", state), *condition] for state in asked]
+        elif asked:
+            subset = [among("state", asked)] if len(asked) < len(group) else []
+            parts.append([among("state", group), *subset, *condition])
+    if split or per_state or len(parts) < 2:
+        return parts
+    either = [" AND ".join(text for text, _params in part) for part in parts]
+    params = tuple(value for part in parts for _text, values in part for value in values)
+    return [[(f"(({either[0]}) OR ({either[1]}))", params)]]
 
 
 def scopes(user: User, *, handled_only: bool) -> list[tuple[Branch, bool]] | None:

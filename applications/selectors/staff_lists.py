@@ -42,6 +42,8 @@ COUNT_BOUND = 1000
 MAX_OFFSET = 2**31
 # More branches than this (many units times many states) and states become a filter instead.
 MAX_BRANCHES = 60
+# Up to this many branches, a first or numbered page reads each once for its rows and its count.
+SHARED_BRANCHES = 8
 OVERDUE_STATES = (*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING)
 TABLE = Dossier._meta.db_table
 
@@ -142,35 +144,26 @@ def _branches(
     if common is lists_sql.NOTHING:
         return []
     base: lists_sql.Branch = [common] if common[0] else []
-    if open_only or overdue:  # the open-state condition steers the planner to the unit's index
+    if open_only and not overdue:  # the overdue states are open ones, with indexes of their own
         base.append(lists_sql.among("state", OPEN_STATES))
     scopes = lists_sql.scopes(user, handled_only=open_only)
+    everyone = scopes is None  # an official: every unit's dossiers, read state by state
     if scopes is None:
         scopes = [([], True)]
     if states is None:
         return [base + scope for scope, _large in scopes]
     now = timezone.now()
-    split = sum(len(states) if large else 1 for _scope, large in scopes) <= MAX_BRANCHES
+    per_scope = 2 if overdue and not everyone else len(states)
+    split = sum(per_scope if large else 1 for _scope, large in scopes) <= MAX_BRANCHES
     branches = []
     for scope, large in scopes:
-        if large and split:
-            for state in states:
-                late = lists_sql.late_in_state(state, now) if overdue else ("", ())
-                if late is not lists_sql.NOTHING:
-                    branches.append(
-                        [
-                            *base,
-                            *scope,
-                            lists_sql.equal("state", state),
-                            *([late] if late[0] else []),
-                        ]
-                    )
+        if overdue:
+            late = lists_sql.late(states, now, split=large and split, per_state=everyone)
+            branches += [[*base, *scope, *part] for part in late]
+        elif large and split:
+            branches += [[*base, *scope, lists_sql.equal("state", state)] for state in states]
         else:
-            late = lists_sql.orm_condition(timeliness.overdue_q(now)) if overdue else ("", ())
-            if late is not lists_sql.NOTHING:
-                branches.append(
-                    [*base, *scope, lists_sql.among("state", states), *([late] if late[0] else [])]
-                )
+            branches.append([*base, *scope, lists_sql.among("state", states)])
     return branches
 
 
@@ -209,26 +202,42 @@ def _fetch(
     offset: int = 0,
     descending: bool = False,
     count: lists_sql.Fragment | None = None,
+    shared: bool = False,
 ) -> tuple[list[dict[str, Any]], int | None]:
     """The window's rows with `columns`, in one query: the ids picked by the branches' UNION ALL
     (each branch cut at `limit` + `offset`) and the rows read by primary key around them; and
-    the `count` query's answer, in the same round trip (None when no row came back)."""
+    the `count` query's answer, in the same round trip (None when no row came back).
+
+    `shared` (a first or numbered page with a bounded count): the branches are read once, each
+    up to the bound, and both the page and the count are taken from that read (half the
+    subqueries to plan, which cost more than reading a thousand index entries)."""
     if not parts:
         return [], None
     names = tuple(dict.fromkeys(("id", "due_at", *columns)))
     select, joins = lists_sql.columns(names)
     key_columns = f"{lists_sql.col('id')}, {lists_sql.col('due_at')}"
-    union, params = lists_sql.union(parts, key_columns, limit=limit + offset, descending=descending)
     outer = "due_at DESC NULLS FIRST, id DESC" if descending else "due_at ASC NULLS LAST, id ASC"
-    picked = f"SELECT id FROM ({union}) AS page ORDER BY {outer} LIMIT %s OFFSET %s"  # noqa: S608
+    prefix, before = "", ()
+    if shared:
+        bound = COUNT_BOUND + 1
+        before_sql, before = lists_sql.union(parts, key_columns, limit=max(limit + offset, bound))
+        prefix = f"WITH scope AS MATERIALIZED ({before_sql}) "
+        count = ("SELECT count(*) FROM (SELECT 1 FROM scope LIMIT %s) AS counted", (bound,))
+        picked, params = f"SELECT id FROM scope ORDER BY {outer} LIMIT %s OFFSET %s", ()  # noqa: S608
+    else:
+        union, params = lists_sql.union(
+            parts, key_columns, limit=limit + offset, descending=descending
+        )
+        picked = f"SELECT id FROM ({union}) AS page ORDER BY {outer} LIMIT %s OFFSET %s"  # noqa: S608
     total = f", ({count[0]})" if count else ""
     # = ANY(ARRAY(...)): the picked ids are read by primary key, however small the table (an
     # IN over the subquery may become a hash join over the whole table).
     sql = (
-        f'SELECT {select}{total} FROM "{TABLE}" {joins} WHERE "{TABLE}"."id" = ANY(ARRAY({picked}))'  # noqa: S608
+        f'{prefix}SELECT {select}{total} FROM "{TABLE}" {joins} '  # noqa: S608
+        f'WHERE "{TABLE}"."id" = ANY(ARRAY({picked}))'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*(count[1] if count else ()), *params, limit, offset])
+        cursor.execute(sql, [*before, *(count[1] if count else ()), *params, limit, offset])
         found = cursor.fetchall()
     width = len(names)
     rows = [dict(zip(names, row[:width], strict=True)) for row in found]
@@ -273,8 +282,9 @@ def window(
     # A page number past any list (and past what PostgreSQL's OFFSET takes) reads no row.
     offset = 0 if key else min((page - 1) * size, MAX_OFFSET)
     parts = [part for branch in branches for part in _keyed(branch, key, direction)]
-    counting = _count_sql(branches, exact=exact_count) if branches else None
-    rows, total = _fetch(parts, columns, limit=size + 1, offset=offset,
+    shared = key is None and not exact_count and len(branches) <= SHARED_BRANCHES
+    counting = _count_sql(branches, exact=exact_count) if branches and not shared else None
+    rows, total = _fetch(parts, columns, limit=size + 1, offset=offset, shared=shared,
                          descending=direction == "b", count=counting)  # fmt: skip
     more = len(rows) > size
     rows = rows[:size]
