@@ -22,7 +22,7 @@ from applications.services import transfer
 from portal.core.errors import DomainError, NotFound
 from portal.core.pages import page
 from portal.notifications import services as notifications
-from procedures.models import Field
+from procedures import snapshot
 from procedures.selectors import procedure_search
 
 STATE_LABELS = dict(State.choices)
@@ -97,7 +97,7 @@ def work_queue(request):
             "query": query,
             "mine": bool(request.GET.get("mine")),
             "unread_notices": notifications.unread_for(request.user).count(),
-            "fields": Field.objects.all(),
+            "fields": snapshot.current().fields,  # the worker's catalogue: no query per page
             "keep": keep,
             "channels": Channel.choices,
         },
