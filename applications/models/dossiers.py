@@ -204,6 +204,24 @@ class Dossier(models.Model):
                 name="dossier_received_elsewhere",
                 condition=~models.Q(receiving_unit=models.F("handling_unit")),
             ),
+            # The overdue lists (issue 10): a unit's running clocks in due order (late: the range
+            # before now), and its waiting dossiers whose clock stopped after the due moment (or
+            # never recorded a stop: late once the due moment passes), both read index only.
+            models.Index(
+                fields=["handling_unit", "due_at", "id"],
+                name="dossier_running_due",
+                condition=models.Q(state__in=list(CLOCK_RUNNING)),
+            ),
+            models.Index(
+                fields=["handling_unit", "due_at", "id"],
+                name="dossier_waiting_late",
+                include=["clock_stopped_at"],
+                condition=models.Q(state__in=list(CLOCK_STOPPED_WAITING))
+                & (
+                    models.Q(clock_stopped_at__gt=models.F("due_at"))
+                    | models.Q(clock_stopped_at__isnull=True)
+                ),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -9,8 +9,9 @@ then id) and cut at the page's length, and the branches are joined with UNION AL
 A branch never repeats another's rows: the received branch leaves out what the user's units
 handle, the applicant's branch what their units handle or received.
 
-The SQL put together here is the text Django compiled for each branch (values always bound as
-parameters) joined with UNION ALL: nothing a request sends is written into it.
+The SQL is put together here from column names the model gives and, for the rarer filters,
+the text Django compiles (values always bound as parameters): nothing a request sends is written
+into it. The page's rows and the bounded count come back in one query.
 
 Pages are windows on that order: the first page, a page number (offset), or a cursor after or
 before a row (keyset: as cheap on the thousandth page as on the first). The count is exact up to
@@ -24,17 +25,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
-from applications import access, timeliness
+from applications import timeliness
 from applications.models import Dossier
 from applications.models.states import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, OPEN_STATES
+from applications.selectors import staff_list_sql as lists_sql
 from portal.accounts.models import User
 from portal.core.errors import DomainError, ErrorCode
 
@@ -42,10 +42,10 @@ COUNT_BOUND = 1000
 MAX_OFFSET = 2**31
 # More branches than this (many units times many states) and states become a filter instead.
 MAX_BRANCHES = 60
+# Up to this many branches, a first or numbered page reads each once for its rows and its count.
+SHARED_BRANCHES = 8
 OVERDUE_STATES = (*CLOCK_RUNNING, *CLOCK_STOPPED_WAITING)
 TABLE = Dossier._meta.db_table
-KEY_AFTER = f'("{TABLE}"."due_at", "{TABLE}"."id") > (%s, %s)'
-KEY_BEFORE = f'("{TABLE}"."due_at", "{TABLE}"."id") < (%s, %s)'
 
 
 class BadCursor(DomainError):
@@ -127,191 +127,139 @@ def _resolved_filters(filters: dict[str, Any], search: str) -> tuple[Q, list[str
         condition &= Q(code__icontains=search) | Q(applicant_name__icontains=search)
     overdue = filters.get("overdue") in ("true", "1", True)
     if overdue:
-        # Only the running and waiting states can be overdue: read those states' index ranges
-        # (the open-state condition too: it steers the planner to the unit-and-state index).
+        # Only the running and waiting states can be overdue: read those states' index ranges.
         states = [s for s in (states or OVERDUE_STATES) if s in OVERDUE_STATES]
-        condition &= Q(state__in=OPEN_STATES)
     elif filters.get("overdue") in ("false", "0", False):
         condition &= ~timeliness.overdue_q(timezone.now())
     return condition, states, overdue
 
 
-def _scopes(user: User, *, handled_only: bool) -> list[tuple[Q, bool]] | None:
-    """The user's scope as branch conditions, each with whether it is large (a unit's handled
-    dossiers: read state by state when states are asked for); None: every dossier (officials).
-    The received-elsewhere branch (its own small partial index) and the applicant's are small."""
-    if access.is_official(user):
-        return None
-    units = sorted(access.staff_units(user)) if user.is_authenticated else []
-    scopes = [(Q(handling_unit_id=unit), True) for unit in units]
-    if handled_only:
-        return scopes
-    if units:
-        received = Q(receiving_unit_id__in=units) & ~Q(handling_unit_id__in=units)
-        scopes.append((received & ~Q(receiving_unit_id=F("handling_unit_id")), False))
-    if user.is_authenticated:
-        mine = Q(applicant_user_id=user.pk)
-        if units:
-            mine &= ~Q(handling_unit_id__in=units) & ~Q(receiving_unit_id__in=units)
-        scopes.append((mine, False))
-    return scopes
-
-
 def _branches(
     user: User, filters: dict[str, Any], *, open_only: bool, search: str = ""
-) -> list[QuerySet[Dossier]]:
+) -> list[lists_sql.Branch]:
     condition, states, overdue = _resolved_filters(filters, search)
     if states is not None and not states:
         return []
-    scopes = _scopes(user, handled_only=open_only)
-    base = Dossier.objects.filter(condition)
-    if open_only:
-        base = base.filter(state__in=OPEN_STATES)
+    common = lists_sql.orm_condition(condition)
+    if common is lists_sql.NOTHING:
+        return []
+    base: lists_sql.Branch = [common] if common[0] else []
+    if open_only and not overdue:  # the overdue states are open ones, with indexes of their own
+        base.append(lists_sql.among("state", OPEN_STATES))
+    scopes = lists_sql.scopes(user, handled_only=open_only)
+    everyone = scopes is None  # an official: every unit's dossiers, read state by state
     if scopes is None:
-        scopes = [(Q(), True)]
+        scopes = [([], True)]
     if states is None:
-        return [base.filter(scope) for scope, _large in scopes]
+        return [base + scope for scope, _large in scopes]
     now = timezone.now()
-    split = sum(len(states) if large else 1 for _scope, large in scopes) <= MAX_BRANCHES
+    per_scope = 2 if overdue and not everyone else len(states)
+    split = sum(per_scope if large else 1 for _scope, large in scopes) <= MAX_BRANCHES
     branches = []
     for scope, large in scopes:
-        if large and split:
-            branches += [
-                base.filter(
-                    scope,
-                    timeliness.overdue_in_state_q(state, now) if overdue else Q(),
-                    state=state,
-                )
-                for state in states
-            ]
+        if overdue:
+            late = lists_sql.late(states, now, split=large and split, per_state=everyone)
+            branches += [[*base, *scope, *part] for part in late]
+        elif large and split:
+            branches += [[*base, *scope, lists_sql.equal("state", state)] for state in states]
         else:
-            late = timeliness.overdue_q(now) if overdue else Q()
-            branches.append(base.filter(scope, late, state__in=states))
+            branches.append([*base, *scope, lists_sql.among("state", states)])
     return branches
 
 
-def _keyed(branch: QuerySet[Dossier], key: Key | None, direction: str) -> list[QuerySet[Dossier]]:
+def _keyed(branch: lists_sql.Branch, key: Key | None, direction: str) -> list[lists_sql.Branch]:
     """The branch's rows after (or before) `key` in (due moment NULLS LAST, id) order: the rows
     with a due moment and those without are two index ranges."""
     if key is None:
         return [branch]  # one index range already in (due moment NULLS LAST, id) order
-    dated = branch.filter(due_at__isnull=False)
-    undated = branch.filter(due_at__isnull=True)
+    due, pk = lists_sql.col("due_at"), lists_sql.col("id")
+    dated = [*branch, (f"{due} IS NOT NULL", ())]
+    undated = [*branch, (f"{due} IS NULL", ())]
     if direction == "a":
         if key.due_at is None:
-            return [undated.filter(id__gt=key.id)]
-        return [dated.extra(where=[KEY_AFTER], params=[key.due_at, key.id]), undated]  # noqa: S610
+            return [[*undated, (f"{pk} > %s", (key.id,))]]
+        return [[*dated, (f"({due}, {pk}) > (%s, %s)", (key.due_at, key.id))], undated]
     if key.due_at is None:
-        return [dated, undated.filter(id__lt=key.id)]
-    return [dated.extra(where=[KEY_BEFORE], params=[key.due_at, key.id])]  # noqa: S610
+        return [dated, [*undated, (f"{pk} < %s", (key.id,))]]
+    return [[*dated, (f"({due}, {pk}) < (%s, %s)", (key.due_at, key.id))]]
 
 
-def _compiled(query: QuerySet[Any, Any]) -> tuple[str, tuple[Any, ...]] | None:
-    """The query's SQL and parameters; None for one that can match nothing (a filter on a code
-    that names no row: `id IN ()`)."""
-    try:
-        text, params = query.query.sql_with_params()
-    except EmptyResultSet:
-        return None
-    return text, tuple(params)
-
-
-def _union(
-    parts: list[QuerySet[Dossier]], *, limit: int, descending: bool
-) -> tuple[str, list[Any]]:
-    order = ("-due_at", "-id") if descending else ("due_at", "id")
-    sql: list[str] = []
-    params: list[Any] = []
-    for part in parts:
-        compiled = _compiled(part.order_by(*order).values_list("id", "due_at")[:limit])
-        if compiled:
-            sql.append(f"({compiled[0]})")
-            params.extend(compiled[1])
-    if not sql:
-        return "", []
-    outer = "due_at DESC NULLS FIRST, id DESC" if descending else "due_at ASC NULLS LAST, id ASC"
-    union = " UNION ALL ".join(sql)
-    return f"SELECT id FROM ({union}) AS page ORDER BY {outer}", params  # noqa: S608
-
-
-def _sort_key(row: dict[str, Any]) -> tuple[bool, datetime, int]:
-    return (row["due_at"] is None, row["due_at"] or datetime.min.replace(tzinfo=UTC), row["id"])
+def _count_sql(branches: list[lists_sql.Branch], *, exact: bool) -> lists_sql.Fragment:
+    """How many rows the branches hold: each read no further than `COUNT_BOUND` + 1 (in the
+    page's order, so through the same index range as the page, index only), unless `exact`."""
+    bound = None if exact else COUNT_BOUND + 1
+    union, params = lists_sql.union(branches, lists_sql.col("id"), limit=bound)
+    if bound is not None:  # the branches are read one after the other: stop past the bound
+        union, params = f"SELECT 1 FROM ({union}) AS scope LIMIT %s", (*params, bound)  # noqa: S608
+    return f"SELECT count(*) FROM ({union}) AS counted", params  # noqa: S608
 
 
 def _fetch(
-    parts: list[QuerySet[Dossier]],
+    parts: list[lists_sql.Branch],
     columns: tuple[str, ...],
     *,
     limit: int,
     offset: int = 0,
     descending: bool = False,
-) -> list[dict[str, Any]]:
+    count: lists_sql.Fragment | None = None,
+    shared: bool = False,
+) -> tuple[list[dict[str, Any]], int | None]:
     """The window's rows with `columns`, in one query: the ids picked by the branches' UNION ALL
-    (each branch cut at `limit` + `offset`) and the rows read by primary key around them."""
+    (each branch cut at `limit` + `offset`) and the rows read by primary key around them; and
+    the `count` query's answer, in the same round trip (None when no row came back).
+
+    `shared` (a first or numbered page with a bounded count): the branches are read once, each
+    up to the bound, and both the page and the count are taken from that read (half the
+    subqueries to plan, which cost more than reading a thousand index entries)."""
     if not parts:
-        return []
-    sql, params = _union(parts, limit=limit + offset, descending=descending)
-    if not sql:
-        return []
-    picked_sql, picked_params = f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset]
-    wanted = tuple(dict.fromkeys(("id", "due_at", *columns)))
-    compiled = _by_id(wanted)
-    if compiled is None:
-        picked = RawSQL(picked_sql, picked_params)  # noqa: S611
-        rows = list(Dossier.objects.filter(pk__in=picked).order_by().values(*wanted))
+        return [], None
+    names = tuple(dict.fromkeys(("id", "due_at", *columns)))
+    select, joins = lists_sql.columns(names)
+    key_columns = f"{lists_sql.col('id')}, {lists_sql.col('due_at')}"
+    outer = "due_at DESC NULLS FIRST, id DESC" if descending else "due_at ASC NULLS LAST, id ASC"
+    prefix, before = "", ()
+    if shared:
+        bound = COUNT_BOUND + 1
+        before_sql, before = lists_sql.union(parts, key_columns, limit=max(limit + offset, bound))
+        prefix = f"WITH scope AS MATERIALIZED ({before_sql}) "
+        count = ("SELECT count(*) FROM (SELECT 1 FROM scope LIMIT %s) AS counted", (bound,))
+        picked, params = f"SELECT id FROM scope ORDER BY {outer} LIMIT %s OFFSET %s", ()  # noqa: S608
     else:
-        compiler, before, after, names = compiled
-        with connection.cursor() as cursor:
-            cursor.execute(f"{before}{picked_sql}{after}", picked_params)
-            found = cursor.fetchall()
-        rows = [dict(zip(names, row, strict=True)) for row in compiler.results_iter([found])]
-    return sorted(rows, key=_sort_key, reverse=descending)
+        union, params = lists_sql.union(
+            parts, key_columns, limit=limit + offset, descending=descending
+        )
+        picked = f"SELECT id FROM ({union}) AS page ORDER BY {outer} LIMIT %s OFFSET %s"  # noqa: S608
+    total = f", ({count[0]})" if count else ""
+    # = ANY(ARRAY(...)): the picked ids are read by primary key, however small the table (an
+    # IN over the subquery may become a hash join over the whole table).
+    sql = (
+        f'{prefix}SELECT {select}{total} FROM "{TABLE}" {joins} '  # noqa: S608
+        f'WHERE "{TABLE}"."id" = ANY(ARRAY({picked}))'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*before, *(count[1] if count else ()), *params, limit, offset])
+        found = cursor.fetchall()
+    width = len(names)
+    rows = [dict(zip(names, row[:width], strict=True)) for row in found]
+    counted = found[0][width] if count and found else None
+    return sorted(rows, key=_sort_key, reverse=descending), counted
 
 
-# The read of a page's rows by primary key is the same SQL for every page but the subquery that
-# picks the ids: Django writes it once per process and set of columns (its work cost more than
-# PostgreSQL's read; issue 10), the subquery's text put in place of this marker.
-PICKED = "SELECT NULL /* motcua-picked */"
-_BY_ID: dict[tuple[str, ...], tuple[Any, str, str, list[str]] | None] = {}
-
-
-def _by_id(wanted: tuple[str, ...]) -> tuple[Any, str, str, list[str]] | None:
-    if wanted not in _BY_ID:
-        query = Dossier.objects.filter(pk__in=RawSQL(PICKED, [])).order_by().values(*wanted)  # noqa: S611
-        compiler = query.query.get_compiler(using=connection.alias)
-        sql, params = compiler.as_sql()
-        names = [*query.query.extra_select, *query.query.values_select]
-        names += list(query.query.annotation_select)
-        usable = not params and sql.count(PICKED) == 1
-        before, _, after = sql.partition(PICKED)
-        _BY_ID[wanted] = (compiler, before, after, names) if usable else None
-    return _BY_ID[wanted]
-
-
-def _count(branches: list[QuerySet[Dossier]], *, exact: bool) -> int | None:
-    """How many rows the branches hold: each counted no further than `COUNT_BOUND` + 1 (read in
-    the page's order, so through the same index range as the page), unless `exact`."""
+def _count(branches: list[lists_sql.Branch], *, exact: bool) -> int | None:
     if not branches:
         return 0
-    sql: list[str] = []
-    params: list[Any] = []
-    for branch in branches:
-        query = branch.values_list("id", flat=True).order_by("due_at", "id")
-        if not exact:
-            query = query[: COUNT_BOUND + 1]
-        compiled = _compiled(query)
-        if compiled:
-            sql.append(f"({compiled[0]})")
-            params.extend(compiled[1])
-    if not sql:
-        return 0
+    sql, params = _count_sql(branches, exact=exact)
     with connection.cursor() as cursor:
-        union = " UNION ALL ".join(sql)
-        if not exact:  # the branches are read one after the other: stop past the bound
-            union = f"SELECT 1 FROM ({union}) AS scope LIMIT {COUNT_BOUND + 1:d}"  # noqa: S608
-        cursor.execute(f"SELECT count(*) FROM ({union}) AS counted", params)  # noqa: S608
-        total = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        return _bounded(cursor.fetchone()[0], exact=exact)
+
+
+def _bounded(total: int, *, exact: bool) -> int | None:
     return total if exact or total <= COUNT_BOUND else None
+
+
+def _sort_key(row: dict[str, Any]) -> tuple[bool, datetime, int]:
+    return (row["due_at"] is None, row["due_at"] or datetime.min.replace(tzinfo=UTC), row["id"])
 
 
 def window(
@@ -328,13 +276,16 @@ def window(
 ) -> Window:
     """One page of the user's dossiers in due order: the `page`-th, or the one after or before
     the `cursor` given in a previous answer's link; each row with `columns` (`.values()` names,
-    joins allowed: they are read for the page's rows only)."""
+    one join deep: read for the page's rows only). The count comes in the page's query."""
     branches = _branches(user, filters, open_only=open_only, search=search)
     direction, key = Key.parse(cursor) if cursor else ("a", None)
     # A page number past any list (and past what PostgreSQL's OFFSET takes) reads no row.
     offset = 0 if key else min((page - 1) * size, MAX_OFFSET)
     parts = [part for branch in branches for part in _keyed(branch, key, direction)]
-    rows = _fetch(parts, columns, limit=size + 1, offset=offset, descending=direction == "b")
+    shared = key is None and not exact_count and len(branches) <= SHARED_BRANCHES
+    counting = _count_sql(branches, exact=exact_count) if branches and not shared else None
+    rows, total = _fetch(parts, columns, limit=size + 1, offset=offset, shared=shared,
+                         descending=direction == "b", count=counting)  # fmt: skip
     more = len(rows) > size
     rows = rows[:size]
     if direction == "b":
@@ -342,9 +293,12 @@ def window(
         has_previous, has_next = more, True
     else:
         has_previous, has_next = bool(key) or offset > 0, more
+    count: int | None
     if not has_previous and not has_next:
-        count: int | None = len(rows)  # the whole answer is on this page
-    else:
+        count = len(rows)  # the whole answer is on this page
+    elif total is not None:
+        count = _bounded(total, exact=exact_count)
+    else:  # a window past the end: no row brought the count
         count = _count(branches, exact=exact_count)
     return Window(
         rows=rows,

@@ -1,5 +1,7 @@
 """The one-stop desk pages (staff login): work queue, walk-in reception, the dossier page."""
 
+from html import escape  # Django's escape is this one, behind a check for lazy strings
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
@@ -19,7 +22,7 @@ from applications.services import transfer
 from portal.core.errors import DomainError, NotFound
 from portal.core.pages import page
 from portal.notifications import services as notifications
-from procedures.models import Field
+from procedures import snapshot
 from procedures.selectors import procedure_search
 
 STATE_LABELS = dict(State.choices)
@@ -84,7 +87,7 @@ def work_queue(request):
         {
             "window": window,
             "count_bound": staff_lists.COUNT_BOUND,
-            "rows": queue_rows(window.rows, timezone.now()),
+            "rows": rows_html(queue_rows(window.rows, timezone.now())),
             "next_cursor": window.last.token("a") if window.has_next and window.last else "",
             "previous_cursor": (
                 window.first.token("b") if window.has_previous and window.first else ""
@@ -94,7 +97,7 @@ def work_queue(request):
             "query": query,
             "mine": bool(request.GET.get("mine")),
             "unread_notices": notifications.unread_for(request.user).count(),
-            "fields": Field.objects.all(),
+            "fields": snapshot.current().fields,  # the worker's catalogue: no query per page
             "keep": keep,
             "channels": Channel.choices,
         },
@@ -113,6 +116,7 @@ def queue_rows(page: list[dict], now) -> list[dict]:
     moment_format = formats.get_format("SHORT_DATETIME_FORMAT")
     zone = timezone.get_current_timezone()
     link = reverse("desk:dossier", args=["CODE"])
+    shown: dict = {}  # due moments repeat (end of a working day): each formatted once
     rows = []
     for row in page:
         word = timeliness.timeliness(
@@ -126,18 +130,42 @@ def queue_rows(page: list[dict], now) -> list[dict]:
         if english and row["procedure_version__name_en"]:
             name = row["procedure_version__name_en"]
         due = row["due_at"]
+        if due not in shown:
+            shown[due] = dateformat.format(due.astimezone(zone), moment_format) if due else ""
         rows.append(
             {
                 **row,
                 "procedure_name": name,
                 "href": link.replace("CODE", row["code"]),
                 "state_label": states.get(row["state"], row["state"]),
-                "due": dateformat.format(due.astimezone(zone), moment_format) if due else "",
+                "due": shown[due],
                 "timeliness": word or "",
                 "word": words.get(word, "") if word else "",
             }
         )
     return rows
+
+
+def rows_html(rows: list[dict]) -> SafeString:
+    """The queue table's rows (`queue_rows`), every value escaped, written in one pass: the
+    template's nodes for 50 rows of 9 cells took most of the page's CPU (issue 10)."""
+    transferred_from = escape(str(_("from")))
+    out = []
+    for row in rows:
+        css = escape(row["timeliness"])
+        origin = ""
+        if row["is_transferred"]:
+            origin = f"<br><small>{transferred_from} {escape(row['legacy_code'])}</small>"
+        out.append(
+            f'<tr class="{css}">'
+            f'<td><a href="{escape(row["href"])}">{escape(row["code"])}</a>{origin}</td>'
+            f"<td>{escape(row['procedure_name'])}</td>"
+            f"<td>{escape(row['applicant_name'])}</td>"
+            f"<td>{escape(row['state_label'])}</td>"
+            f'<td>{escape(row["due"])}<br><strong class="{css}">{escape(row["word"])}</strong></td>'
+            "</tr>\n"
+        )
+    return mark_safe("".join(out))  # noqa: S308 - each value escaped above
 
 
 # --- The dossier page: documents, history, and the actions the user may take now ---------------

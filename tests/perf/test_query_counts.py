@@ -99,6 +99,36 @@ def test_the_api_dossier_lists_pages_of_3_and_of_30_rows_send_as_many_queries(de
     assert few == many == following, (few, many, following)
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/desk/", "/desk/?overdue=true", "/api/v1/dossiers/?page_size=5",
+     "/api/v1/dossiers/?page_size=5&state=in_review"],
+)  # fmt: skip
+def test_a_staff_list_reads_its_page_and_its_bounded_count_in_one_dossier_query(demo, path):
+    """The page's rows and the count come back in one round trip (the count as a subquery of
+    the page's query): the dossier table is read by one query, not one per figure."""
+    _generate(200, 700)
+    if path.startswith("/api/"):
+        client = _api_client("clerk.kimlong")
+    else:
+        client = _page_client("clerk.kimlong")
+    client.get(path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if f'FROM "{Dossier._meta.db_table}"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads
+    assert "count(*)" in reads[0]
+    if path.startswith("/api/"):
+        body = response.json()
+        assert body["next"]
+        assert body["count"] > len(body["results"])
+
+
 def _grow_citizen_dossiers(step: int) -> None:
     citizen = User.objects.get(username="citizen")
     before = set(Dossier.objects.values_list("pk", flat=True))
