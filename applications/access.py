@@ -6,7 +6,7 @@ the user's units and roles.
 A user who may not see a dossier gets 404 everywhere, never a hint that it exists.
 """
 
-from typing import TypeGuard
+from typing import NamedTuple, TypeGuard
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -54,15 +54,36 @@ def is_staff_member(user) -> bool:
     return user.is_authenticated and (user.is_superuser or bool(_roles(user)))
 
 
+class Scope(NamedTuple):
+    """Which dossiers a user sees: every one, or those its units handle or received and those it
+    applied for (`None` from `dossier_scope`: none at all)."""
+
+    everything: bool
+    units: frozenset[int]
+    user_id: int | None
+
+
+def dossier_scope(user) -> Scope | None:
+    """The one rule of who sees a dossier, as values: `visible_dossiers` filters with it, and a
+    read written in SQL (applications/selectors/detail.py) passes it as parameters."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser or any(role == Role.OFFICIAL for _, role in _roles(user)):
+        return Scope(True, frozenset(), user.pk)
+    return Scope(False, frozenset(unit for unit, role in _roles(user)), user.pk)
+
+
 def visible_dossiers(user) -> QuerySet[Dossier]:
     dossiers = Dossier.objects.all()
-    if not user.is_authenticated:
+    scope = dossier_scope(user)
+    if scope is None:
         return dossiers.none()
-    if user.is_superuser or any(role == Role.OFFICIAL for _, role in _roles(user)):
+    if scope.everything:
         return dossiers
-    units = {unit for unit, role in _roles(user)}
     return dossiers.filter(
-        Q(handling_unit_id__in=units) | Q(receiving_unit_id__in=units) | Q(applicant_user=user)
+        Q(handling_unit_id__in=scope.units)
+        | Q(receiving_unit_id__in=scope.units)
+        | Q(applicant_user=user)
     )
 
 

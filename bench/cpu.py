@@ -1,4 +1,5 @@
-"""CPU time per request of the public pages, in-process (issue 10): no gunicorn, no client.
+"""CPU time per request of the public pages and a dossier's desk page and API detail,
+ in-process (issue 10): no gunicorn, no client.
 
     PYTHONPATH=. python bench/cpu.py [--requests 300] [--profile NAME] [--settings MODULE]
 
@@ -56,6 +57,9 @@ def pages() -> list[tuple[str, list[str], dict]]:
     pairs = fixtures.lookup_pairs() or [("KHONG-CO", "0000")]
     procedure = fixtures.procedures()["code"]
     token = fixtures.token(fixtures.CITIZEN)
+    clerk_token = fixtures.token(fixtures.CLERK)
+    clerk_session = fixtures.sessions(fixtures.CLERK, 1)[0]
+    dossier = fixtures.desk_dossier()
     html = {"Accept": "text/html", "User-Agent": "motcua-bench/1"}
     js = {"Accept": "application/json", "User-Agent": "motcua-bench/1"}
     return [
@@ -69,6 +73,16 @@ def pages() -> list[tuple[str, list[str], dict]]:
             "citizen's dossier list API",
             ["/api/v1/dossiers/?page_size=50"],
             {**js, "Authorization": f"Token {token}"},
+        ),
+        (
+            "dossier desk page",
+            [f"/desk/ho-so/{dossier}/"],
+            {**html, "Cookie": f"sessionid={clerk_session}"},
+        ),
+        (
+            "dossier API detail",
+            [f"/api/v1/dossiers/{dossier}/"],
+            {**js, "Authorization": f"Token {clerk_token}"},
         ),
     ]
 

@@ -36,10 +36,6 @@ UNION ALL SELECT 'version', id, name_vi, name_en, number
     FROM procedures_procedureversion WHERE id = ANY(%s)
 UNION ALL SELECT 'user', id, username, '', 0 FROM portal_user WHERE id = ANY(%s)
 """
-MOMENTS = (
-    "submitted_at", "received_at", "due_at", "appointment_at", "apology_due_at", "resolved_at",
-    "returned_at",
-)  # fmt: skip
 
 
 def moment(value: datetime | None, zone) -> str | None:
@@ -72,46 +68,63 @@ def rows(user, page: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]
     found = labels(page)
     zone = timezone.get_current_timezone()
     english = (get_language() or "vi").startswith("en")
-    out = []
-    for row, allowed in zip(page, actions, strict=True):
-        name, name_en, number = found[("version", row["procedure_version_id"])]
-        if english and name_en:
-            name = name_en
-        assignee = found.get(("user", row["assignee_id"])) if row["assignee_id"] else None
-        dates = {field: moment(row[field], zone) for field in MOMENTS}
-        out.append(
-            {
-                "code": row["code"],
-                "state": row["state"],
-                "timeliness": timeliness.timeliness(
-                    state=row["state"],
-                    due_at=row["due_at"],
-                    resolved_at=row["resolved_at"],
-                    clock_stopped_at=row["clock_stopped_at"],
-                    now=now,
-                ),
-                "procedure": found[("procedure", row["procedure_id"])][0],
-                "procedure_name": name,
-                "procedure_version": number,
-                "receiving_unit": found[("unit", row["receiving_unit_id"])][0],
-                "handling_unit": found[("unit", row["handling_unit_id"])][0],
-                "channel": row["channel"],
-                "applicant_name": row["applicant_name"],
-                "applicant_id_number": mask(row["applicant_id_number"]),
-                "applicant_phone": mask(row["applicant_phone"]),
-                "assignee": assignee[0] if assignee else None,
-                **dates,
-                "sets": row["sets"],
-                "fee_vnd": row["fee_vnd"],
-                "result_number": row["result_number"],
-                "reason": row["reason"],
-                "legacy_code": row["legacy_code"],
-                "is_transferred": row["is_transferred"],
-                "version": row["version"],
-                "actions": allowed,
-            }
-        )
-    return out
+    return [
+        row_json(row, allowed, found, zone=zone, english=english, now=now)
+        for row, allowed in zip(page, actions, strict=True)
+    ]
+
+
+def row_json(
+    row: dict[str, Any],
+    allowed: list[str],
+    found: dict[tuple[str, int], tuple[str, str, int]],
+    *,
+    zone,
+    english: bool,
+    now: datetime,
+) -> dict[str, Any]:
+    """One dossier's `DossierOutput` fields from its plain values (`COLUMNS`), the labels of its
+    related rows (`found`, as `labels` gives them) and the actions it allows the user."""
+    name, name_en, number = found[("version", row["procedure_version_id"])]
+    if english and name_en:
+        name = name_en
+    assignee = found.get(("user", row["assignee_id"])) if row["assignee_id"] else None
+    return {
+        "code": row["code"],
+        "state": row["state"],
+        "timeliness": timeliness.timeliness(
+            state=row["state"],
+            due_at=row["due_at"],
+            resolved_at=row["resolved_at"],
+            clock_stopped_at=row["clock_stopped_at"],
+            now=now,
+        ),
+        "procedure": found[("procedure", row["procedure_id"])][0],
+        "procedure_name": name,
+        "procedure_version": number,
+        "receiving_unit": found[("unit", row["receiving_unit_id"])][0],
+        "handling_unit": found[("unit", row["handling_unit_id"])][0],
+        "channel": row["channel"],
+        "applicant_name": row["applicant_name"],
+        "applicant_id_number": mask(row["applicant_id_number"]),
+        "applicant_phone": mask(row["applicant_phone"]),
+        "assignee": assignee[0] if assignee else None,
+        "submitted_at": moment(row["submitted_at"], zone),
+        "received_at": moment(row["received_at"], zone),
+        "due_at": moment(row["due_at"], zone),
+        "appointment_at": moment(row["appointment_at"], zone),
+        "sets": row["sets"],
+        "apology_due_at": moment(row["apology_due_at"], zone),
+        "resolved_at": moment(row["resolved_at"], zone),
+        "returned_at": moment(row["returned_at"], zone),
+        "fee_vnd": row["fee_vnd"],
+        "result_number": row["result_number"],
+        "reason": row["reason"],
+        "legacy_code": row["legacy_code"],
+        "is_transferred": row["is_transferred"],
+        "version": row["version"],
+        "actions": allowed,
+    }
 
 
 def links(request, window: Window) -> tuple[str | None, str | None]:

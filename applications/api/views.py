@@ -15,11 +15,12 @@ from rest_framework.views import APIView
 from applications import access, selectors, services, timeliness, workflow
 from applications.api.actions import document_files, run_action
 from applications.api.create_input import DossierCreateInput
+from applications.api.detail_rows import detail_json
 from applications.api.detail_values import dossier_detail
 from applications.api.exports import dossier_list_response
 from applications.api.list_rows import COUNT_HELP, KEYSET_PARAMETERS, keyset_page, moment
 from applications.models import Dossier, DossierEvent
-from applications.selectors import lookup
+from applications.selectors import detail, lookup
 from portal.accounts.lockout import locked_out
 from portal.accounts.twofactor import WRONG_CODE
 from portal.core.api import PAGE_PARAMETERS, Pagination, error_responses, paginated
@@ -261,7 +262,10 @@ class DossierDetail(APIView):
 
     @extend_schema(responses=DossierDetailOutput)
     def get(self, request, code):
-        return Response(_output(request, selectors.dossier_get(user=request.user, code=code)))
+        # DossierDetailOutput's fields from plain values: the dossier and its labels, then its
+        # history, read narrow (issue 10; applications/api/detail_rows.py).
+        row = detail.dossier_detail(user=request.user, code=code)
+        return Response(detail_json(request.user, row, detail.history(row["id"]), timezone.now()))
 
 
 class DossierAction(APIView):

@@ -10,8 +10,7 @@ offices: same day, or the start of the next working day if after 15:00";
 `applications.deadlines.transfer_handover_by`).
 """
 
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,11 +73,18 @@ def dossier_transfer(
     return dossier
 
 
-def destinations(dossier: Dossier) -> QuerySet[Unit]:
-    """The units a dossier may be transferred to: the province's other wards, communes and
-    special zones (a lazy query: the desk reads it only when it shows the transfer)."""
-    units = Unit.objects.filter(kind__in=COMMUNE_LEVEL_KINDS).exclude(pk=dossier.handling_unit_id)
-    province = dossier.handling_unit.parent_id
-    if province is not None:
-        units = units.filter(parent_id=province)
-    return units.order_by("name_vi")
+# The units a dossier may be transferred to: the province's other wards, communes and special
+# zones, by name. Written once (issue 10): the desk page reads it for every dossier it shows.
+_KINDS = ", ".join(f"'{kind.value}'" for kind in COMMUNE_LEVEL_KINDS)
+DESTINATIONS_SQL = (
+    f"SELECT code, name_vi FROM {Unit._meta.db_table} WHERE kind IN ({_KINDS}) "  # noqa: S608
+    "AND id <> %s AND (%s IS NULL OR parent_id = %s) ORDER BY name_vi"
+)
+
+
+def destinations(*, handling_unit_id: int, province_id: int | None) -> list[tuple[str, str]]:
+    """(code, Vietnamese name) of the units a dossier handled by `handling_unit_id`, in the
+    province `province_id` (None: any), may be transferred to."""
+    with connection.cursor() as cursor:
+        cursor.execute(DESTINATIONS_SQL, [handling_unit_id, province_id, province_id])
+        return [(code, name) for code, name in cursor.fetchall()]

@@ -2,7 +2,6 @@
 
 from html import escape  # Django's escape is this one, behind a check for lazy strings
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,9 +15,8 @@ from rest_framework.exceptions import ValidationError
 
 from applications import access, selectors, timeliness, workflow
 from applications.api.actions import run_action
-from applications.models import Attachment, Channel, ReturnMethod, State
-from applications.selectors import handover, staff_lists
-from applications.services import transfer
+from applications.models import Channel, State
+from applications.selectors import staff_lists
 from portal.core.errors import DomainError, NotFound
 from portal.core.pages import page
 from portal.notifications import services as notifications
@@ -26,7 +24,6 @@ from procedures import snapshot
 from procedures.selectors import procedure_search
 
 STATE_LABELS = dict(State.choices)
-EVENT_LABELS = dict(workflow.EventType.choices)
 QUEUE_COLUMNS = (
     "id", "code", "state", "due_at", "resolved_at", "clock_stopped_at", "applicant_name",
     "is_transferred", "legacy_code", "procedure_version__name_vi", "procedure_version__name_en",
@@ -168,75 +165,12 @@ def rows_html(rows: list[dict]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - each value escaped above
 
 
-# --- The dossier page: documents, history, and the actions the user may take now ---------------
+# --- The dossier page (applications/views/dossier_page.py) and its actions --------------------
 
 
 def _staff_or_403(user):
     if not access.is_staff_member(user):
         raise PermissionDenied
-
-
-@login_required
-@page()
-def dossier_page(request, code):
-    _staff_or_403(request.user)
-    dossier = selectors.dossier_get(user=request.user, code=code)
-    now = timezone.now()
-    documents = list(dossier.procedure_version.documents.all())
-    attachments = list(dossier.attachments.select_related("document"))
-    by_document = {}
-    for attachment in attachments:
-        by_document.setdefault(attachment.document_id, []).append(attachment)
-    events = list(dossier.events.all())
-    # What the clerk ticked as handed in at reception (the receive step's record), if received.
-    received = next((e for e in events if e.action == workflow.EventType.RECEIVE), None)
-    ticked = set((received.extra or {}).get("checked_documents", [])) if received else None
-    word = timeliness.of(dossier, now)
-    kept = request.session.pop(KEPT_SESSION_KEY, None)
-    actions = access.available_actions(request.user, dossier)
-    return render(
-        request,
-        "desk/dossier.html",
-        {
-            "kept": kept if kept and kept.get("code") == dossier.code else None,
-            "dossier": dossier,
-            "timeliness": word,
-            "timeliness_label": timeliness.LABELS.get(word, ""),
-            "documents": [
-                (d, by_document.get(d.pk, []), _handed_in(d.pk, ticked, by_document))
-                for d in documents
-            ],
-            "other_attachments": by_document.get(None, []),
-            "events": [
-                (
-                    event,
-                    EVENT_LABELS.get(event.action, event.action),
-                    STATE_LABELS.get(event.to_state, ""),
-                )
-                for event in events
-            ],
-            "actions": [workflow.ACTIONS[name] for name in actions],
-            "candidates": handover.handover_candidates(unit=dossier.handling_unit)
-            if "start_review" in actions
-            else [],
-            "return_methods": ReturnMethod.choices,
-            "transfer_units": transfer.destinations(dossier),
-            "max_upload": settings.MOTCUA_MAX_UPLOAD_BYTES,
-        },
-    )
-
-
-def _handed_in(document_id, ticked, by_document) -> str:
-    """How a document came in at reception, as reception counts it (ticked, or attached by the
-    applicant or the clerk); "" before the dossier is received."""
-    if ticked is None:
-        return ""
-    if document_id in ticked:
-        return "ticked"
-    kinds = (Attachment.Purpose.APPLICATION, Attachment.Purpose.SCAN)
-    if any(a.purpose in kinds for a in by_document.get(document_id, [])):
-        return "attached"
-    return "missing"
 
 
 @login_required

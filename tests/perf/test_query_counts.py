@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from applications.generation import generate_dossiers
-from applications.models import Dossier
+from applications.models import Attachment, Dossier, DossierEvent
 from portal.accounts.models import User
 from procedures.models import Unit
 from tests.factories.reports import ReportFactory
@@ -127,6 +127,66 @@ def test_a_staff_list_reads_its_page_and_its_bounded_count_in_one_dossier_query(
         body = response.json()
         assert body["next"]
         assert body["count"] > len(body["results"])
+
+
+def _grow_history(dossier: Dossier):
+    """History rows and files (half of them under one of the version's documents) added to
+    `dossier`: 3, then 30 more."""
+    documents = [*dossier.procedure_version.documents.all()[:1], None]
+
+    def grow(step: int) -> None:
+        for i in range(3 if step == 0 else 30):
+            DossierEvent.objects.create(
+                dossier=dossier,
+                action="apologize",
+                from_state=dossier.state,
+                to_state=dossier.state,
+                actor_label="Lãnh đạo",
+                at=dossier.received_at,
+                note=f"history-row-{step}-{i}",
+                extra={"checked_documents": [i]},
+            )
+            Attachment.objects.create(
+                dossier=dossier,
+                document=documents[i % len(documents)],
+                purpose="scan",
+                file=f"dossiers/test/{dossier.pk}-{step}-{i}.pdf",
+                original_name=f"file-{step}-{i}.pdf",
+                content_type="application/pdf",
+                size=1000 + i,
+                sha256="0" * 64,
+            )
+
+    return grow
+
+
+@pytest.mark.parametrize("reader", ["desk page", "API detail"])
+def test_a_dossiers_page_and_api_detail_send_as_many_queries_for_30_history_rows_as_for_3(
+    demo, reader
+):
+    """One read for the dossier, one each for its history, documents and files (issue 10): a
+    long history or many files add no query. A received dossier: its page offers the hand-over
+    to a specialist and the transfer, each read once."""
+    _generate(40, 700)
+    dossier = Dossier.objects.filter(handling_unit__code=KIM_LONG, state="received").first()
+    assert dossier is not None
+    if reader == "desk page":
+        client = _page_client("clerk.kimlong")
+        get = lambda: client.get(f"/desk/ho-so/{dossier.code}/")  # noqa: E731
+
+        def rows(response):
+            content = response.content
+            return content.count(b"history-row-") + len(
+                re.findall(rb'href="[^"]*/tep/\d+/"', content)
+            )
+    else:
+        client = _api_client("clerk.kimlong")
+        get = lambda: client.get(f"/api/v1/dossiers/{dossier.code}/")  # noqa: E731
+
+        def rows(response):
+            return len([e for e in response.json()["history"] if e["note"]])
+
+    _few_then_many(get, rows, grow=_grow_history(dossier))
 
 
 def _grow_citizen_dossiers(step: int) -> None:
