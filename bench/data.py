@@ -12,8 +12,8 @@ this database already holds at least `n` generated dossiers, writes the missing 
   closed one for one finished dossier in twenty, and two attachments' metadata per online
   dossier (no files: the pages read only the metadata);
 - all of it with the dashboard rollup's triggers off (ADR 0015: they recount every dossier a
-  statement touches, which a bulk load does not need), then the rollup rebuilt once from the
-  dossiers (`dossier_rollup_rebuild()`, what `manage.py rebuild_rollups` runs);
+  statement touches, which a bulk load does not need), then both rollups rebuilt once from the
+  dossiers (what `manage.py rebuild_rollups` runs);
 - then `VACUUM ANALYZE` of the tables written (what autovacuum does some minutes after a load;
   planner statistics are otherwise stale).
 
@@ -117,6 +117,7 @@ ROLLUP_SUMS = (
     "applications_dossierrollupunit",
     "applications_dossierrolluptotal",
     "applications_dossierrollupahead",
+    "applications_dossiercohort",
 )
 
 
@@ -141,7 +142,7 @@ def prepare(target: int, *, log=print) -> dict:
     from django.db import connection
 
     from applications.models import Attachment, ClockStop, Dossier
-    from applications.selectors import rollups
+    from applications.selectors import cohort_rollup, rollups
     from portal.core.models import Counter
 
     started = time.perf_counter()
@@ -156,6 +157,7 @@ def prepare(target: int, *, log=print) -> dict:
         t3 = time.perf_counter()
         if rollups.available():
             rollups.rebuild()
+            cohort_rollup.rebuild()
         made["rollup_rebuild_seconds"] = round(time.perf_counter() - t3, 1)
         log(f"rollup rebuilt from the dossiers: {made['rollup_rebuild_seconds']} s")
         t2 = time.perf_counter()
