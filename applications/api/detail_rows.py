@@ -1,8 +1,9 @@
 """The API dossier detail serialised from plain values (issue 10).
 
 `DossierDetailOutput` (a ModelSerializer) documents the answer and still writes it after an
-action or a submission; `GET /api/v1/dossiers/<code>/` builds the very same fields, in the same
-order, from `selectors.detail`'s narrow reads of the dossier, its labels and its history.
+action; `GET /api/v1/dossiers/<code>/` builds the very same fields, in the same order, from
+`selectors.detail`'s narrow reads of the dossier, its labels and its history, and a new
+dossier's answer from the same row made of the dossier in hand (`detail_values.py`).
 tests/applications/test_dossier_detail_values.py checks both give the same JSON."""
 
 from datetime import datetime
