@@ -57,9 +57,32 @@ def labels(page: list[dict[str, Any]]) -> dict[tuple[str, int], tuple[str, str, 
         sorted({row["procedure_version_id"] for row in page}),
         sorted({row["assignee_id"] for row in page if row["assignee_id"] is not None}),
     ]
+    if connection.vendor != "postgresql":  # the embedded SQLite default: no arrays
+        return _labels_portable(*ids)
     with connection.cursor() as cursor:
         cursor.execute(LABELS_SQL, ids)
         return {(kind, pk): (text, english, number) for kind, pk, text, english, number in cursor}
+
+
+def _labels_portable(
+    units: list[int], procedures: list[int], versions: list[int], users: list[int]
+) -> dict[tuple[str, int], tuple[str, str, int]]:
+    """`labels` read by the ORM, for a database without PostgreSQL's arrays."""
+    from portal.accounts.models import User
+    from procedures.models import Procedure, ProcedureVersion, Unit
+
+    found: dict[tuple[str, int], tuple[str, str, int]] = {}
+    for pk, code in Unit.objects.filter(pk__in=units).values_list("pk", "code"):
+        found[("unit", pk)] = (code, "", 0)
+    for pk, code in Procedure.objects.filter(pk__in=procedures).values_list("pk", "code"):
+        found[("procedure", pk)] = (code, "", 0)
+    for pk, name, english, number in ProcedureVersion.objects.filter(pk__in=versions).values_list(
+        "pk", "name_vi", "name_en", "number"
+    ):
+        found[("version", pk)] = (name, english, number)
+    for pk, username in User.objects.filter(pk__in=users).values_list("pk", "username"):
+        found[("user", pk)] = (username, "", 0)
+    return found
 
 
 def rows(user, page: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:

@@ -26,12 +26,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 
-from applications import timeliness
+from applications import access, timeliness
 from applications.models import Dossier
 from applications.models.states import CLOCK_RUNNING, CLOCK_STOPPED_WAITING, OPEN_STATES
 from applications.selectors import staff_list_sql as lists_sql
@@ -277,6 +277,9 @@ def window(
     """One page of the user's dossiers in due order: the `page`-th, or the one after or before
     the `cursor` given in a previous answer's link; each row with `columns` (`.values()` names,
     one join deep: read for the page's rows only). The count comes in the page's query."""
+    if connection.vendor != "postgresql":
+        return _portable_window(user=user, filters=filters, size=size, cursor=cursor, page=page,
+                                open_only=open_only, search=search, columns=columns)  # fmt: skip
     branches = _branches(user, filters, open_only=open_only, search=search)
     direction, key = Key.parse(cursor) if cursor else ("a", None)
     # A page number past any list (and past what PostgreSQL's OFFSET takes) reads no row.
@@ -303,6 +306,65 @@ def window(
     return Window(
         rows=rows,
         count=count,
+        first=Key(rows[0]["due_at"], rows[0]["id"]) if rows else None,
+        last=Key(rows[-1]["due_at"], rows[-1]["id"]) if rows else None,
+        has_next=has_next,
+        has_previous=has_previous,
+    )
+
+
+def _portable_window(
+    *,
+    user: User,
+    filters: dict[str, Any],
+    size: int,
+    cursor: str,
+    page: int,
+    open_only: bool,
+    search: str,
+    columns: tuple[str, ...],
+) -> Window:
+    """The same list on a database other than PostgreSQL (the embedded SQLite default, where a
+    laptop tries the portal): the ORM's one filtered, ordered query and an exact count. The
+    branches' SQL above is PostgreSQL's (ADR 0016); the rows and their order are the same."""
+    condition, states, overdue = _resolved_filters(filters, search)
+    dossiers = access.handled_dossiers(user) if open_only else access.visible_dossiers(user)
+    dossiers = dossiers.filter(condition)
+    if states is not None:
+        dossiers = dossiers.filter(state__in=states)
+    if overdue:
+        dossiers = dossiers.filter(timeliness.overdue_q(timezone.now()))
+    elif open_only:
+        dossiers = dossiers.filter(state__in=OPEN_STATES)
+    total = dossiers.count()
+    direction, key = Key.parse(cursor) if cursor else ("a", None)
+    offset = 0 if key else min((page - 1) * size, MAX_OFFSET)
+    if key is not None and direction == "a":
+        after = Q(due_at__isnull=True, id__gt=key.id)
+        if key.due_at is not None:
+            after |= Q(due_at__gt=key.due_at) | Q(due_at=key.due_at, id__gt=key.id)
+            after |= Q(due_at__isnull=True)
+        dossiers = dossiers.filter(after)
+    elif key is not None:
+        before = Q(due_at__lt=key.due_at) | Q(due_at=key.due_at, id__lt=key.id)
+        if key.due_at is None:
+            before = Q(due_at__isnull=False) | Q(due_at__isnull=True, id__lt=key.id)
+        dossiers = dossiers.filter(before)
+    order = [F("due_at").asc(nulls_last=True), "id"]
+    if direction == "b":
+        order = [F("due_at").desc(nulls_first=True), "-id"]
+    wanted = tuple(dict.fromkeys(("id", "due_at", *columns)))
+    rows = list(dossiers.order_by(*order).values(*wanted)[offset : offset + size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if direction == "b":
+        rows.reverse()
+        has_previous, has_next = more, True
+    else:
+        has_previous, has_next = bool(key) or offset > 0, more
+    return Window(
+        rows=rows,
+        count=total,
         first=Key(rows[0]["due_at"], rows[0]["id"]) if rows else None,
         last=Key(rows[-1]["due_at"], rows[-1]["id"]) if rows else None,
         has_next=has_next,
