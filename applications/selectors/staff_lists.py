@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import F, Q
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
@@ -350,7 +351,7 @@ def _portable_window(
         if key.due_at is None:
             before = Q(due_at__isnull=False) | Q(due_at__isnull=True, id__lt=key.id)
         dossiers = dossiers.filter(before)
-    order = [F("due_at").asc(nulls_last=True), "id"]
+    order: list[str | OrderBy] = [F("due_at").asc(nulls_last=True), "id"]
     if direction == "b":
         order = [F("due_at").desc(nulls_first=True), "-id"]
     wanted = tuple(dict.fromkeys(("id", "due_at", *columns)))
