@@ -290,13 +290,7 @@ def window(
     counting = _count_sql(branches, exact=exact_count) if branches and not shared else None
     rows, total = _fetch(parts, columns, limit=size + 1, offset=offset, shared=shared,
                          descending=direction == "b", count=counting)  # fmt: skip
-    more = len(rows) > size
-    rows = rows[:size]
-    if direction == "b":
-        rows.reverse()
-        has_previous, has_next = more, True
-    else:
-        has_previous, has_next = bool(key) or offset > 0, more
+    rows, has_previous, has_next = _cut(rows, size, key=key, offset=offset, direction=direction)
     count: int | None
     if not has_previous and not has_next:
         count = len(rows)  # the whole answer is on this page
@@ -304,6 +298,25 @@ def window(
         count = _bounded(total, exact=exact_count)
     else:  # a window past the end: no row brought the count
         count = _count(branches, exact=exact_count)
+    return _window(rows, count, has_previous=has_previous, has_next=has_next)
+
+
+def _cut(
+    rows: list[dict[str, Any]], size: int, *, key: Key | None, offset: int, direction: str
+) -> tuple[list[dict[str, Any]], bool, bool]:
+    """A page's rows out of the `size` + 1 read, in the list's order, and whether a page comes
+    before and after it."""
+    more = len(rows) > size
+    rows = rows[:size]
+    if direction == "b":
+        rows.reverse()
+        return rows, more, True
+    return rows, bool(key) or offset > 0, more
+
+
+def _window(
+    rows: list[dict[str, Any]], count: int | None, *, has_previous: bool, has_next: bool
+) -> Window:
     return Window(
         rows=rows,
         count=count,
@@ -355,19 +368,6 @@ def _portable_window(
     if direction == "b":
         order = [F("due_at").desc(nulls_first=True), "-id"]
     wanted = tuple(dict.fromkeys(("id", "due_at", *columns)))
-    rows = list(dossiers.order_by(*order).values(*wanted)[offset : offset + size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    if direction == "b":
-        rows.reverse()
-        has_previous, has_next = more, True
-    else:
-        has_previous, has_next = bool(key) or offset > 0, more
-    return Window(
-        rows=rows,
-        count=total,
-        first=Key(rows[0]["due_at"], rows[0]["id"]) if rows else None,
-        last=Key(rows[-1]["due_at"], rows[-1]["id"]) if rows else None,
-        has_next=has_next,
-        has_previous=has_previous,
-    )
+    read = list(dossiers.order_by(*order).values(*wanted)[offset : offset + size + 1])
+    rows, has_previous, has_next = _cut(read, size, key=key, offset=offset, direction=direction)
+    return _window(rows, total, has_previous=has_previous, has_next=has_next)
