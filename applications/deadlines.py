@@ -1,5 +1,6 @@
 """Deadline policy of dossiers, in one place: the appointment, the clock's restart after a stop,
-the reminder's lead time, the apology's date rule and the supplement limit.
+the reminder's lead time, the apology's date rule, the supplement limit and the working time a
+dossier took.
 
 Pure functions over a procedure version and a unit's working calendar (procedures/workingtime/);
 services and timers read the database and call them. DESIGN.md, "Dossiers"; Decree 118/2025 and
@@ -58,6 +59,18 @@ def due_after_stop(
             now, version.processing_unit, version.processing_amount, version.cutoff
         )
     return calendar.resume_due(old_due=due_at, stopped_at=stopped_at, resumed_at=now)
+
+
+def working_seconds(
+    calendar, received_at: datetime | None, resolved_at: datetime | None
+) -> int | None:
+    """The working time from reception to result, in whole seconds, in the handling unit's
+    calendar (working days and hours, public holidays and swaps), as the result is issued: the
+    dashboard's average working time sums it (`Dossier.working_seconds`). None when either
+    moment is missing or the result is dated before the reception."""
+    if received_at is None or resolved_at is None or resolved_at < received_at:
+        return None
+    return int(calendar.working_time_between(received_at, resolved_at).total_seconds())
 
 
 def check_apology(

@@ -199,7 +199,8 @@ def prepare(target: int, *, log=print) -> dict:
 
 
 def _shifted(name: str, kind: str, shift: int, years: int) -> str:
-    """A copied dossier's column: its times `shift` days earlier, its code on its new day."""
+    """A copied dossier's column: its times `shift` days earlier, its code on its new day (its
+    working time to the result kept: the year before had other holidays, a benchmark's data)."""
     if name == "code":
         return (
             "split_part(code, '-', 1) || '-' || to_char(to_date(split_part(code, '-', 2), "

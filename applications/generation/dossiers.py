@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from applications import deadlines
 from applications.generation.copy import _copy_rows, _layout
 from applications.models import Channel, Dossier, DossierEvent, ReturnMethod, State
 from applications.workflow import EventType
@@ -141,6 +142,9 @@ class _CachedCalendar:
             self._due[key] = due
         return due
 
+    def working_seconds(self, received: datetime, resolved: datetime) -> int | None:
+        return deadlines.working_seconds(self.calendar, received, resolved)
+
 
 def _batch(ctx: _Context, size: int, offset: int) -> None:
     rng, now, units, procedures = ctx.rng, ctx.now, ctx.units, ctx.procedures
@@ -233,6 +237,7 @@ def _dossier(ctx: _Context, unit, procedure, submitted, state, n, day, seq) -> d
         if finished > now:
             finished = now - timedelta(minutes=5)
         values["resolved_at"] = finished
+        values["working_seconds"] = calendar.working_seconds(received, finished)
         if state == State.REJECTED:
             values["reason"] = "Không đủ điều kiện theo quy định"
         if state == State.RETURNED:

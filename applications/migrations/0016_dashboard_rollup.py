@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 # The triggers as they were written with this migration (ADR 0015); a later change to them is a
 # new migration with its own copy.
-SQL = (Path(__file__).resolve().parent.parent / "sql" / "rollup.sql").read_text()
+SQL = (Path(__file__).resolve().parent.parent / "sql" / "rollup_0016.sql").read_text()
 DROP = """
 DROP TRIGGER IF EXISTS dossier_rollup_insert ON applications_dossier;
 DROP TRIGGER IF EXISTS dossier_rollup_update ON applications_dossier;

@@ -22,9 +22,9 @@ DROP FUNCTION IF EXISTS dossier_cohort_flush, dossier_cohort_on_dossier, dossier
 """
 
 
-# The rollup's dossier trigger as rollup.sql has it now: a change of the fee or of the way the
+# The rollup's dossier trigger as rollup.sql had it then (rollup_0016.sql): a change of the fee or of the way the
 # result goes back (Decision 766's items) moves the figures too; 0016 did not look at them.
-_ROLLUP = (Path(__file__).resolve().parent.parent / "sql" / "rollup.sql").read_text()
+_ROLLUP = (Path(__file__).resolve().parent.parent / "sql" / "rollup_0016.sql").read_text()
 _BEGIN = _ROLLUP.index("CREATE OR REPLACE FUNCTION dossier_rollup_on_dossier()")
 ON_DOSSIER = _ROLLUP[_BEGIN : _ROLLUP.index("$$;", _BEGIN) + 3]
 

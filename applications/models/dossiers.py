@@ -120,6 +120,10 @@ class Dossier(models.Model):
     )
     clock_stopped_at = models.DateTimeField(_("clock stopped since"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("result issued"), null=True, blank=True)
+    # Set with `resolved_at` (`deadlines.working_seconds`); the dashboard's rollup sums it.
+    working_seconds = models.PositiveIntegerField(
+        _("working time to the result (seconds)"), null=True, blank=True, editable=False
+    )
     returned_at = models.DateTimeField(_("result returned"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)

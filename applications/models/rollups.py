@@ -23,6 +23,9 @@ MEASURES = (
     "received_fee",
     "received_digitised",
     "finished_e_result",
+    # The average working time: the finished dossiers whose working time is known, its sum.
+    "timed",
+    "working_seconds",
 )
 
 
@@ -59,6 +62,8 @@ class DossierRollup(_Measures):
     received_fee = models.BigIntegerField(default=0)
     received_digitised = models.BigIntegerField(default=0)
     finished_e_result = models.BigIntegerField(default=0)
+    timed = models.BigIntegerField(default=0)
+    working_seconds = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -92,6 +97,8 @@ class DossierRollupUnit(models.Model):
     received_fee = models.BigIntegerField(default=0)
     received_digitised = models.BigIntegerField(default=0)
     finished_e_result = models.BigIntegerField(default=0)
+    timed = models.BigIntegerField(default=0)
+    working_seconds = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -125,6 +132,8 @@ class DossierRollupTotal(_Measures):
     received_fee = models.BigIntegerField(default=0)
     received_digitised = models.BigIntegerField(default=0)
     finished_e_result = models.BigIntegerField(default=0)
+    timed = models.BigIntegerField(default=0)
+    working_seconds = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

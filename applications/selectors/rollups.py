@@ -26,7 +26,7 @@ from portal.core.time import VN_TZ
 AHEAD_MARGIN = timedelta(minutes=10)  # rollup.sql: `dossier_rollup_clock() - interval '10 minutes'`
 FLOWS = ("received", "received_online_full", "received_fee", "received_digitised")  # to its end
 UP_TO_AT: tuple[str, ...] = ("refused", "finished_early", "finished_on_time", "finished_late")
-UP_TO_AT += ("rated", "rating_sum", "finished_e_result")
+UP_TO_AT += ("rated", "rating_sum", "finished_e_result", "timed", "working_seconds")
 STOCKS = ("open", "open_inherited", "overdue", "waiting_citizen", "waiting_desk")
 _GROUPS = {None: "NULL", "unit": "unit_id", "field": "field_id"}
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from applications import deadlines
 from applications.models import Channel, Dossier, DossierEvent, Regime, State
 from applications.services.codes import allocate_code
 from applications.services.reception import REGIME_2025_FROM
@@ -21,6 +22,7 @@ from applications.workflow import CLOCK_STOPPED_WAITING, FINISHED_STATES, EventT
 from portal.accounts import identity
 from procedures.errors import ImportFailed
 from procedures.models import Procedure, Unit, UnitKind
+from procedures.services import working_calendar
 
 COLUMNS = [
     "legacy_code", "procedure_code", "applicant_name", "applicant_phone", "channel",
@@ -139,6 +141,7 @@ def import_backlog(*, rows: list[BacklogRow], unit: Unit, legacy: Unit) -> Backl
     )
     now = timezone.now()
     today = timezone.localdate(now)
+    calendar = working_calendar(unit)
     imported = 0
     for row in rows:
         if row.legacy_code in present:
@@ -160,6 +163,7 @@ def import_backlog(*, rows: list[BacklogRow], unit: Unit, legacy: Unit) -> Backl
             # The former unit's appointment, as it gave it; its sets were not recorded.
             appointment_at=row.due_at,
             resolved_at=row.resolved_at,
+            working_seconds=deadlines.working_seconds(calendar, row.received_at, row.resolved_at),
             returned_at=row.resolved_at if row.state == State.RETURNED else None,
             closed_at=now
             if row.state in (State.RETURNED, State.REFUSED, State.WITHDRAWN, State.STOPPED)

@@ -70,6 +70,12 @@ def _lock(dossier: Dossier, expected_version: int | None) -> Dossier:
 
 
 def _save(dossier: Dossier, actor: User | None, fields: list[str]) -> None:
+    if "resolved_at" in fields:
+        # The working time it took goes with the result, in the calendar of the day.
+        dossier.working_seconds = deadlines.working_seconds(
+            working_calendar(dossier.handling_unit), dossier.received_at, dossier.resolved_at
+        )
+        fields = [*fields, "working_seconds"]
     dossier.version += 1
     dossier.updated_by = actor
     dossier.save(update_fields=[*fields, "state", "version", "updated_by", "updated_at"])

@@ -66,6 +66,11 @@ BEGIN
             ev.m := 'rated'; ev.n := sign; RETURN NEXT ev;
             ev.m := 'rating_sum'; ev.n := sign * rating; RETURN NEXT ev;
         END IF;
+        -- The working time it took (Dossier.working_seconds, set with the result).
+        IF d.working_seconds IS NOT NULL THEN
+            ev.m := 'timed'; ev.n := sign; RETURN NEXT ev;
+            ev.m := 'working_seconds'; ev.n := sign * d.working_seconds; RETURN NEXT ev;
+        END IF;
     END IF;
     -- Waiting for the desk: sent, not yet received, refused or withdrawn.
     IF d.submitted_at IS NOT NULL THEN
@@ -167,7 +172,7 @@ BEGIN
         unit_id, field_id, channel, day, received, received_online_full, refused,
         finished_early, finished_on_time, finished_late, rated, rating_sum,
         open, open_inherited, overdue, waiting_citizen, waiting_desk,
-        received_fee, received_digitised, finished_e_result)
+        received_fee, received_digitised, finished_e_result, timed, working_seconds)
     SELECT unit_id, field_id, channel, (at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
         coalesce(sum(n) FILTER (WHERE m = 'received'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_online_full'), 0),
@@ -184,7 +189,9 @@ BEGIN
         coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_fee'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_digitised'), 0),
-        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0)
+        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'timed'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'working_seconds'), 0)
     FROM unnest(events) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (unit_id, field_id, channel, day) DO UPDATE SET
         received = r.received + excluded.received,
@@ -202,11 +209,13 @@ BEGIN
         waiting_desk = r.waiting_desk + excluded.waiting_desk,
         received_fee = r.received_fee + excluded.received_fee,
         received_digitised = r.received_digitised + excluded.received_digitised,
-        finished_e_result = r.finished_e_result + excluded.finished_e_result;
+        finished_e_result = r.finished_e_result + excluded.finished_e_result,
+        timed = r.timed + excluded.timed,
+        working_seconds = r.working_seconds + excluded.working_seconds;
     INSERT INTO applications_dossierrollupunit AS r (unit_id, channel, day, received, received_online_full, refused,
         finished_early, finished_on_time, finished_late, rated, rating_sum,
         open, open_inherited, overdue, waiting_citizen, waiting_desk,
-        received_fee, received_digitised, finished_e_result)
+        received_fee, received_digitised, finished_e_result, timed, working_seconds)
     SELECT unit_id, channel, (at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
         coalesce(sum(n) FILTER (WHERE m = 'received'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_online_full'), 0),
@@ -223,7 +232,9 @@ BEGIN
         coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_fee'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_digitised'), 0),
-        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0)
+        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'timed'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'working_seconds'), 0)
     FROM unnest(events) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (unit_id, channel, day) DO UPDATE SET
         received = r.received + excluded.received,
@@ -241,11 +252,13 @@ BEGIN
         waiting_desk = r.waiting_desk + excluded.waiting_desk,
         received_fee = r.received_fee + excluded.received_fee,
         received_digitised = r.received_digitised + excluded.received_digitised,
-        finished_e_result = r.finished_e_result + excluded.finished_e_result;
+        finished_e_result = r.finished_e_result + excluded.finished_e_result,
+        timed = r.timed + excluded.timed,
+        working_seconds = r.working_seconds + excluded.working_seconds;
     INSERT INTO applications_dossierrolluptotal AS r (unit_id, field_id, channel, received, received_online_full, refused,
         finished_early, finished_on_time, finished_late, rated, rating_sum,
         open, open_inherited, overdue, waiting_citizen, waiting_desk,
-        received_fee, received_digitised, finished_e_result)
+        received_fee, received_digitised, finished_e_result, timed, working_seconds)
     SELECT unit_id, field_id, channel,
         coalesce(sum(n) FILTER (WHERE m = 'received'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_online_full'), 0),
@@ -262,7 +275,9 @@ BEGIN
         coalesce(sum(n) FILTER (WHERE m = 'waiting_desk'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_fee'), 0),
         coalesce(sum(n) FILTER (WHERE m = 'received_digitised'), 0),
-        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0)
+        coalesce(sum(n) FILTER (WHERE m = 'finished_e_result'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'timed'), 0),
+        coalesce(sum(n) FILTER (WHERE m = 'working_seconds'), 0)
     FROM unnest(events) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (unit_id, field_id, channel) DO UPDATE SET
         received = r.received + excluded.received,
@@ -280,7 +295,9 @@ BEGIN
         waiting_desk = r.waiting_desk + excluded.waiting_desk,
         received_fee = r.received_fee + excluded.received_fee,
         received_digitised = r.received_digitised + excluded.received_digitised,
-        finished_e_result = r.finished_e_result + excluded.finished_e_result;
+        finished_e_result = r.finished_e_result + excluded.finished_e_result,
+        timed = r.timed + excluded.timed,
+        working_seconds = r.working_seconds + excluded.working_seconds;
     INSERT INTO applications_dossierrollupahead AS r (unit_id, field_id, channel, at, m, n)
     SELECT unit_id, field_id, channel, at, m, sum(n) FROM unnest(events)
     WHERE at >= dossier_rollup_clock() - interval '10 minutes'
@@ -309,14 +326,17 @@ BEGIN
     SELECT array_agg(o::applications_dossier), array_agg(d::applications_dossier)
     INTO olds, news
     FROM old_rows o JOIN new_rows d ON d.id = o.id
-    -- (The fee and the way the result goes back are Decision 766's: migration 0019 added them.)
+    -- (The fee and the way the result goes back are Decision 766's: migration 0019 added them;
+    -- the working time to the result, migration 0022.)
     WHERE (o.state, o.channel, o.handling_unit_id, o.procedure_id, o.procedure_version_id,
            o.submitted_at, o.received_at, o.due_at, o.resolved_at, o.closed_at,
-           o.clock_stopped_at, o.is_transferred, o.fee_vnd, o.return_method)
+           o.clock_stopped_at, o.is_transferred, o.fee_vnd, o.return_method,
+           o.working_seconds)
        IS DISTINCT FROM
           (d.state, d.channel, d.handling_unit_id, d.procedure_id, d.procedure_version_id,
            d.submitted_at, d.received_at, d.due_at, d.resolved_at, d.closed_at,
-           d.clock_stopped_at, d.is_transferred, d.fee_vnd, d.return_method);
+           d.clock_stopped_at, d.is_transferred, d.fee_vnd, d.return_method,
+           d.working_seconds);
     PERFORM set_config('enable_nestloop', nestloop, true);
     IF olds IS NULL THEN
         RETURN NULL;

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 
 from applications import timeliness
 from applications.models import Channel
-from applications.selectors import rollups, working_time
+from applications.selectors import rollups
 from applications.selectors import stats as dossier_stats
 from feedback import stats as report_stats
 from feedback.models import State as ReportState
@@ -192,11 +192,11 @@ _FIGURES: tuple[Figure, ...] = (
     ),
     Figure(
         "average_working_hours", "Thời gian giải quyết trung bình", "Average working time",
-        "Trung bình số giờ làm việc từ tiếp nhận đến có kết quả, hồ sơ giải quyết trong kỳ "
-        "(trên 500 hồ sơ: tính trên một mẫu khoảng 500 đến 1.000 hồ sơ).",
-        "Average working hours from reception to result, of the dossiers finished in the period "
-        "(over 500: a sample of about 500 to 1,000 of them).",
-        kind="average", build=lambda f: _finished(f), average_of="working_hours",
+        "Trung bình số giờ làm việc từ tiếp nhận đến có kết quả (theo lịch làm việc của đơn vị "
+        "giải quyết, ghi khi trả kết quả), mọi hồ sơ giải quyết trong kỳ.",
+        "Average working hours from reception to result (in the handling unit's working "
+        "calendar, recorded as the result is issued), of every dossier finished in the period.",
+        kind="average", build=lambda f: _finished(f), average_of="working_seconds",
         numerator="finished",
     ),
     Figure(
@@ -328,15 +328,12 @@ def _percent(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal
     return (Decimal(100 * part) / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _average(frame: Frame, figure: Figure, total: int | None = None) -> Decimal | None:
-    found = figure.build(frame)
-    if figure.average_of == "working_hours":
-        hours = working_time.working_hours(found, total=total)
-        value = sum(hours) / len(hours) if hours else None
-    else:
-        value = found.aggregate(value=Avg(figure.average_of))["value"]
+def _average(frame: Frame, figure: Figure) -> Decimal | None:
+    value = figure.build(frame).aggregate(value=Avg(figure.average_of))["value"]
     if value is None:
         return None
+    if figure.average_of == "working_seconds":
+        value = Decimal(value) / 3600
     return Decimal(value).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
@@ -393,6 +390,5 @@ def compute(frame: Frame, keys=None) -> dict[str, int | Decimal | None]:
                     values[part] = compute(frame, [part])[part]
             values[key] = _percent(values[figure.numerator], values[figure.denominator])
         else:
-            known = values.get(figure.numerator)  # the rows' count, when already counted
-            values[key] = _average(frame, figure, known if isinstance(known, int) else None)
+            values[key] = _average(frame, figure)
     return values

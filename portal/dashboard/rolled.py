@@ -61,6 +61,11 @@ def _values(channels: dict) -> dict:
         else (Decimal(total["rating_sum"]) / total["rated"]).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP
         ),
+        "average_working_hours": None
+        if not total["timed"]
+        else (Decimal(total["working_seconds"]) / total["timed"] / 3600).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        ),
     }
 
 

@@ -32,6 +32,10 @@ def test_backlog_dossiers_keep_their_legacy_code_and_times_and_join_the_queue(de
     assert body["count"] == 1
     assert body["results"][0]["timeliness"] == "overdue"
     assert body["results"][0]["is_transferred"] is True
+    # The finished one keeps the working time it took in Kim Long's calendar: Monday 09:00 to
+    # Wednesday 10:00 is 6 + 8 + 3 working hours.
+    assert Dossier.objects.get(legacy_code="PX-2025-0002").working_seconds == 17 * 3600
+    assert dossier.working_seconds is None
 
 
 def test_importing_the_same_backlog_twice_adds_nothing(demo, tmp_path, capsys):

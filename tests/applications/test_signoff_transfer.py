@@ -258,3 +258,27 @@ def test_a_transfer_before_15_00_is_handed_over_the_same_day(api, in_review):
     handover = datetime.fromisoformat(event.extra["handover_by"]).astimezone(VN)
     assert handover == datetime(2026, 3, 13, 17, 0, tzinfo=VN)
     assert handover > timezone.now() - timedelta(days=3650)
+
+
+# --- The working time the result took (the dashboard's average, issue 12) ---------------------
+
+
+@pytest.mark.parametrize("action", ["resolve", "reject"])
+def test_the_result_records_the_working_time_it_took(api, procedure, action):
+    """Received Tuesday 10/03/2026 at 09:00, finished Thursday at 15:30: 6 + 8 + 6.5 working
+    hours (07:00-11:30, 13:30-17:00), the nights and lunch breaks left out."""
+    with freeze_time(datetime(2026, 3, 10, 9, 0, tzinfo=VN)):
+        created = api("clerk.kimlong").post(
+            "/api/v1/dossiers/", desk_payload(procedure), format="json"
+        )
+        assert created.status_code == 201, created.json()
+        code = created.json()["code"]
+        review = act(api, "clerk.kimlong", code, "start_review", assignee="specialist.kimlong")
+        assert review.status_code == 200
+    assert Dossier.objects.get(code=code).working_seconds is None
+    body = {"result_number": "9/QĐ-UBND"} if action == "resolve" else {"reason": "Không đủ"}
+    with freeze_time(datetime(2026, 3, 12, 15, 30, tzinfo=VN)):
+        assert act(api, "leader.kimlong", code, action, **body).status_code == 200
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.received_at == datetime(2026, 3, 10, 9, 0, tzinfo=VN)
+    assert dossier.working_seconds == int(20.5 * 3600)

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from applications import deadlines
 from applications.models import ClockStop, Dossier, Rating
 from portal.accounts.models import Role, StaffRole, User
 from portal.core.time import VN_TZ
 from procedures.models import Procedure, Unit
+from procedures.services import working_calendar
 
 KIM_LONG, THUAN_HOA = "19774", "19789"
 _serial = itertools.count(1)
@@ -50,6 +52,8 @@ def make_dossier(
         received_at=received_at,
         due_at=due_at,
         resolved_at=resolved_at,
+        # As the services set it with the result.
+        working_seconds=deadlines.working_seconds(working_calendar(unit), received_at, resolved_at),
         closed_at=closed_at,
         clock_stopped_at=clock_stopped_at,
         is_transferred=is_transferred,

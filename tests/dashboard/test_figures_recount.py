@@ -18,6 +18,7 @@ from portal.dashboard import period_report, rolled, stats
 from portal.dashboard import satisfaction_national as national
 from portal.dashboard.figures import COUNT_KEYS, FIGURES, compute, rows
 from portal.dashboard.filters import parse_filters
+from procedures.services import working_calendar
 from tests.dashboard.conftest import KIM_LONG, make_dossier, vn
 
 START, END = vn(2026, 3, 1, 0), vn(2026, 4, 1, 0)
@@ -187,7 +188,27 @@ def recount(dossiers, at):
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )
     counts["rating_average"] = average
+    counts["average_working_hours"] = average_working_hours(finished)
     return counts
+
+
+def average_working_hours(finished):
+    """Whole working seconds from reception to result in each dossier's unit calendar, every
+    finished dossier whose result is not dated before its reception, averaged in hours."""
+    seconds = [
+        int(
+            working_calendar(d.handling_unit)
+            .working_time_between(d.received_at, d.resolved_at)
+            .total_seconds()
+        )
+        for d in finished
+        if d.received_at is not None and d.resolved_at >= d.received_at
+    ]
+    if not seconds:
+        return None
+    return (Decimal(sum(seconds)) / len(seconds) / 3600).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
 
 
 DOSSIER_COUNTS = [k for k in COUNT_KEYS if FIGURES[k].subject == "dossier"]
@@ -219,11 +240,11 @@ def test_every_dossier_figure_equals_a_plain_recount(wards, procedure, specs, no
         values = compute(frame)
         dossiers = list(
             Dossier.objects.filter(handling_unit=kim_long)
-            .select_related("procedure_version", "rating")
+            .select_related("procedure_version", "rating", "handling_unit")
             .prefetch_related("clock_stops")
         )
         expected = recount(dossiers, min(END, now))
-        for key in [*DOSSIER_COUNTS, "rating_average"]:
+        for key in [*DOSSIER_COUNTS, "rating_average", "average_working_hours"]:
             assert values[key] == expected[key], key
             if FIGURES[key].kind == "count":
                 assert rows(frame, key).count() == expected[key], key
@@ -233,4 +254,44 @@ def test_every_dossier_figure_equals_a_plain_recount(wards, procedure, specs, no
             assert report["total"][name] == expected[key], name
             by_field = {row["field"]: row[name] for row in report["rows"]}
             assert by_field.get(procedure.field.code, 0) == expected[key], name
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_average_working_time_counts_every_finished_dossier_not_a_sample(wards, procedure):
+    """Above 500 finished dossiers the average was once taken over a sample; it is the sum of
+    each one's working time over their number, from the rollup and from the rows alike."""
+    kim_long, _thuan_hoa = wards
+    now = END + timedelta(days=3)
+    with transaction.atomic(), rollups.clock(now):
+        for n in range(700):
+            received = START + timedelta(hours=n % 500, minutes=7 * n % 60)
+            make_dossier(
+                unit=kim_long,
+                procedure=procedure,
+                state=("resolved", "rejected", "returned")[n % 3],
+                channel="online",
+                received_at=received,
+                due_at=received + timedelta(days=10),
+                # A spread of lengths: a few hours to a few weeks, one in 97 dated at reception.
+                resolved_at=received + timedelta(minutes=(n * 733) % 30_000 if n % 97 else 0),
+                closed_at=received + timedelta(days=30) if n % 3 == 2 else None,
+            )
+        march = {"period": "custom", "from": "01/03/2026", "to": "31/03/2026", "unit": KIM_LONG}
+        filters = parse_filters(march)
+        official = User.objects.get(username="official.hue")
+        frame = stats.frame_for(user=official, filters=filters, now=now)
+        finished = list(rows(frame, "finished").select_related("handling_unit").order_by("id"))
+        assert len(finished) > 500
+        expected = average_working_hours(finished)
+        assert rolled.applies(frame)
+        assert compute(frame, ["average_working_hours"])["average_working_hours"] == expected
+        # The same figure over the rows, as a procedure's page reads it (no rollup there).
+        by_procedure = parse_filters({**march, "procedure": procedure.code})
+        frame = stats.frame_for(user=official, filters=by_procedure, now=now)
+        assert not rolled.applies(frame)
+        finished = list(rows(frame, "finished").select_related("handling_unit"))
+        assert compute(frame, ["average_working_hours"])["average_working_hours"] == (
+            average_working_hours(finished)
+        )
         transaction.set_rollback(True)

@@ -82,6 +82,16 @@ def test_generate_dossiers_writes_n_dossiers_with_history(demo):
     call_command("generate_dossiers", "250", "--seed", "7")
     assert Dossier.objects.count() == 250
     assert DossierEvent.objects.filter(action="submit").count() == 250
+    # Each finished one carries its working time to the result, as the services record it.
+    from applications import deadlines
+    from procedures.services import working_calendar
+
+    finished = Dossier.objects.filter(resolved_at__isnull=False).select_related("handling_unit")
+    assert finished.exists()
+    for dossier in finished:
+        assert dossier.working_seconds == deadlines.working_seconds(
+            working_calendar(dossier.handling_unit), dossier.received_at, dossier.resolved_at
+        )
 
 
 def test_seed_demo_makes_dossiers_awaiting_approval_once_through_the_services(demo):
