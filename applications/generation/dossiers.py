@@ -214,10 +214,14 @@ def _dossier(ctx: _Context, unit, procedure, submitted, state, n, day, seq) -> d
     if state in (State.SUBMITTED, State.REFUSED):
         if state == State.REFUSED:
             values["reason"] = "Hồ sơ không thuộc thẩm quyền tiếp nhận"
-            values["closed_at"] = submitted + timedelta(hours=2)
+            values["closed_at"] = min(submitted + timedelta(hours=2), now)
         return values
     calendar = ctx.calendars[unit.pk]
     received = calendar.normalise(submitted)
+    if received > now:
+        # Sent outside working time and the office has not opened since: still at the desk.
+        values["state"] = State.SUBMITTED
+        return values
     due = calendar.due_at(
         received,
         unit=version.processing_unit,

@@ -2,6 +2,7 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.db.utils import OperationalError
+from django.utils import timezone
 
 from portal.accounts.models import StaffRole, User
 from procedures.models import Procedure, ProcedureVersion, Unit
@@ -74,6 +75,24 @@ def test_seed_demo_adds_a_few_hundred_dossiers_once_in_every_state(demo):
     assert Dossier.objects.filter(is_transferred=True, legacy_unit__code="475").count() == 40
     codes = Dossier.objects.values_list("code", flat=True)
     assert len(set(codes)) == len(codes)
+
+
+def test_generated_dossiers_are_never_received_or_finished_ahead_of_now(demo):
+    """Saturday morning: what was sent since Friday's closing waits for Monday's opening, so it
+    is still at the desk, not received (nor finished before it was received)."""
+    from django.db.models import F, Q
+    from freezegun import freeze_time
+
+    from applications.models import Dossier
+
+    with freeze_time("2026-12-05T03:00:00Z"):  # 10:00 in Huế
+        call_command("generate_dossiers", "300", "--seed", "3", "--days", "2")
+        now = timezone.now()
+    made = Dossier.objects.filter(submission_key__startswith="gen3-")
+    assert made.count() == 300
+    assert made.filter(received_at__isnull=True, state="submitted").exists()
+    ahead = Q(received_at__gt=now) | Q(resolved_at__gt=now) | Q(closed_at__gt=now)
+    assert not made.filter(ahead | Q(resolved_at__lt=F("received_at"))).exists()
 
 
 def test_generate_dossiers_writes_n_dossiers_with_history(demo):
