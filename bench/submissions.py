@@ -116,7 +116,7 @@ def run_sweep(args, count: int, table) -> dict:
     from django.utils import timezone
 
     from applications.tasks import sweep_overdue
-    from bench.sweep import choose_targets, reset, time_bare, time_sweep
+    from bench.sweep import choose_targets, daily_late, reset, time_bare, time_sweep
 
     now = timezone.now()
     expected = choose_targets(count, 0.01, now)
@@ -151,9 +151,27 @@ def run_sweep(args, count: int, table) -> dict:
         idle_ms <= 5,
     )
     print(f"sweep: {table.rows[-2]} | {table.rows[-1]}", flush=True)
+    # A day's newly late, as this data has them (issue 10: <= 0.5 s at 10 M).
+    day = choose_targets(count, daily_late(now) / count, now)
+    days = []
+    for _round in range(args.sweep_rounds):
+        reset()
+        days.append(time_sweep(now, 5000, day))
+    day_seconds = statistics.median(days)
+    table.add(
+        f"overdue sweep, a day's newly late: {day:,} ({count:,} dossiers)",
+        f"{day_seconds:.3f} s",
+        "-",
+        "-",
+        "<= 0.5 s (at 10 M)",
+        day_seconds <= 0.5,
+    )
+    print(f"sweep: {table.rows[-1]}", flush=True)
     return {
         "newly_late": expected,
         "sweep_seconds": sweeps,
         "bare_seconds": bares,
         "idle_seconds": idle,
+        "day_newly_late": day,
+        "day_sweep_seconds": days,
     }

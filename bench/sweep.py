@@ -126,6 +126,22 @@ def choose_targets(count: int, share: float, now) -> int:
         return cursor.fetchone()[0]
 
 
+def daily_late(now) -> int:
+    """A day's newly late dossiers in this data: those received in the last 365 days that went
+    past their due moment while open (finished late, or open and past it now), over 365."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM applications_dossier
+               WHERE received_at >= %s - interval '365 days' AND due_at IS NOT NULL
+                 AND ((resolved_at IS NOT NULL AND resolved_at > due_at)
+                      OR (state IN ('received', 'in_review') AND due_at < %s))""",
+            [now, now],
+        )
+        return max(1, round(cursor.fetchone()[0] / 365))
+
+
 def reset():
     import pgtrigger
     from django.db import connection
