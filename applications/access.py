@@ -21,8 +21,8 @@ from applications.models import (
     SignatureDelegation,
 )
 from applications.models.delegations import signature_delegated
-from portal.accounts.models import Role, StaffRole, User
-from portal.core.compiled import CompiledRows
+from portal.accounts.models import Role, User
+from portal.accounts.roles import staff_roles
 from portal.core.errors import PermissionDenied
 from procedures.models import Unit
 
@@ -32,17 +32,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {name: a.roles for name, a in workflow
 ACTIONS = tuple(workflow.ACTIONS)
 
 
-# Read on every request of a signed-in user (the staff lists, the navigation): its SQL is
-# written once per process (issue 10).
-_ROLES = CompiledRows(
-    lambda user_id: StaffRole.objects.filter(user_id=user_id).values_list("unit_id", "role")
-)
-
-
-def _roles(user) -> list[tuple[int, str]]:
-    if not hasattr(user, "_motcua_roles"):
-        user._motcua_roles = _ROLES.all(user.pk)
-    return user._motcua_roles
+# Read on every request of a signed-in user (the staff lists, the navigation): with the user by
+# the session's or the token's read, else once per request (portal/accounts/roles.py; issue 10).
+_roles = staff_roles
 
 
 def staff_units(user) -> set[int]:
