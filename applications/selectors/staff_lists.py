@@ -215,7 +215,7 @@ def _fetch(
     if not parts:
         return [], None
     names = tuple(dict.fromkeys(("id", "due_at", *columns)))
-    select, joins = lists_sql.columns(names)
+    select = lists_sql.columns(names)
     key_columns = f"{lists_sql.col('id')}, {lists_sql.col('due_at')}"
     outer = "due_at DESC NULLS FIRST, id DESC" if descending else "due_at ASC NULLS LAST, id ASC"
     prefix, before = "", ()
@@ -234,7 +234,7 @@ def _fetch(
     # = ANY(ARRAY(...)): the picked ids are read by primary key, however small the table (an
     # IN over the subquery may become a hash join over the whole table).
     sql = (
-        f'{prefix}SELECT {select}{total} FROM "{TABLE}" {joins} '  # noqa: S608
+        f'{prefix}SELECT {select}{total} FROM "{TABLE}" '  # noqa: S608
         f'WHERE "{TABLE}"."id" = ANY(ARRAY({picked}))'
     )
     with connection.cursor() as cursor:
@@ -277,7 +277,7 @@ def window(
 ) -> Window:
     """One page of the user's dossiers in due order: the `page`-th, or the one after or before
     the `cursor` given in a previous answer's link; each row with `columns` (`.values()` names,
-    one join deep: read for the page's rows only). The count comes in the page's query."""
+    one relation deep: read for the page's rows only). The count comes in the page's query."""
     if connection.vendor != "postgresql":
         return _portable_window(user=user, filters=filters, size=size, cursor=cursor, page=page,
                                 open_only=open_only, search=search, columns=columns)  # fmt: skip

@@ -21,12 +21,13 @@ from portal.core.errors import DomainError, NotFound
 from portal.core.pages import page
 from portal.notifications import services as notifications
 from procedures import snapshot
+from procedures.labels import labels
 from procedures.selectors import procedure_search
 
 STATE_LABELS = dict(State.choices)
 QUEUE_COLUMNS = (
     "id", "code", "state", "due_at", "resolved_at", "clock_stopped_at", "applicant_name",
-    "is_transferred", "legacy_code", "procedure_version__name_vi", "procedure_version__name_en",
+    "is_transferred", "legacy_code", "procedure_version_id",
 )  # fmt: skip
 
 
@@ -113,6 +114,12 @@ def queue_rows(page: list[dict], now) -> list[dict]:
     moment_format = formats.get_format("SHORT_DATETIME_FORMAT")
     zone = timezone.get_current_timezone()
     link = reverse("desk:dossier", args=["CODE"])
+    # The versions' names from the worker's catalogue snapshot (no query once it holds them).
+    catalogue = labels(versions={row["procedure_version_id"] for row in page})
+    names: dict[int, str] = {}
+    for version in {row["procedure_version_id"] for row in page}:
+        _unit, name, name_en, *_rest = catalogue.raw("version", version)
+        names[version] = name_en if english and name_en else name
     shown: dict = {}  # due moments repeat (end of a working day): each formatted once
     rows = []
     for row in page:
@@ -123,16 +130,13 @@ def queue_rows(page: list[dict], now) -> list[dict]:
             clock_stopped_at=row["clock_stopped_at"],
             now=now,
         )
-        name = row["procedure_version__name_vi"]
-        if english and row["procedure_version__name_en"]:
-            name = row["procedure_version__name_en"]
         due = row["due_at"]
         if due not in shown:
             shown[due] = dateformat.format(due.astimezone(zone), moment_format) if due else ""
         rows.append(
             {
                 **row,
-                "procedure_name": name,
+                "procedure_name": names[row["procedure_version_id"]],
                 "href": link.replace("CODE", row["code"]),
                 "state_label": states.get(row["state"], row["state"]),
                 "due": shown[due],
