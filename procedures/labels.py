@@ -10,13 +10,15 @@ go with it. The first request after a change reads what it needs in one query. N
 is kept here. With the shared cache down (no snapshot), every call reads PostgreSQL.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import connection
 
 from procedures import snapshot
 from procedures.models import Procedure, ProcedureVersion, RequiredDocument, Unit
 
+T = TypeVar("T")
 UNIT = ("code", "name_vi", "name_en", "parent_id")
 PROCEDURE = ("code",)
 VERSION = ("processing_unit", "name_vi", "name_en", "number", "processing_amount")
@@ -92,6 +94,15 @@ def labels(*, units: Any = (), procedures: Any = (), versions: Any = ()) -> Labe
     if any(missing.values()):
         kept.update(_read(missing["unit"], missing["procedure"], missing["version"]))
     return Labels(kept)
+
+
+def kept(key: Any, compute: Callable[[], T]) -> T:
+    """`compute()`, a value made of the catalogue only (no one's data), kept with the worker's
+    snapshot under `key` (computed each time while there is no snapshot)."""
+    current = snapshot.shared()
+    if current is None or not current.generation:
+        return compute()
+    return current.memo(("kept", key), compute)  # type: ignore[no-any-return]
 
 
 def documents(version_id: int) -> list[dict[str, Any]]:
