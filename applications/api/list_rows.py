@@ -38,6 +38,19 @@ def moment(value: datetime | None, zone) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class Moments(dict):
+    """`moment(value, zone)` of each value asked for, each distinct value written once: a page's
+    due moments and appointments repeat (the end of a working day)."""
+
+    def __init__(self, zone) -> None:
+        super().__init__()
+        self.zone = zone
+
+    def __missing__(self, value: datetime | None) -> str | None:
+        text = self[value] = moment(value, self.zone)
+        return text
+
+
 def labels(page: list[dict[str, Any]]) -> dict[tuple[str, int], tuple[str, str, int]]:
     """(table, id) -> (code or name, English name, version number) for the page's rows: the
     catalogue's from the worker's snapshot (`procedures.labels`; no query once it holds them),
@@ -71,10 +84,10 @@ def rows(user, page: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]
     """The page's rows (`COLUMNS` of each), as `DossierOutput` would write them."""
     actions = access.available_actions_of_rows(user, page)
     found = labels(page)
-    zone = timezone.get_current_timezone()
+    at = Moments(timezone.get_current_timezone())
     english = (get_language() or "vi").startswith("en")
     return [
-        row_json(row, allowed, found, zone=zone, english=english, now=now)
+        row_json(row, allowed, found, at=at, english=english, now=now)
         for row, allowed in zip(page, actions, strict=True)
     ]
 
@@ -84,12 +97,13 @@ def row_json(
     allowed: list[str],
     found: dict[tuple[str, int], tuple[str, str, int]],
     *,
-    zone,
+    at: Moments,
     english: bool,
     now: datetime,
 ) -> dict[str, Any]:
     """One dossier's `DossierOutput` fields from its plain values (`COLUMNS`), the labels of its
-    related rows (`found`, as `labels` gives them) and the actions it allows the user."""
+        related rows (`found`, as `labels` gives them) and the actions it allows the user; `at`
+    writes its moments in the current time zone."""
     name, name_en, number = found[("version", row["procedure_version_id"])]
     if english and name_en:
         name = name_en
@@ -114,14 +128,14 @@ def row_json(
         "applicant_id_number": mask(row["applicant_id_number"]),
         "applicant_phone": mask(row["applicant_phone"]),
         "assignee": assignee[0] if assignee else None,
-        "submitted_at": moment(row["submitted_at"], zone),
-        "received_at": moment(row["received_at"], zone),
-        "due_at": moment(row["due_at"], zone),
-        "appointment_at": moment(row["appointment_at"], zone),
+        "submitted_at": at[row["submitted_at"]],
+        "received_at": at[row["received_at"]],
+        "due_at": at[row["due_at"]],
+        "appointment_at": at[row["appointment_at"]],
         "sets": row["sets"],
-        "apology_due_at": moment(row["apology_due_at"], zone),
-        "resolved_at": moment(row["resolved_at"], zone),
-        "returned_at": moment(row["returned_at"], zone),
+        "apology_due_at": at[row["apology_due_at"]],
+        "resolved_at": at[row["resolved_at"]],
+        "returned_at": at[row["returned_at"]],
         "fee_vnd": row["fee_vnd"],
         "result_number": row["result_number"],
         "reason": row["reason"],
