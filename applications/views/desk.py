@@ -4,7 +4,7 @@ from html import escape  # Django's escape is this one, behind a check for lazy 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
@@ -56,6 +56,7 @@ def work_queue(request):
     if request.GET.get("mine"):
         filters["assignee"] = request.user.username
     query = request.GET.get("q", "").strip()[:100]
+    unread = _unread_count_sql(request.user)
     raw_page = request.GET.get("page", "")
     number = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and raw_page != "0" else 1
     try:
@@ -68,6 +69,7 @@ def work_queue(request):
             open_only=True,
             search=query,
             columns=QUEUE_COLUMNS,
+            also=unread,
         )
     except staff_lists.BadCursor:  # a cursor typed by hand: the first page
         window = staff_lists.window(
@@ -77,6 +79,7 @@ def work_queue(request):
             open_only=True,
             search=query,
             columns=QUEUE_COLUMNS,
+            also=unread,
         )
     keep = _without_page(request)
     return render(
@@ -94,7 +97,11 @@ def work_queue(request):
             "filters": filters,
             "query": query,
             "mine": bool(request.GET.get("mine")),
-            "unread_notices": notifications.unread_for(request.user).count(),
+            "unread_notices": (
+                window.also
+                if window.also is not None
+                else notifications.unread_for(request.user).count()
+            ),
             "fields": snapshot.current().fields,  # the worker's catalogue: no query per page
             "keep": keep,
             "channels": Channel.choices,
@@ -103,6 +110,17 @@ def work_queue(request):
 
 
 QUEUE_PAGE = 50
+
+
+def _unread_count_sql(user) -> tuple[str, tuple] | None:
+    """The count of the user's unread notices as SQL, for the queue's page query to bring in
+    its round trip (issue 10: one query fewer per page)."""
+    unread = notifications.unread_for(user).order_by().values("pk")
+    try:
+        sql, params = unread.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"SELECT count(*) FROM ({sql}) AS unread", tuple(params)  # noqa: S608 (the ORM's)
 
 
 def queue_rows(page: list[dict], now) -> list[dict]:
