@@ -49,7 +49,8 @@ def with_roles(queryset: QuerySet[Any], user_path: str) -> QuerySet[Any]:
         .annotate(pair=Concat(Cast("unit_id", CharField()), Value(":"), "role"))
         .values("pair")
     )
-    return queryset.annotate(**{ANNOTATION: ArraySubquery(pairs)})
+    annotated: QuerySet[Any] = queryset.annotate(**{ANNOTATION: ArraySubquery(pairs)})
+    return annotated
 
 
 def remember(user: Any, carrier: Any) -> Any:
