@@ -54,16 +54,14 @@ LABELS = (
     ("legacy_name_en", "lu.name_en", "legacy_unit__name_en"),
 )
 NAMES = (*COLUMNS, *(label[0] for label in LABELS))
-# The assignee's names come with the dossier, as scalar subqueries by primary key (planned in
+# The assignee's names come with the dossier, as one scalar subquery by primary key (planned in
 # far less time than a join to the dossier and its 21 indexes); the catalogue's labels (units,
 # procedure, version) from the worker's snapshot (`procedures.labels`), without a query once it
 # holds them.
 ASSIGNEE = ("assignee_username", "assignee_first_name", "assignee_last_name")
 DOSSIER_SQL = f"""
 SELECT {", ".join(COLUMNS)},
-    (SELECT username FROM portal_user WHERE id = assignee_id),
-    (SELECT first_name FROM portal_user WHERE id = assignee_id),
-    (SELECT last_name FROM portal_user WHERE id = assignee_id)
+    (SELECT ARRAY[username, first_name, last_name] FROM portal_user WHERE id = assignee_id)
 FROM applications_dossier
 WHERE code = %s AND (%s OR handling_unit_id = ANY(%s::integer[])
     OR receiving_unit_id = ANY(%s::integer[]) OR applicant_user_id = %s)
@@ -108,7 +106,10 @@ def dossier_detail(*, user: User, code: str) -> dict[str, Any]:
             cursor.execute(DOSSIER_SQL, [code, scope.everything, units, units, scope.user_id])
             found = cursor.fetchone()
         if found is not None:
-            return _with_labels(dict(zip((*COLUMNS, *ASSIGNEE), found, strict=True)))
+            *values, names = found
+            row = dict(zip(COLUMNS, values, strict=True))
+            row.update(zip(ASSIGNEE, names or (None, None, None), strict=True))
+            return _with_labels(row)
     if found is None:
         raise NotFound()
     return dict(zip(NAMES, found, strict=True))
