@@ -6,6 +6,8 @@ the user's units and roles.
 A user who may not see a dossier gets 404 everywhere, never a hint that it exists.
 """
 
+import functools
+import operator
 from typing import NamedTuple, TypeGuard
 
 from django.db.models import Q, QuerySet
@@ -21,8 +23,8 @@ from applications.models import (
     SignatureDelegation,
 )
 from applications.models.delegations import signature_delegated
-from portal.accounts.models import Role, StaffRole, User
-from portal.core.compiled import CompiledRows
+from portal.accounts.models import Role, User
+from portal.accounts.roles import staff_roles
 from portal.core.errors import PermissionDenied
 from procedures.models import Unit
 
@@ -32,17 +34,9 @@ ACTION_ROLES: dict[str, frozenset[str]] = {name: a.roles for name, a in workflow
 ACTIONS = tuple(workflow.ACTIONS)
 
 
-# Read on every request of a signed-in user (the staff lists, the navigation): its SQL is
-# written once per process (issue 10).
-_ROLES = CompiledRows(
-    lambda user_id: StaffRole.objects.filter(user_id=user_id).values_list("unit_id", "role")
-)
-
-
-def _roles(user) -> list[tuple[int, str]]:
-    if not hasattr(user, "_motcua_roles"):
-        user._motcua_roles = _ROLES.all(user.pk)
-    return user._motcua_roles
+# Read on every request of a signed-in user (the staff lists, the navigation): with the user by
+# the session's or the token's read, else once per request (portal/accounts/roles.py; issue 10).
+_roles = staff_roles
 
 
 def staff_units(user) -> set[int]:
@@ -102,7 +96,7 @@ def handled_dossiers(user) -> QuerySet[Dossier]:
 RECEPTION_ACTIONS = frozenset({"receive", "refuse"})
 
 
-def roles_on(user, dossier: Dossier, action: str | None = None) -> set[str]:
+def roles_on(user, dossier: "Dossier | DossierRow", action: str | None = None) -> set[str]:
     """The user's roles on this dossier: the handling unit's staff roles (and the receiving
     unit's, for its reception steps), and "citizen" for its applicant."""
     if not user.is_authenticated:
@@ -116,7 +110,7 @@ def roles_on(user, dossier: Dossier, action: str | None = None) -> set[str]:
     return roles
 
 
-def may(user, action: str, dossier: Dossier, delegated=signature_delegated) -> bool:
+def may(user, action: str, dossier: "Dossier | DossierRow", delegated=signature_delegated) -> bool:
     """The one role check of a dossier action: the user's roles on this dossier (its units'
     staff roles, or its applicant) against the action's roles in workflow.ACTIONS; a role the
     row lists in `delegable_to` only where the unit delegated the procedure's signature
@@ -140,12 +134,43 @@ def available_actions(user, dossier: Dossier, delegated=signature_delegated) -> 
 ROW_FIELDS = ("state", "handling_unit_id", "receiving_unit_id", "applicant_user_id", "procedure_id")
 
 
+_shape = operator.itemgetter(*ROW_FIELDS)
+
+
+class DossierRow(NamedTuple):
+    """What the role check reads of a dossier (`ROW_FIELDS`): a page's row stands for the
+    dossier without a model instance (about forty fields' defaults) built per row shape."""
+
+    state: str
+    handling_unit_id: int
+    receiving_unit_id: int
+    applicant_user_id: int | None
+    procedure_id: int
+
+
+@functools.cache
+def _transitions_from(state: str) -> frozenset[str] | None:
+    """The transitions django-fsm opens from `state`: the same for every dossier in that state
+    while no transition has conditions; None if one has (then each dossier is asked)."""
+    dossier = Dossier(state=state)
+    if any(t.conditions for t in dossier.get_all_state_transitions()):  # type: ignore[attr-defined]  # django-fsm
+        return None
+    return frozenset(t.name for t in dossier.get_available_state_transitions())  # type: ignore[attr-defined]  # django-fsm
+
+
+def _actions_of_row(user, row: DossierRow, delegated) -> list[str]:
+    allowed_now = _transitions_from(row.state)
+    if allowed_now is None:
+        return available_actions(user, Dossier(**row._asdict()), delegated)
+    return [a for a in ACTIONS if a in allowed_now and may(user, a, row, delegated)]
+
+
 def available_actions_of_rows(user, rows: list[dict]) -> list[list[str]]:
     """`available_actions` for a page of plain rows (`ROW_FIELDS` of each): the same rule,
     worked out once per distinct row shape, the unit's delegations read at most once."""
     delegations: set[tuple[int, int]] | None = None
 
-    def delegated(dossier: Dossier) -> bool:
+    def delegated(dossier: "Dossier | DossierRow") -> bool:
         nonlocal delegations
         if delegations is None:
             units = {row["handling_unit_id"] for row in rows}
@@ -162,26 +187,22 @@ def available_actions_of_rows(user, rows: list[dict]) -> list[list[str]]:
     by_procedure: dict[tuple, list[str]] = {}
     answers = []
     for row in rows:
-        shape = tuple(row[field] for field in ROW_FIELDS)
+        shape = _shape(row)
         common = shape[:-1]
         if common not in by_state:
             looked: list[bool] = []
 
-            def probe(dossier: Dossier, looked=looked) -> bool:
+            def probe(dossier: "Dossier | DossierRow", looked=looked) -> bool:
                 looked.append(True)
                 return delegated(dossier)
 
-            found = available_actions(
-                user, Dossier(**dict(zip(ROW_FIELDS, shape, strict=True))), probe
-            )
+            found = _actions_of_row(user, DossierRow(*shape), probe)
             by_state[common] = (found, bool(looked))
             by_procedure[shape] = found
         found, depends = by_state[common]
         if depends:
             if shape not in by_procedure:
-                by_procedure[shape] = available_actions(
-                    user, Dossier(**dict(zip(ROW_FIELDS, shape, strict=True))), delegated
-                )
+                by_procedure[shape] = _actions_of_row(user, DossierRow(*shape), delegated)
             found = by_procedure[shape]
         answers.append(found)
     return answers

@@ -1,13 +1,15 @@
-"""CPU time per request of the public pages and a dossier's desk page and API detail,
- in-process (issue 10): no gunicorn, no client.
+"""CPU time per request of the public pages, a dossier's desk page and API detail, the desk's
+work queue and the staff's API list, in-process (issue 10): no gunicorn, no client.
 
     PYTHONPATH=. python bench/cpu.py [--requests 300] [--profile NAME] [--settings MODULE]
 
 Each page is answered by Django's WSGI handler (the one gunicorn calls) from a prepared WSGI
 environ, as gunicorn would hand it over, `--requests` times after a warm-up; the figure is
 `time.process_time()` per request (this process's CPU only: PostgreSQL's and Redis's work is
-theirs) and the number of queries. The "bare view" row is `bench.bare_urls`' view behind the same
-middleware, as `bench/run`'s baseline. `--profile NAME` prints cProfile's top functions for one
+theirs), the number of queries and the time spent waiting for them (round trips included, as
+`bench.middleware` measures a request's database time under `bench/run`; the fastest round).
+The "bare view" row is `bench.bare_urls`' view behind the same middleware, as `bench/run`'s
+baseline. `--profile NAME` prints cProfile's top functions for one
 page. Needs a migrated, seeded database (`manage.py seed_demo`; `bench/search.py`'s catalogue
 top-up for the finder).
 """
@@ -84,11 +86,28 @@ def pages() -> list[tuple[str, list[str], dict]]:
             [f"/api/v1/dossiers/{dossier}/"],
             {**js, "Authorization": f"Token {clerk_token}"},
         ),
+        ("desk work queue", ["/desk/"], {**html, "Cookie": f"sessionid={clerk_session}"}),
+        (
+            "desk work queue, overdue",
+            ["/desk/?overdue=true"],
+            {**html, "Cookie": f"sessionid={clerk_session}"},
+        ),
+        (
+            "API list, 50 rows",
+            ["/api/v1/dossiers/?page_size=50"],
+            {**js, "Authorization": f"Token {clerk_token}"},
+        ),
+        (
+            "API list, 50 in review",
+            ["/api/v1/dossiers/?state=in_review&page_size=50"],
+            {**js, "Authorization": f"Token {clerk_token}"},
+        ),
     ]
 
 
 def measure(app, paths, headers, count, profile=None, answers=None):
-    """(status, CPU ms per request, queries per request); `answers` collects the bodies."""
+    """(status, CPU ms per request, queries per request, milliseconds per request waiting for
+    the database as bench.middleware counts them); `answers` collects the bodies."""
     from django.db import connection
 
     def one(i):
@@ -104,12 +123,16 @@ def measure(app, paths, headers, count, profile=None, answers=None):
 
     for i in range(max(20, len(paths))):  # warm-up: caches, templates, the connection
         status = one(i)
-    queries = 0
+    queries, waited = 0, 0.0
 
     def counted(execute, sql, params, many, context):
-        nonlocal queries
+        nonlocal queries, waited
         queries += 1
-        return execute(sql, params, many, context)
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited += time.perf_counter() - began
 
     with connection.execute_wrapper(counted):
         cpu = time.process_time()
@@ -120,7 +143,7 @@ def measure(app, paths, headers, count, profile=None, answers=None):
         if profile:
             profile.disable()
         cpu = time.process_time() - cpu
-    return status, cpu * 1000 / count, queries / count
+    return status, cpu * 1000 / count, queries / count, waited * 1000 / count
 
 
 def main(argv=None) -> int:
@@ -151,23 +174,26 @@ def main(argv=None) -> int:
         profile = cProfile.Profile(time.process_time) if args.profile == name else None
         profiled = profile
         answers: dict = {}
-        ms = bare_ms = float("inf")
+        ms = bare_ms = db_ms = float("inf")
         for _ in range(args.rounds):  # alternating; the least disturbed round of each counts
-            status, real, queries = measure(app, paths, headers, args.requests, profile, answers)
+            status, real, queries, db = measure(
+                app, paths, headers, args.requests, profile, answers
+            )
             bare_urls.ANSWERS.update(answers)  # the baseline answers the same bytes
             with override_settings(ROOT_URLCONF="bench.bare_urls"):
                 bare = measure(app, paths, headers, args.requests)[1]
-            ms, bare_ms, profile = min(ms, real), min(bare_ms, bare), None
-        rows.append((name, status, ms, queries, bare_ms))
+            ms, bare_ms, db_ms, profile = min(ms, real), min(bare_ms, bare), min(db_ms, db), None
+        rows.append((name, status, ms, queries, db_ms, bare_ms))
         if args.profile == name:
             out = io.StringIO()
             pstats.Stats(profiled, stream=out).sort_stats(args.sort).print_stats(args.lines)
             print(out.getvalue())
-    print("| page | status | CPU ms/request | queries | bare view ms | ratio |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for name, status, ms, queries, bare_ms in rows:
+    print("| page | status | CPU ms/request | queries | database ms | bare view ms | ratio |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for name, status, ms, queries, db_ms, bare_ms in rows:
         print(
-            f"| {name} | {status.split()[0]} | {ms:.2f} | {queries:.1f} | {bare_ms:.2f} "
+            f"| {name} | {status.split()[0]} | {ms:.2f} | {queries:.1f} | {db_ms:.2f} "
+            f"| {bare_ms:.2f} "
             f"| {bare_ms / ms:.2f}x |"
         )
     return 0

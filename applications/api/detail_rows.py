@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from applications import access
-from applications.api.list_rows import moment, row_json
+from applications.api.list_rows import Moments, row_json
 
 
 def detail_json(
@@ -21,7 +21,7 @@ def detail_json(
 ) -> dict[str, Any]:
     """`DossierDetailOutput`'s fields for the dossier `row` (`selectors.detail.NAMES`) and its
     history rows."""
-    zone = timezone.get_current_timezone()
+    at = Moments(timezone.get_current_timezone())
     found: dict[tuple[str, int], tuple[str, str, int]] = {
         ("procedure", row["procedure_id"]): (row["procedure_code"], "", 0),
         ("version", row["procedure_version_id"]): (
@@ -36,7 +36,7 @@ def detail_json(
         found[("user", row["assignee_id"])] = (row["assignee_username"], "", 0)
     allowed = access.available_actions_of_rows(user, [row])[0]
     english = (get_language() or "vi").startswith("en")
-    out = row_json(row, allowed, found, zone=zone, english=english, now=now)
+    out = row_json(row, allowed, found, at=at, english=english, now=now)
     # The detail shows the applicant's numbers whole (the list masks them), and more.
     out["applicant_id_number"] = row["applicant_id_number"]
     out["applicant_phone"] = row["applicant_phone"]
@@ -48,7 +48,7 @@ def detail_json(
             "from_state": event["from_state"],
             "to_state": event["to_state"],
             "actor_label": event["actor_label"],
-            "at": moment(event["at"], zone),
+            "at": at[event["at"]],
             "note": event["note"],
             "extra": event["extra"],
         }

@@ -8,7 +8,6 @@ that both give the same JSON for every row."""
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter
@@ -19,6 +18,7 @@ from applications import access, timeliness
 from applications.selectors import staff_lists
 from applications.selectors.staff_lists import COUNT_BOUND, Window
 from portal.core.privacy import mask
+from procedures.labels import labels as catalogue_labels
 
 COLUMNS = (
     "id", "code", "state", "channel", "applicant_name", "applicant_id_number", "applicant_phone",
@@ -26,16 +26,8 @@ COLUMNS = (
     "resolved_at", "returned_at", "clock_stopped_at", "fee_vnd", "result_number", "reason",
     "legacy_code", "is_transferred", "version", "handling_unit_id", "receiving_unit_id",
     "applicant_user_id", "procedure_id", "procedure_version_id", "assignee_id",
+    "assignee__username",
 )  # fmt: skip
-# The labels of a page's related rows, one query for all four tables: the dossier query stays
-# a plain read by primary key (joining five tables cost more to plan than to run).
-LABELS_SQL = """
-SELECT 'unit', id, code, '', 0 FROM procedures_unit WHERE id = ANY(%s)
-UNION ALL SELECT 'procedure', id, code, '', 0 FROM procedures_procedure WHERE id = ANY(%s)
-UNION ALL SELECT 'version', id, name_vi, name_en, number
-    FROM procedures_procedureversion WHERE id = ANY(%s)
-UNION ALL SELECT 'user', id, username, '', 0 FROM portal_user WHERE id = ANY(%s)
-"""
 
 
 def moment(value: datetime | None, zone) -> str | None:
@@ -46,42 +38,45 @@ def moment(value: datetime | None, zone) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class Moments(dict):
+    """`moment(value, zone)` of each value asked for, each distinct value written once: a page's
+    due moments and appointments repeat (the end of a working day)."""
+
+    def __init__(self, zone) -> None:
+        super().__init__()
+        self.zone = zone
+
+    def __missing__(self, value: datetime | None) -> str | None:
+        text = self[value] = moment(value, self.zone)
+        return text
+
+
 def labels(page: list[dict[str, Any]]) -> dict[tuple[str, int], tuple[str, str, int]]:
-    """(table, id) -> (code or name, English name, version number) for the page's rows."""
+    """(table, id) -> (code or name, English name, version number) for the page's rows: the
+    catalogue's from the worker's snapshot (`procedures.labels`; no query once it holds them),
+    the assignee's username from the row (the page's query reads it)."""
     if not page:
         return {}
-    units = {row["handling_unit_id"] for row in page} | {row["receiving_unit_id"] for row in page}
-    ids = [
-        sorted(units),
-        sorted({row["procedure_id"] for row in page}),
-        sorted({row["procedure_version_id"] for row in page}),
-        sorted({row["assignee_id"] for row in page if row["assignee_id"] is not None}),
-    ]
-    if connection.vendor != "postgresql":  # the embedded SQLite default: no arrays
-        return _labels_portable(*ids)
-    with connection.cursor() as cursor:
-        cursor.execute(LABELS_SQL, ids)
-        return {(kind, pk): (text, english, number) for kind, pk, text, english, number in cursor}
-
-
-def _labels_portable(
-    units: list[int], procedures: list[int], versions: list[int], users: list[int]
-) -> dict[tuple[str, int], tuple[str, str, int]]:
-    """`labels` read by the ORM, for a database without PostgreSQL's arrays."""
-    from portal.accounts.models import User
-    from procedures.models import Procedure, ProcedureVersion, Unit
-
+    catalogue = catalogue_labels(
+        units={row["handling_unit_id"] for row in page}
+        | {row["receiving_unit_id"] for row in page},
+        procedures={row["procedure_id"] for row in page},
+        versions={row["procedure_version_id"] for row in page},
+    )
     found: dict[tuple[str, int], tuple[str, str, int]] = {}
-    for pk, code in Unit.objects.filter(pk__in=units).values_list("pk", "code"):
-        found[("unit", pk)] = (code, "", 0)
-    for pk, code in Procedure.objects.filter(pk__in=procedures).values_list("pk", "code"):
-        found[("procedure", pk)] = (code, "", 0)
-    for pk, name, english, number in ProcedureVersion.objects.filter(pk__in=versions).values_list(
-        "pk", "name_vi", "name_en", "number"
-    ):
-        found[("version", pk)] = (name, english, number)
-    for pk, username in User.objects.filter(pk__in=users).values_list("pk", "username"):
-        found[("user", pk)] = (username, "", 0)
+    for row in page:
+        for kind, pk in (
+            ("unit", row["handling_unit_id"]),
+            ("unit", row["receiving_unit_id"]),
+            ("procedure", row["procedure_id"]),
+        ):
+            if (kind, pk) not in found:
+                found[(kind, pk)] = (catalogue.raw(kind, pk)[0], "", 0)
+        version = row["procedure_version_id"]
+        if ("version", version) not in found:
+            found[("version", version)] = catalogue.raw("version", version)[1:4]
+        if row["assignee_id"] is not None:
+            found[("user", row["assignee_id"])] = (row["assignee__username"], "", 0)
     return found
 
 
@@ -89,10 +84,10 @@ def rows(user, page: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]
     """The page's rows (`COLUMNS` of each), as `DossierOutput` would write them."""
     actions = access.available_actions_of_rows(user, page)
     found = labels(page)
-    zone = timezone.get_current_timezone()
+    at = Moments(timezone.get_current_timezone())
     english = (get_language() or "vi").startswith("en")
     return [
-        row_json(row, allowed, found, zone=zone, english=english, now=now)
+        row_json(row, allowed, found, at=at, english=english, now=now)
         for row, allowed in zip(page, actions, strict=True)
     ]
 
@@ -102,12 +97,13 @@ def row_json(
     allowed: list[str],
     found: dict[tuple[str, int], tuple[str, str, int]],
     *,
-    zone,
+    at: Moments,
     english: bool,
     now: datetime,
 ) -> dict[str, Any]:
     """One dossier's `DossierOutput` fields from its plain values (`COLUMNS`), the labels of its
-    related rows (`found`, as `labels` gives them) and the actions it allows the user."""
+        related rows (`found`, as `labels` gives them) and the actions it allows the user; `at`
+    writes its moments in the current time zone."""
     name, name_en, number = found[("version", row["procedure_version_id"])]
     if english and name_en:
         name = name_en
@@ -132,14 +128,14 @@ def row_json(
         "applicant_id_number": mask(row["applicant_id_number"]),
         "applicant_phone": mask(row["applicant_phone"]),
         "assignee": assignee[0] if assignee else None,
-        "submitted_at": moment(row["submitted_at"], zone),
-        "received_at": moment(row["received_at"], zone),
-        "due_at": moment(row["due_at"], zone),
-        "appointment_at": moment(row["appointment_at"], zone),
+        "submitted_at": at[row["submitted_at"]],
+        "received_at": at[row["received_at"]],
+        "due_at": at[row["due_at"]],
+        "appointment_at": at[row["appointment_at"]],
         "sets": row["sets"],
-        "apology_due_at": moment(row["apology_due_at"], zone),
-        "resolved_at": moment(row["resolved_at"], zone),
-        "returned_at": moment(row["returned_at"], zone),
+        "apology_due_at": at[row["apology_due_at"]],
+        "resolved_at": at[row["resolved_at"]],
+        "returned_at": at[row["returned_at"]],
         "fee_vnd": row["fee_vnd"],
         "result_number": row["result_number"],
         "reason": row["reason"],

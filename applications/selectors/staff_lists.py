@@ -93,6 +93,9 @@ class Window:
     last: Key | None
     has_next: bool
     has_previous: bool
+    # The answer of the caller's `also` query, read in the page's round trip (None when no row
+    # came back to bring it, or none was asked: then the caller reads it itself).
+    also: Any = None
 
 
 def _ids(values: Any, field: str) -> list[int]:
@@ -204,18 +207,20 @@ def _fetch(
     descending: bool = False,
     count: lists_sql.Fragment | None = None,
     shared: bool = False,
-) -> tuple[list[dict[str, Any]], int | None]:
+    also: lists_sql.Fragment | None = None,
+) -> tuple[list[dict[str, Any]], int | None, Any]:
     """The window's rows with `columns`, in one query: the ids picked by the branches' UNION ALL
     (each branch cut at `limit` + `offset`) and the rows read by primary key around them; and
-    the `count` query's answer, in the same round trip (None when no row came back).
+    the `count` query's answer and the `also` query's, in the same round trip (None when no
+    row came back).
 
     `shared` (a first or numbered page with a bounded count): the branches are read once, each
     up to the bound, and both the page and the count are taken from that read (half the
     subqueries to plan, which cost more than reading a thousand index entries)."""
     if not parts:
-        return [], None
+        return [], None, None
     names = tuple(dict.fromkeys(("id", "due_at", *columns)))
-    select, joins = lists_sql.columns(names)
+    select = lists_sql.columns(names)
     key_columns = f"{lists_sql.col('id')}, {lists_sql.col('due_at')}"
     outer = "due_at DESC NULLS FIRST, id DESC" if descending else "due_at ASC NULLS LAST, id ASC"
     prefix, before = "", ()
@@ -231,19 +236,25 @@ def _fetch(
         )
         picked = f"SELECT id FROM ({union}) AS page ORDER BY {outer} LIMIT %s OFFSET %s"  # noqa: S608
     total = f", ({count[0]})" if count else ""
+    total += f", ({also[0]})" if also else ""
     # = ANY(ARRAY(...)): the picked ids are read by primary key, however small the table (an
     # IN over the subquery may become a hash join over the whole table).
     sql = (
-        f'{prefix}SELECT {select}{total} FROM "{TABLE}" {joins} '  # noqa: S608
+        f'{prefix}SELECT {select}{total} FROM "{TABLE}" '  # noqa: S608
         f'WHERE "{TABLE}"."id" = ANY(ARRAY({picked}))'
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*before, *(count[1] if count else ()), *params, limit, offset])
+        cursor.execute(
+            sql,
+            [*before, *(count[1] if count else ()), *(also[1] if also else ()), *params, limit,
+             offset],
+        )  # fmt: skip
         found = cursor.fetchall()
     width = len(names)
     rows = [dict(zip(names, row[:width], strict=True)) for row in found]
     counted = found[0][width] if count and found else None
-    return sorted(rows, key=_sort_key, reverse=descending), counted
+    extra = found[0][-1] if also and found else None
+    return sorted(rows, key=_sort_key, reverse=descending), counted, extra
 
 
 def _count(branches: list[lists_sql.Branch], *, exact: bool) -> int | None:
@@ -274,10 +285,12 @@ def window(
     exact_count: bool = False,
     search: str = "",
     columns: tuple[str, ...] = (),
+    also: lists_sql.Fragment | None = None,
 ) -> Window:
     """One page of the user's dossiers in due order: the `page`-th, or the one after or before
     the `cursor` given in a previous answer's link; each row with `columns` (`.values()` names,
-    one join deep: read for the page's rows only). The count comes in the page's query."""
+    one relation deep: read for the page's rows only). The count comes in the page's query, and
+    so does the answer of `also` (a query of one value, about anything: `Window.also`)."""
     if connection.vendor != "postgresql":
         return _portable_window(user=user, filters=filters, size=size, cursor=cursor, page=page,
                                 open_only=open_only, search=search, columns=columns)  # fmt: skip
@@ -288,8 +301,8 @@ def window(
     parts = [part for branch in branches for part in _keyed(branch, key, direction)]
     shared = key is None and not exact_count and len(branches) <= SHARED_BRANCHES
     counting = _count_sql(branches, exact=exact_count) if branches and not shared else None
-    rows, total = _fetch(parts, columns, limit=size + 1, offset=offset, shared=shared,
-                         descending=direction == "b", count=counting)  # fmt: skip
+    rows, total, extra = _fetch(parts, columns, limit=size + 1, offset=offset, shared=shared,
+                                descending=direction == "b", count=counting, also=also)  # fmt: skip
     rows, has_previous, has_next = _cut(rows, size, key=key, offset=offset, direction=direction)
     count: int | None
     if not has_previous and not has_next:
@@ -298,7 +311,9 @@ def window(
         count = _bounded(total, exact=exact_count)
     else:  # a window past the end: no row brought the count
         count = _count(branches, exact=exact_count)
-    return _window(rows, count, has_previous=has_previous, has_next=has_next)
+    found = _window(rows, count, has_previous=has_previous, has_next=has_next)
+    found.also = extra
+    return found
 
 
 def _cut(

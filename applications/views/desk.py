@@ -4,7 +4,7 @@ from html import escape  # Django's escape is this one, behind a check for lazy 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
@@ -21,12 +21,13 @@ from portal.core.errors import DomainError, NotFound
 from portal.core.pages import page
 from portal.notifications import services as notifications
 from procedures import snapshot
+from procedures.labels import labels
 from procedures.selectors import procedure_search
 
 STATE_LABELS = dict(State.choices)
 QUEUE_COLUMNS = (
     "id", "code", "state", "due_at", "resolved_at", "clock_stopped_at", "applicant_name",
-    "is_transferred", "legacy_code", "procedure_version__name_vi", "procedure_version__name_en",
+    "is_transferred", "legacy_code", "procedure_version_id",
 )  # fmt: skip
 
 
@@ -55,6 +56,7 @@ def work_queue(request):
     if request.GET.get("mine"):
         filters["assignee"] = request.user.username
     query = request.GET.get("q", "").strip()[:100]
+    unread = _unread_count_sql(request.user)
     raw_page = request.GET.get("page", "")
     number = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and raw_page != "0" else 1
     try:
@@ -67,6 +69,7 @@ def work_queue(request):
             open_only=True,
             search=query,
             columns=QUEUE_COLUMNS,
+            also=unread,
         )
     except staff_lists.BadCursor:  # a cursor typed by hand: the first page
         window = staff_lists.window(
@@ -76,6 +79,7 @@ def work_queue(request):
             open_only=True,
             search=query,
             columns=QUEUE_COLUMNS,
+            also=unread,
         )
     keep = _without_page(request)
     return render(
@@ -93,7 +97,11 @@ def work_queue(request):
             "filters": filters,
             "query": query,
             "mine": bool(request.GET.get("mine")),
-            "unread_notices": notifications.unread_for(request.user).count(),
+            "unread_notices": (
+                window.also
+                if window.also is not None
+                else notifications.unread_for(request.user).count()
+            ),
             "fields": snapshot.current().fields,  # the worker's catalogue: no query per page
             "keep": keep,
             "channels": Channel.choices,
@@ -102,6 +110,17 @@ def work_queue(request):
 
 
 QUEUE_PAGE = 50
+
+
+def _unread_count_sql(user) -> tuple[str, tuple] | None:
+    """The count of the user's unread notices as SQL, for the queue's page query to bring in
+    its round trip (issue 10: one query fewer per page)."""
+    unread = notifications.unread_for(user).order_by().values("pk")
+    try:
+        sql, params = unread.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"SELECT count(*) FROM ({sql}) AS unread", tuple(params)  # noqa: S608 (the ORM's)
 
 
 def queue_rows(page: list[dict], now) -> list[dict]:
@@ -113,6 +132,12 @@ def queue_rows(page: list[dict], now) -> list[dict]:
     moment_format = formats.get_format("SHORT_DATETIME_FORMAT")
     zone = timezone.get_current_timezone()
     link = reverse("desk:dossier", args=["CODE"])
+    # The versions' names from the worker's catalogue snapshot (no query once it holds them).
+    catalogue = labels(versions={row["procedure_version_id"] for row in page})
+    names: dict[int, str] = {}
+    for version in {row["procedure_version_id"] for row in page}:
+        _unit, name, name_en, *_rest = catalogue.raw("version", version)
+        names[version] = name_en if english and name_en else name
     shown: dict = {}  # due moments repeat (end of a working day): each formatted once
     rows = []
     for row in page:
@@ -123,16 +148,13 @@ def queue_rows(page: list[dict], now) -> list[dict]:
             clock_stopped_at=row["clock_stopped_at"],
             now=now,
         )
-        name = row["procedure_version__name_vi"]
-        if english and row["procedure_version__name_en"]:
-            name = row["procedure_version__name_en"]
         due = row["due_at"]
         if due not in shown:
             shown[due] = dateformat.format(due.astimezone(zone), moment_format) if due else ""
         rows.append(
             {
                 **row,
-                "procedure_name": name,
+                "procedure_name": names[row["procedure_version_id"]],
                 "href": link.replace("CODE", row["code"]),
                 "state_label": states.get(row["state"], row["state"]),
                 "due": shown[due],

@@ -23,6 +23,7 @@ from applications.selectors import detail, handover
 from applications.services import transfer
 from applications.views.desk import KEPT_SESSION_KEY, _staff_or_403
 from portal.core.pages import page
+from procedures import labels as catalogue_labels
 from procedures.models import RequiredDocument, Unit
 
 HANDED_IN = (Attachment.Purpose.APPLICATION, Attachment.Purpose.SCAN)
@@ -62,7 +63,7 @@ def dossier_page(request, code):
     zone = timezone.get_current_timezone()
     moment_format = formats.get_format("SHORT_DATETIME_FORMAT")
 
-    attachments = detail.attachments(row["id"])
+    events, attachments = detail.history_and_attachments(row["id"])
     download = reverse("citizen:attachment", args=[987654321])
     by_document: dict[int | None, list[dict]] = {}
     for attachment in attachments:
@@ -71,7 +72,6 @@ def dossier_page(request, code):
             attachment["purpose"], attachment["purpose"]
         )
         by_document.setdefault(attachment["document_id"], []).append(attachment)
-    events = detail.history(row["id"])
     # What the clerk ticked as handed in at reception (the receive step's record), if received.
     received = next((e for e in events if e["action"] == workflow.EventType.RECEIVE), None)
     ticked = set((received["extra"] or {}).get("checked_documents", [])) if received else None
@@ -144,8 +144,12 @@ def dossier_page(request, code):
 def _transfer_options(row: dict) -> str:
     """The transfer's choice of units as `<option>`s, built here in one go (a province's forty
     wards made half the page's template nodes)."""
-    units = transfer.destinations(
-        handling_unit_id=row["handling_unit_id"], province_id=row["handling_parent_id"]
+    # The catalogue's units only: kept with the worker's snapshot, renewed with it.
+    units = catalogue_labels.kept(
+        ("transfer destinations", row["handling_unit_id"], row["handling_parent_id"]),
+        lambda: transfer.destinations(
+            handling_unit_id=row["handling_unit_id"], province_id=row["handling_parent_id"]
+        ),
     )
     # What format_html_join writes (Django's escape is html.escape), at a tenth of its cost.
     return mark_safe(  # noqa: S308

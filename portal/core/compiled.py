@@ -21,23 +21,27 @@ M = TypeVar("M", bound=Model)
 
 
 class CompiledRead(Generic[M]):
-    def __init__(self, build: Callable[[str], QuerySet[M]]) -> None:
-        """`build(value)` returns the queryset for one value; it must use `value` exactly once,
-        as a parameter, and select model instances (no annotations, no `values()`)."""
+    def __init__(self, build: Callable[[Any], QuerySet[M]], *, key: type = str) -> None:
+        """`build(value)` returns the queryset for one value (a `key`: str or int); it must use
+        `value` exactly once, as a parameter, and select model instances (no `values()`); its
+        annotations are set on the instance, as the ORM does."""
         self._build = build
+        self._key = key
         self._compiled: dict[str, tuple[Any, str, list[Any], int]] = {}
 
     def _compile(self, using: str) -> tuple[Any, str, list[Any], int]:
-        marker = f"motcua-compiled-{uuid.uuid4().hex}"
+        marker: Any = f"motcua-compiled-{uuid.uuid4().hex}"
+        if self._key is int:
+            marker = secrets.randbits(62) | 1 << 61  # an integer no key is
         queryset = self._build(marker)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         params = list(params)
-        if params.count(marker) != 1 or compiler.annotation_col_map:
-            raise ValueError("a compiled read takes its value exactly once and no annotations")
+        if params.count(marker) != 1:
+            raise ValueError("a compiled read takes its value exactly once")
         return compiler, sql, params, params.index(marker)
 
-    def first(self, value: str, *, using: str = "default") -> M | None:
+    def first(self, value: Any, *, using: str = "default") -> M | None:
         """The first instance the queryset would give for `value`, or None."""
         entry = self._compiled.get(using)
         if entry is None:
@@ -59,6 +63,8 @@ class CompiledRead(Generic[M]):
         # Django 5.2's signature (the stubs follow a later one, with a fetch mode).
         for populator in get_related_populators(klass_info, select, using):  # type: ignore[call-arg]
             populator.populate(row, instance)
+        for name, position in (compiler.annotation_col_map or {}).items():
+            setattr(instance, name, row[position])
         return cast(M, instance)
 
 

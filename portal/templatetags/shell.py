@@ -17,6 +17,12 @@ per-request values, and each request puts its own in their place:
   or passed to a tag: there it would be the marker, not the value.
 
 A shell holds no `{% block %}` (refused when parsed).
+
+`{% shell "header" signed_in=nav_desk,nav_dashboard %}` keeps the shell for signed-in users too
+(issue 10): per language and per truth of the named variables (the links a user may follow), the
+user's name printed through the hole `signed_in_name` (their `display_name`), put in per request
+like the token. Such a shell tests nothing else about the user than `user.is_authenticated` and
+those variables, and prints nothing else of theirs.
 """
 
 import re
@@ -35,6 +41,7 @@ register = template.Library()
 
 _MARK = f"motcua-shell-{secrets.token_hex(8)}"  # per process: no request can guess it
 CSRF_MARK = f"{_MARK}-csrfz"
+SIGNED_IN_NAME = "signed_in_name"
 PATH_MARK = f"{_MARK}-pathz"
 # Languages times script prefixes: a handful. Past this, the kept texts are dropped (a script
 # prefix could come from a header a client writes).
@@ -54,8 +61,17 @@ class ShellNode(template.Node):
     # render, and a shell holds none, so the walk need not enter it.
     child_nodelists = ()
 
-    def __init__(self, name: str, holes: list[str], nodelist: template.NodeList) -> None:
+    def __init__(
+        self,
+        name: str,
+        holes: list[str],
+        nodelist: template.NodeList,
+        signed_in: tuple[str, ...] | None = None,
+    ) -> None:
         self.name = name
+        self.signed_in = signed_in  # kept for signed-in users per these variables' truth
+        if signed_in is not None:
+            holes = [*holes, SIGNED_IN_NAME]
         self.marks = {hole: f"{_MARK}-h{index}z" for index, hole in enumerate(holes)}
         self.holes = {mark: template.Variable(hole) for hole, mark in self.marks.items()}
         marks = [CSRF_MARK, PATH_MARK, *self.holes]
@@ -66,12 +82,21 @@ class ShellNode(template.Node):
     def render(self, context: template.Context) -> str:
         request = context.get("request")
         user = context.get("user")
+        if self.signed_in is not None and getattr(user, "is_authenticated", False):
+            with context.push(**{SIGNED_IN_NAME: user.display_name}):  # type: ignore[union-attr]
+                if request is None:
+                    return self._render(context, request)
+                flags = tuple(bool(context.get(name)) for name in self.signed_in)
+                return self._kept_render(context, request, ("signed in", *flags))
         if request is None or getattr(user, "is_authenticated", True):
             return self._render(context, request)
+        return self._kept_render(context, request, ())
+
+    def _kept_render(self, context: template.Context, request, who: tuple) -> str:
         token = context.get("csrf_token")
         if not token or str(token) == "NOTPROVIDED":
             return self._render(context, request)
-        key = (_generation, get_language(), get_script_prefix())
+        key = (_generation, get_language(), get_script_prefix(), *who)
         parts = self._kept.get(key)
         if parts is None:
             with context.push(csrf_token=CSRF_MARK, next_path=PATH_MARK, **self.marks):
@@ -108,11 +133,17 @@ def shell(parser, token):
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError('{% shell "name" %} takes a quoted name first')
-    holes = bits[2:]
+    holes = [bit for bit in bits[2:] if not bit.startswith("signed_in=")]
+    signed_in = None
+    for bit in bits[2:]:
+        if bit.startswith("signed_in="):
+            signed_in = tuple(name for name in bit.removeprefix("signed_in=").split(",") if name)
+            if any(not name.isidentifier() for name in signed_in):
+                raise template.TemplateSyntaxError("signed_in= names plain variables")
     if any(not hole.isidentifier() for hole in holes):
         raise template.TemplateSyntaxError("{% shell %}'s holes are plain variable names")
     nodelist = parser.parse(("endshell",))
     parser.delete_first_token()
     if nodelist.get_nodes_by_type(BlockNode):
         raise template.TemplateSyntaxError("a {% shell %} cannot hold a {% block %}")
-    return ShellNode(bits[1][1:-1], holes, nodelist)
+    return ShellNode(bits[1][1:-1], holes, nodelist, signed_in)

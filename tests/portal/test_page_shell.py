@@ -91,3 +91,32 @@ def test_a_shell_cannot_hold_a_block():
 def test_without_a_request_a_shell_renders_as_any_template():
     template = Template('{% load shell %}{% shell "x" word %}<p>{{ word }}</p>{% endshell %}')
     assert template.render(Context({"word": "<b>"})) == "<p>&lt;b&gt;</p>"
+
+
+HEADER = re.compile(r"<header class=\"site\">.*?</header>", re.S)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_signed_in_header_kept_per_language_and_links_is_each_users_own(demo, language):
+    """The header kept for signed-in users (per language and the links they may follow) is, for
+    each of them, what a fresh rendering gives: their name, their links, their form token."""
+    from django.test.utils import override_settings
+
+    from portal.templatetags import shell
+
+    pages = {}
+    for username in ("clerk.kimlong", "leader.kimlong", "citizen", "clerk.kimlong"):
+        client = Client()
+        client.cookies["motcua_language"] = language
+        client.force_login(User.objects.get(username=username))
+        kept = HEADER.search(client.get("/").content.decode()).group(0)
+        with override_settings(SHELL_TEST_FRESH=True):  # a setting changed: rendered afresh
+            assert shell._generation
+            fresh = HEADER.search(client.get("/").content.decode()).group(0)
+        assert TOKEN.search(kept), "the user's own form token is in it"
+        assert TOKEN.sub("", kept) == TOKEN.sub("", fresh), username
+        assert User.objects.get(username=username).display_name in kept
+        pages.setdefault(username, []).append(kept)
+    assert "/desk/" in pages["clerk.kimlong"][0]
+    assert "/desk/" not in pages["citizen"][0]
+    assert User.objects.get(username="clerk.kimlong").display_name not in pages["leader.kimlong"][0]
