@@ -24,7 +24,7 @@ ROLLUP_COLUMNS = (
 
 def _rollup() -> set[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {ROLLUP_COLUMNS} FROM applications_dossierrollup")  # noqa: S608
+        cursor.execute(f"SELECT {ROLLUP_COLUMNS} FROM applications_dossierrollup")
         return {row for row in cursor.fetchall() if any(row[4:])}
 
 
@@ -49,7 +49,8 @@ def test_a_submission_writes_its_dossier_once_with_its_code_and_history(api, pro
     statements = [q["sql"] for q in queries.captured_queries]
     assert not [s for s in statements if s.startswith('UPDATE "applications_dossier"')]
     writes = [s for s in statements if 'INTO "applications_dossier" ' in s]
-    assert len(writes) == 1 and 'INTO "applications_dossierevent"' in writes[0]
+    assert len(writes) == 1
+    assert 'INTO "applications_dossierevent"' in writes[0]
     assert not [s for s in statements if s.startswith('INSERT INTO "applications_dossierevent"')]
     # The same key again: the same dossier, no second one and no second number.
     again = api("citizen").post(
