@@ -41,9 +41,9 @@ def insert_numbered(
     numbered, params = numbered_cte(DOSSIER_CODE, unit_id=unit.pk, day=day, name="numbered")
     # The code and the history's key are SQL over the CTEs; every value is a parameter.
     code = f"SELECT %s || {number_text('last')} FROM numbered"  # noqa: S608 - no value in it
-    dossier.code = RawSQL(code, [f"{unit.code}-{day:%y%m%d}-"])  # type: ignore[assignment]  # noqa: S611
+    dossier.code = RawSQL(code, [f"{unit.code}-{day:%y%m%d}-"])  # noqa: S611
     for event in history:
-        event.dossier_id = RawSQL("SELECT id FROM new_dossier", [])  # type: ignore[assignment]
+        event.dossier_id = RawSQL("SELECT id FROM new_dossier", [])
     dossier_sql, dossier_values = _insert_sql(dossier, returning="code")
     history_sql, history_values = _insert_sql(*history)
     with connection.cursor() as cursor:
@@ -83,7 +83,7 @@ def _insert_sql(*rows: models.Model, returning: str = "") -> tuple[str, list[Any
             for f in meta.local_concrete_fields
             if (f is not meta.auto_field or rows[0].pk is not None) and not f.generated
         ],
-        rows,
+        list(rows),
     )
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [meta.pk, *([meta.get_field(returning)] if returning else [])]
