@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from applications import services
 from applications.models import Dossier
 from applications.selectors import cohort_rollup, rollups
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from procedures.models import Unit
 from tests.applications.conftest import desk_payload, online_payload, pdf, required_docs
+from tests.factories import DossierFactory
+from tests.factories.catalogue import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,15 @@ def test_the_rollup_counts_a_submissions_files_once(api, procedure, settings, tm
     services.dossier_receive(dossier=Dossier.objects.get(code=online.json()["code"]), actor=clerk)
     kept, kept_cohort = _rollup(), _cohort()
     assert sum(row[-1] for row in kept) == 2
+    # Files added to a dossier already there (a supplement) are counted by the file trigger.
+    waiting = DossierFactory(awaiting_supplement=True)
+    document = waiting.procedure_version.documents.first()
+    services.dossier_supplement(
+        dossier=waiting,
+        actor=staff(waiting.handling_unit, Role.CLERK),
+        files={document.pk: pdf("supplement.pdf")},
+    )
+    kept, kept_cohort = _rollup(), _cohort()
     rollups.rebuild()
     cohort_rollup.rebuild()
     assert _rollup() == kept
