@@ -16,7 +16,7 @@ from tests.applications.conftest import desk_payload, online_payload, pdf, requi
 from tests.factories import DossierFactory
 from tests.factories.catalogue import staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 ROLLUP_COLUMNS = (
     "unit_id, field_id, channel, day, received, received_online_full, refused, open, "
