@@ -30,7 +30,7 @@ from applications.models import (
 )
 from applications.services import notices
 from applications.services.base import _actor_label, _record, _require, _save, _transition
-from applications.services.codes import number_dossier, sent_before
+from applications.services.codes import insert_numbered, number_dossier, reserve_id, sent_before
 from applications.workflow import EventType
 from portal.accounts import identity
 from portal.accounts.models import User
@@ -228,10 +228,6 @@ def dossier_create(
         updated_by=actor,
         sets=sets,
     )
-    # A code of its own until the number is taken, as the last step before the commit: the
-    # unit's counter row stays locked from then to the commit, so a busy ward's dossiers wait
-    # for each other only that long (the number stays gapless: a rollback gives it back).
-    dossier.code = f"~{uuid.uuid4().hex}"
     received = at_desk and not refuse_reason
     submitted = DossierEvent(
         action=EventType.SUBMIT, from_state="", to_state=State.SUBMITTED, note=note
@@ -241,12 +237,28 @@ def dossier_create(
         # Received at once: the dossier is written once, already received; its history keeps
         # both steps (submitted, then received with the appointment).
         events.append(_receive(dossier, actor, now=now, due_at=due_at, note=note, checked=present))
+    if refuse_reason and files:
+        # Not received: its files are not kept (they go back with the applicant).
+        submitted.extra = {"handed_back": _handed_back(files)}
+    label = _actor_label(actor)
+    for event in events:
+        event.actor, event.actor_label, event.at = actor, label, now
+    attached = False
+    if connection.vendor == "postgresql" and files and not refuse_reason:
+        # Its files first, under the id it will have: the rollup counts them with the dossier.
+        dossier.pk = reserve_id()
+        _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
+        attached = True
     if connection.vendor == "postgresql":
-        # No savepoint: the named lock above makes a second dossier with this sender's key wait
-        # for the first to commit and return it, so the insert cannot meet that key (issue 10:
-        # two round trips fewer).
-        dossier.save(force_insert=True)
+        # Inserted with its code and its history in one statement, the counter bumped in it: the
+        # unit's counter row stays locked from then to the commit, as the ward's rollup rows
+        # that this INSERT's triggers bump (the number stays gapless: a rollback gives it
+        # back). No savepoint: the named lock above makes a second dossier with this sender's
+        # key wait for the first to commit and return it, so the insert cannot meet that key.
+        insert_numbered(dossier, unit, timezone.localdate(now), events)
     else:
+        # A code of its own until the number is taken, as the last step before the commit.
+        dossier.code = f"~{uuid.uuid4().hex}"
         try:
             with transaction.atomic():
                 dossier.save(force_insert=True)
@@ -255,16 +267,11 @@ def dossier_create(
             if existing is None:
                 raise
             return existing
-    if refuse_reason:
-        # Not received: its files are not kept (they go back with the applicant).
-        if files:
-            submitted.extra = {"handed_back": _handed_back(files)}
-    else:
+        for event in events:
+            event.dossier = dossier
+        DossierEvent.objects.bulk_create(events)
+    if not refuse_reason and not attached:
         _attach(dossier, files, documents, Attachment.Purpose.APPLICATION, actor)
-    label = _actor_label(actor)
-    for event in events:
-        event.dossier, event.actor, event.actor_label, event.at = dossier, actor, label, now
-    DossierEvent.objects.bulk_create(events)
     if refuse_reason:
         # Circular 03/2025, form 03: the specific reason for not receiving the request.
         before = _transition(dossier, "refuse", actor, check_role=False)
@@ -282,7 +289,8 @@ def dossier_create(
             )
         )
     _with_history(dossier, events)
-    dossier.code = number_dossier(dossier, unit, timezone.localdate(now))
+    if dossier.code.startswith("~"):
+        dossier.code = number_dossier(dossier, unit, timezone.localdate(now))
     if received:
         notices.notify_received(dossier)
     elif not refuse_reason:

@@ -490,10 +490,18 @@ RETURNS void LANGUAGE sql AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION dossier_rollup_on_file() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    ids bigint[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM dossier_rollup_refile(ARRAY(SELECT DISTINCT dossier_id FROM new_rows),
-                                      ARRAY(SELECT id FROM new_rows), '{}');
+        -- A new submission's files are written before its dossier (under the id it will have):
+        -- the dossier's INSERT counts them. Only the dossiers already there are counted again
+        -- (the refile, an SQL function, is planned at each call: about 1.5 ms; issue 10).
+        ids := ARRAY(SELECT DISTINCT n.dossier_id FROM new_rows n
+                     JOIN applications_dossier d ON d.id = n.dossier_id);
+        IF cardinality(ids) > 0 THEN
+            PERFORM dossier_rollup_refile(ids, ARRAY(SELECT id FROM new_rows), '{}');
+        END IF;
     ELSE
         PERFORM dossier_rollup_refile(ARRAY(SELECT DISTINCT dossier_id FROM old_rows), '{}',
                                       ARRAY(SELECT DISTINCT dossier_id FROM old_rows));

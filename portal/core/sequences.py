@@ -49,30 +49,23 @@ def next_number(scope: str, *, unit_id: int, day: date) -> int:
     return int(row[0])
 
 
-def number_row(
-    scope: str, *, unit_id: int, day: date, table: str, pk: int, column: str, prefix: str
-) -> str | None:
-    """`next_number` written into a row in the same statement: `column` of the row `pk` of
-    `table` becomes `prefix` followed by the number (at least 4 digits, as `{n:04d}`), and the
-    value is returned. One round trip instead of two for the caller that numbers its row last
-    (a dossier's code); the counter row is locked until the caller's transaction ends, as with
-    `next_number`. None when the counter has no row yet (its first number of the day: the caller
-    uses `next_number`, which creates it) or on a database without data-modifying CTEs."""
-    if connection.vendor != "postgresql":
-        return None
-    quote = connection.ops.quote_name
-    counters = quote(Counter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH bumped AS (UPDATE {counters} SET last = last + 1 "  # noqa: S608 - model names
-            "WHERE scope = %s AND unit_id = %s AND day = %s RETURNING last) "
-            f"UPDATE {quote(table)} SET {quote(column)} = %s || "
-            "lpad(bumped.last::text, greatest(4, length(bumped.last::text)), '0') "
-            f"FROM bumped WHERE {quote(table)}.id = %s RETURNING {quote(table)}.{quote(column)}",
-            [scope, unit_id, connection.ops.adapt_datefield_value(day), prefix, pk],
-        )
-        row = cursor.fetchone()
-    return None if row is None else str(row[0])
+def numbered_cte(scope: str, *, unit_id: int, day: date, name: str) -> tuple[str, list[Any]]:
+    """`next_number` as a CTE for a caller's own statement: `<name> AS (...)` yields one row
+    whose `last` is the number, the counter row created or bumped and locked until the caller's
+    transaction ends, as with `next_number`. A caller that writes its row in that statement
+    (a new dossier's INSERT) is numbered without a second write (issue 10)."""
+    table = connection.ops.quote_name(Counter._meta.db_table)
+    return (
+        f"{name} AS (INSERT INTO {table} (scope, unit_id, day, last) "  # noqa: S608
+        f"VALUES (%s, %s, %s, 1) ON CONFLICT (scope, unit_id, day) "
+        f"DO UPDATE SET last = {table}.last + 1 RETURNING last)",
+        [scope, unit_id, connection.ops.adapt_datefield_value(day)],
+    )
+
+
+def number_text(column: str) -> str:
+    """SQL for the number in `column` as `{n:04d}` writes it (at least 4 digits)."""
+    return f"lpad({column}::text, greatest(4, length({column}::text)), '0')"
 
 
 def last_number(scope: str, *, unit_id: int, day: date) -> int:

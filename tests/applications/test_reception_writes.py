@@ -1,6 +1,7 @@
-"""Issue 10's guards on reception (not timings): a busy ward's dossiers wait for each other only
-on the unit's counter row, so the number is taken last, just before the commit; and a desk
-reception sends a fixed, short list of statements."""
+"""Issue 10's guards on reception (not timings): a busy ward's dossiers wait for each other on
+the unit's counter row and its rollup rows, both taken by the dossier's INSERT, so only the
+notices are written after it, just before the commit; and a reception sends a fixed, short list
+of statements."""
 
 import pytest
 from django.db import connection
@@ -23,7 +24,7 @@ def _writes_after_the_counter(captured) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["desk", "online"])
-def test_the_code_is_numbered_last_with_only_the_code_and_the_notices_after_it(
+def test_the_code_is_taken_by_the_dossiers_insert_with_only_the_notices_after_it(
     api, procedure, kind
 ):
     if kind == "desk":
@@ -39,9 +40,12 @@ def test_the_code_is_numbered_last_with_only_the_code_and_the_notices_after_it(
     assert response.status_code == 201, response.json()
     sqls = [q["sql"] for q in captured.captured_queries]
     numbered = [sql for sql in sqls if '"portal_counter"' in sql]
-    # One statement bumps the counter and writes the code into the dossier (issue 10).
+    # One statement bumps the counter and inserts the dossier with its code and its history,
+    # written once: no placeholder code updated after (issue 10).
     assert len(numbered) == 1, numbered
-    assert 'UPDATE "applications_dossier" SET "code"' in numbered[0]
+    assert 'INSERT INTO "applications_dossier" ' in numbered[0]
+    assert 'INSERT INTO "applications_dossierevent" ' in numbered[0]
+    assert not [sql for sql in sqls if sql.startswith('UPDATE "applications_dossier"')]
     after = _writes_after_the_counter(captured)
     assert after[:1] == ['INSERT INTO "portal_notification"'], after
     assert not [sql for sql in after[1:] if not sql.startswith(("RELEASE", "SAVEPOINT"))], after
@@ -52,12 +56,13 @@ def test_the_code_is_numbered_last_with_only_the_code_and_the_notices_after_it(
     assert [row["action"] for row in response.json()["history"]] == stored
 
 
-# Issue 10: the statements of one submission, pinned (14 before). The token and its user, the
-# submission key's lock and look-up, the user's roles, the dossier, its history rows in one
-# insert, the code (the counter's bump and the dossier's code in one statement), the notices in
-# one insert; the attached files' rows in one more. The procedure, its version and documents and the unit
-# come from the catalogue's snapshot.
-STATEMENTS = 8
+# Issue 10: the statements of one submission, pinned (14, then 8 before). The token and its
+# user, the submission key's lock and look-up, the user's roles, the dossier with its code (the
+# counter's bump) and its history rows in one statement, the notices in one insert; with files,
+# the dossier's id taken first and the attached files' rows in one more. The procedure, its
+# version and documents and the unit come from the catalogue's snapshot.
+STATEMENTS = 6
+WITH_FILES = 2
 TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT")
 
 
@@ -80,4 +85,4 @@ def test_a_submission_sends_the_same_short_list_of_statements_every_time(api, pr
         sent = [q for q in captured.captured_queries if not q["sql"].startswith(TEST_ONLY)]
         counts.append(len(sent))
     assert kind == "desk" or files
-    assert counts[1] == counts[2] == STATEMENTS + (1 if files else 0), (counts, files)
+    assert counts[1] == counts[2] == STATEMENTS + (WITH_FILES if files else 0), (counts, files)

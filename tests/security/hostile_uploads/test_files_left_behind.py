@@ -129,8 +129,8 @@ def test_a_submission_the_database_fails_after_its_files_were_written_leaves_no_
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(User.objects.get(username="citizen"))
     full = DatabaseError("could not extend file: No space left")
-    # The last write before the commit (the dossier's number), after its files were written.
-    with mock.patch("applications.services.reception.number_dossier", side_effect=full):
+    # The last write before the commit (the citizen's notices), after its files were written.
+    with mock.patch("applications.services.notices.notify_submitted", side_effect=full):
         response = client.post("/api/v1/dossiers/", online_payload(procedure), format="multipart")
     assert response.status_code >= 500
     assert not Dossier.objects.exists()
