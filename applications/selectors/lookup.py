@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from rest_framework.settings import api_settings
@@ -22,6 +23,13 @@ from portal.core.errors import DomainError, ErrorCode, NotFound
 from portal.core.throttling import Budget, Cooldown, hit, parse_rate, parse_tiers
 
 logger = logging.getLogger("motcua.lookup")
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """Every answer of the look-up, page or API, found or not: the look-up of one person's
+    dossier, so kept by no shared cache, no proxy and no browser."""
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class LookupCooling(DomainError):
