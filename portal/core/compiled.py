@@ -25,9 +25,13 @@ class CompiledRead(Generic[M]):
         """`build(value)` returns the queryset for one value; it must use `value` exactly once,
         as a parameter, and select model instances (no annotations, no `values()`)."""
         self._build = build
-        self._compiled: dict[str, tuple[Any, str, list[Any], int]] = {}
+        self._compiled: dict[str, tuple[Any, ...]] = {}
 
-    def _compile(self, using: str) -> tuple[Any, str, list[Any], int]:
+    def _compile(self, using: str) -> tuple[Any, ...]:
+        """The SQL, its parameters and where the value goes, and what turns a row into the
+        instance, each worked out once: the converters of the row's columns, the model's
+        attribute names and the `select_related` populators (as `ModelIterable` would, again on
+        every row)."""
         marker = f"motcua-compiled-{uuid.uuid4().hex}"
         queryset = self._build(marker)
         compiler = queryset.query.get_compiler(using=using)
@@ -35,14 +39,33 @@ class CompiledRead(Generic[M]):
         params = list(params)
         if params.count(marker) != 1 or compiler.annotation_col_map:
             raise ValueError("a compiled read takes its value exactly once and no annotations")
-        return compiler, sql, params, params.index(marker)
+        select, klass_info = compiler.select, compiler.klass_info
+        converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        # Django 5.2's signature (the stubs follow a later one, with a fetch mode).
+        populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]
+        model = klass_info["model"]
+        return (
+            compiler,
+            converters,
+            sql,
+            params,
+            params.index(marker),
+            model,
+            names,
+            start,
+            end,
+            populators,
+        )
 
     def first(self, value: str, *, using: str = "default") -> M | None:
         """The first instance the queryset would give for `value`, or None."""
         entry = self._compiled.get(using)
         if entry is None:
             entry = self._compiled[using] = self._compile(using)
-        compiler, sql, template, index = entry
+        compiler, converters, sql, template, index, model, names, start, end, populators = entry
         params = list(template)
         params[index] = value
         with connections[using].cursor() as cursor:
@@ -50,14 +73,9 @@ class CompiledRead(Generic[M]):
             found = cursor.fetchone()
         if found is None:
             return None
-        row = next(iter(compiler.results_iter([[found]])))
-        select, klass_info = compiler.select, compiler.klass_info
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        names = [column[0].target.attname for column in select[start:end]]
-        instance = klass_info["model"].from_db(using, names, row[start:end])
-        # Django 5.2's signature (the stubs follow a later one, with a fetch mode).
-        for populator in get_related_populators(klass_info, select, using):  # type: ignore[call-arg]
+        row = next(compiler.apply_converters([found], converters)) if converters else found
+        instance = model.from_db(using, names, row[start:end])
+        for populator in populators:
             populator.populate(row, instance)
         return cast(M, instance)
 
