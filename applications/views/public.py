@@ -48,6 +48,10 @@ def lookup(request):
             word = timeliness.of(dossier, timezone.now())
             context.update(
                 dossier=dossier,
+                # The result's holes (templates/portal/lookup.html), plain values.
+                result_code=dossier.code,
+                procedure_name=dossier.procedure_version.name,
+                unit_name=dossier.handling_unit.name,
                 state_label=state_label(dossier.state),
                 timeliness=word,
                 timeliness_label=timeliness.LABELS.get(word, ""),

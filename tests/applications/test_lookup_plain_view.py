@@ -3,6 +3,7 @@ issue 10): the same status, headers and bytes as DRF's `Lookup` gives for the sa
 or not, cooling or throttled, in each language, signed in or not; whatever the plain view does not
 answer itself still reaches DRF. Every answer says `Cache-Control: private, no-store`."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -131,3 +132,31 @@ def test_the_look_up_page_is_kept_by_no_cache(dossier, digits):
     response = Client().get("/tra-cuu/", {"code": dossier.code, "phone": digits})
     assert response.status_code in (200, 404)
     assert response["Cache-Control"] == "private, no-store"
+
+
+RESULT = re.compile(r'<section aria-labelledby="result" class="lookup-result">.*?</section>', re.S)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_look_up_pages_kept_labels_carry_each_dossiers_own_values(language):
+    """The result's labels are kept per language for anonymous visitors (`{% shell %}`): each
+    visitor's section is the one rendered in full for a signed-in user, with their dossier's own
+    values, never the previous visitor's."""
+    first = DossierFactory(state="in_review", applicant_phone="0905111222")
+    second = DossierFactory(resolved=True, applicant_phone="0905333444")
+    signed_in = Client()
+    signed_in.force_login(UserFactory(username="nguoi.dan"))
+    signed_in.cookies["motcua_language"] = language
+    sections = []
+    for dossier, digits in ((first, "1222"), (second, "3444")):
+        anonymous = Client()
+        anonymous.cookies["motcua_language"] = language
+        query = {"code": dossier.code, "phone": digits}
+        kept = RESULT.findall(anonymous.get("/tra-cuu/", query).content.decode())
+        rendered = RESULT.findall(signed_in.get("/tra-cuu/", query).content.decode())
+        assert kept == rendered
+        assert len(kept) == 1
+        assert dossier.code in kept[0]
+        assert dossier.handling_unit.name in kept[0]
+        sections.append(kept[0])
+    assert first.code not in sections[1]
