@@ -182,8 +182,9 @@ class Attempt:
 
 
 # `Cooldown.attempt`'s one round trip to Redis: KEYS = the budget's count (the turn's key when
-# there is no budget), the turn, the tiers; ARGV[1] = the count's lifetime ("" with no budget).
-# Returns the count (-1 with no budget), 1 if the turn was taken, then the tiers' values.
+# there is no budget), the turn, the tiers; ARGV[1] = the count's lifetime ("" with no budget),
+# ARGV[2] = "take" (the turn) or "read" (`Cooldown.check`: whether the turn is free, untaken).
+# Returns the count (-1 with no budget), 1 if the turn was taken (is free), the tiers' values.
 _ACQUIRE_LUA = """
 local count = -1
 if ARGV[1] ~= '' then
@@ -191,7 +192,11 @@ if ARGV[1] ~= '' then
   count = redis.call('INCR', KEYS[1])
 end
 local taken = 0
-if redis.call('SET', KEYS[2], 1, 'EX', 10, 'NX') then
+if ARGV[2] == 'read' then
+  if redis.call('EXISTS', KEYS[2]) == 0 then
+    taken = 1
+  end
+elseif redis.call('SET', KEYS[2], 1, 'EX', 10, 'NX') then
   taken = 1
 end
 if #KEYS < 3 then
@@ -282,6 +287,37 @@ class Cooldown:
             if acquired:
                 release()
 
+    def check(self, ident: str, *, budget: Budget | None = None) -> tuple[bool, int, int]:
+        """Count the budget and read `ident`'s tiers without taking its turn: (free, seconds to
+        wait, seconds the budget is spent for); `free`: no attempt of `ident` holds the turn.
+        For an attempt that will record nothing (the look-up's right digits): when free, it is
+        answered on this reading, as if it had taken the turn here and given it back at once
+        (it records nothing another attempt would read); otherwise it takes its turn with
+        `attempt` (the budget already counted). With Redis, one round trip, atomic. A cache
+        that does not answer raises (the look-up's guards fail closed)."""
+        busy = f"{key_for(self.scope, ident)}:busy"
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        moment = now()
+        throttled = 0
+        if isinstance(backend, RedisCache):
+            raw_busy = backend.make_key(busy)
+            client = backend._cache.get_client(raw_busy, write=True)
+            counted = backend.make_key(budget.key(moment)) if budget is not None else raw_busy
+            keys = self._keys(ident)
+            count, free, *values = _acquire_script(client)(
+                keys=[counted, raw_busy, *(backend.make_key(key) for key in keys)],
+                args=[budget.window + 5 if budget is not None else "", "read"],
+                client=client,
+            )
+            if budget is not None:
+                throttled = budget.wait(int(count), moment)
+            loads = getattr(backend._cache, "_serializer", RedisSerializer()).loads
+            found = {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
+            return bool(free), self._wait_from(keys, found), throttled
+        if budget is not None:
+            throttled = hit(budget.scope, budget.ident, limit=budget.limit, window=budget.window)
+        return cache.get(busy) is None, self.wait_for(ident), throttled
+
     def _acquire_and_read(
         self, busy: str, ident: str, budget: Budget | None = None
     ) -> tuple[bool, int, int, Callable[[], Any]]:
@@ -301,7 +337,7 @@ class Cooldown:
             keys = self._keys(ident)
             count, taken, *values = _acquire_script(client)(
                 keys=[counted, raw_busy, *(backend.make_key(key) for key in keys)],
-                args=[budget.window + 5 if budget is not None else ""],
+                args=[budget.window + 5 if budget is not None else "", "take"],
                 client=client,
             )
             if budget is not None:
