@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from applications.api import lookup as api_lookup
 from applications.views import public as views_public
 from portal import views
 from portal.accounts import language
@@ -18,6 +19,11 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # The public look-up first: Django tries the routes in order, and the look-up is the most
+    # requested address of the site (each receipt's QR code), so it is found without walking
+    # every other route first (issue 10). Neither path is matched by any route below.
+    path("tra-cuu/", views_public.lookup, name="lookup"),
+    path("api/v1/lookup/<str:code>/", api_lookup.lookup, name="api-lookup"),
     path("", include("portal.urls_pages")),
     path("", include("procedures.urls")),
     path("", include("portal.citizen.urls")),
@@ -35,7 +41,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", views.favicon, name="favicon"),
-    path("tra-cuu/", views_public.lookup, name="lookup"),
     # The language switch also remembers the choice in the signed-in user's account.
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("oidc/", include("portal.accounts.oidc")),

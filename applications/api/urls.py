@@ -20,5 +20,4 @@ urlpatterns = [
     path(
         "dossiers/<str:code>/<str:action>/", api.DossierAction.as_view(), name="api-dossier-action"
     ),
-    path("lookup/<str:code>/", api.Lookup.as_view(), name="api-lookup"),
 ]

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions, serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,12 +13,11 @@ from applications.api.create_input import DossierCreateInput
 from applications.api.detail_rows import detail_json
 from applications.api.detail_values import dossier_detail
 from applications.api.exports import dossier_list_response
-from applications.api.list_rows import COUNT_HELP, KEYSET_PARAMETERS, keyset_page, moment
+from applications.api.list_rows import COUNT_HELP, KEYSET_PARAMETERS, keyset_page
 from applications.api.token_views import TokenInput, TokenObtain  # noqa: F401 (URLs)
 from applications.models import Dossier, DossierEvent
-from applications.selectors import detail, lookup
+from applications.selectors import detail
 from portal.core.api import PAGE_PARAMETERS, Pagination, error_responses, paginated
-from portal.core.clientip import throttle_ident
 from portal.core.errors import DomainError, NotFound
 from portal.core.exports import ExportMixin
 from portal.core.privacy import mask
@@ -273,74 +272,3 @@ def _action_view(spec: workflow.Action) -> type[APIView]:
 ACTION_VIEWS: dict[str, type[APIView]] = {
     name: _action_view(spec) for name, spec in workflow.ACTIONS.items()
 }
-
-
-class LookupOutput(serializers.Serializer):
-    code = serializers.CharField()
-    state = serializers.CharField()
-    state_label = serializers.CharField(source="get_state_display")
-    timeliness = serializers.SerializerMethodField()
-    procedure = serializers.CharField(source="procedure_version.name")
-    unit = serializers.CharField(source="handling_unit.name")
-    received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
-
-    def get_timeliness(self, obj) -> str | None:
-        return timeliness.of(obj, timezone.now())
-
-
-def lookup_answer(dossier: Dossier) -> dict:
-    """`LookupOutput`'s answer written from plain values (its fields through DRF cost more than
-    the rest of the look-up; issue 10). `LookupOutput` stays the schema, and a test holds the two
-    to the same output."""
-    zone = timezone.get_current_timezone()
-    return {
-        "code": dossier.code,
-        "state": str(dossier.state),
-        "state_label": str(dossier.get_state_display()),
-        "timeliness": timeliness.of(dossier, timezone.now()),
-        "procedure": str(dossier.procedure_version.name),
-        "unit": str(dossier.handling_unit.name),
-        "received_at": moment(dossier.received_at, zone),
-        "due_at": moment(dossier.due_at, zone),
-    }
-
-
-class Lookup(APIView):
-    """Public look-up by code and the last 4 digits of the phone; no personal data; throttled
-    per address and, for wrong digits, per code (applications/selectors/lookup.py)."""
-
-    # Per client address, the same budget as the look-up page: counted by the guard, in the
-    # same round trip to the cache as the code's turn (not a DRF throttle, a round trip of its
-    # own; issue 10).
-    throttle_classes: list = []
-
-    def throttled(self, request, wait):
-        error = exceptions.Throttled(
-            detail=_("Too many look-ups from this connection. Try again in %(seconds)s seconds.")
-            % {"seconds": int(wait or 60)}
-        )
-        error.wait = wait
-        raise error
-
-    @extend_schema(
-        parameters=[OpenApiParameter("phone", str, required=True)],
-        responses={200: LookupOutput, **error_responses(429)},
-    )
-    def get(self, request, code):
-        try:
-            dossier = lookup.dossier_lookup_guarded(
-                code=code,
-                phone_last4=request.query_params.get("phone", ""),
-                address=lookup.address_budget(throttle_ident(request)),
-            )
-        except lookup.LookupThrottled as spent:
-            self.throttled(request, spent.wait)
-        except lookup.LookupCooling as cooling:
-            response = Response(
-                {"code": cooling.code, "detail": str(cooling.message), **cooling.extra},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
-            response["Retry-After"] = str(cooling.wait)
-            return response
-        return Response(lookup_answer(dossier))

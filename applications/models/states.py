@@ -40,6 +40,16 @@ class State(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+_STATE_LABELS = dict(State.choices)
+
+
+def state_label(value: str) -> str:
+    """`Dossier.get_state_display()` for a state value, in the active language, without the
+    model field's choices made hashable on every call (the public look-up's hot path; issue 10).
+    An unknown value is given back as it is, as `get_state_display` does."""
+    return str(_STATE_LABELS.get(value, value))
+
+
 # The state groups, each defined once (here, beside the graph that uses them); the rest of the
 # code reads them from here or from applications.workflow.
 # The clock runs: received, being processed, waiting for the leader's signature.

@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from rest_framework.settings import api_settings
@@ -22,6 +23,13 @@ from portal.core.errors import DomainError, ErrorCode, NotFound
 from portal.core.throttling import Budget, Cooldown, hit, parse_rate, parse_tiers
 
 logger = logging.getLogger("motcua.lookup")
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """Every answer of the look-up, page or API, found or not: the look-up of one person's
+    dossier, so kept by no shared cache, no proxy and no browser."""
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class LookupCooling(DomainError):
@@ -90,9 +98,22 @@ def dossier_lookup_guarded(
             if wait:
                 raise LookupThrottled(wait)
         raise NotFound()
-    with _cooldown().attempt(code, budget=address) as attempt:
-        if attempt.throttled:
-            raise LookupThrottled(attempt.throttled)
+    cooldown = _cooldown()
+    # The right digits record nothing, so they need not hold the code's turn: one round trip
+    # counts the address and reads the code's tiers, and, with no attempt of the code in flight
+    # and the code not cooling, the row read answers (issue 10: a look-up's second round trip,
+    # and look-ups of one code waiting for each other). Wrong digits take the turn, as before.
+    free, wait, throttled = cooldown.check(code, budget=address)
+    if throttled:
+        raise LookupThrottled(throttled)
+    if free:
+        if wait:
+            raise LookupCooling(wait)
+        try:
+            return selectors.dossier_lookup(code=code, phone_last4=digits)
+        except NotFound:
+            pass  # judged again under the code's turn, where a wrong guess is counted
+    with cooldown.attempt(code) as attempt:  # the address was counted above
         if attempt.wait:
             raise LookupCooling(attempt.wait)
         try:

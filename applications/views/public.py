@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from applications import timeliness
+from applications.models.states import state_label
 from applications.selectors import lookup as guarded
 from portal.core.clientip import throttle_ident
 from portal.core.errors import NotFound
@@ -16,7 +17,7 @@ from portal.core.errors import NotFound
 def _too_many(request, context, *, wait: int, **extra):
     response = render(request, "portal/lookup.html", {**context, **extra}, status=429)
     response["Retry-After"] = str(wait)
-    return response
+    return guarded.no_store(response)
 
 
 def lookup(request):
@@ -47,7 +48,12 @@ def lookup(request):
             word = timeliness.of(dossier, timezone.now())
             context.update(
                 dossier=dossier,
+                # The result's holes (templates/portal/lookup.html), plain values.
+                result_code=dossier.code,
+                procedure_name=dossier.procedure_version.name,
+                unit_name=dossier.handling_unit.name,
+                state_label=state_label(dossier.state),
                 timeliness=word,
                 timeliness_label=timeliness.LABELS.get(word, ""),
             )
-    return render(request, "portal/lookup.html", context, status=status)
+    return guarded.no_store(render(request, "portal/lookup.html", context, status=status))

@@ -27,9 +27,13 @@ class CompiledRead(Generic[M]):
         annotations are set on the instance, as the ORM does."""
         self._build = build
         self._key = key
-        self._compiled: dict[str, tuple[Any, str, list[Any], int]] = {}
+        self._compiled: dict[str, tuple[Any, ...]] = {}
 
-    def _compile(self, using: str) -> tuple[Any, str, list[Any], int]:
+    def _compile(self, using: str) -> tuple[Any, ...]:
+        """The SQL, its parameters and where the value goes, and what turns a row into the
+        instance, each worked out once: the converters of the row's columns, the model's
+        attribute names and the `select_related` populators (as `ModelIterable` would, again on
+        every row)."""
         marker: Any = f"motcua-compiled-{uuid.uuid4().hex}"
         if self._key is int:
             marker = secrets.randbits(62) | 1 << 61  # an integer no key is
@@ -39,14 +43,36 @@ class CompiledRead(Generic[M]):
         params = list(params)
         if params.count(marker) != 1:
             raise ValueError("a compiled read takes its value exactly once")
-        return compiler, sql, params, params.index(marker)
+        select, klass_info = compiler.select, compiler.klass_info
+        converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        # Django 5.2's signature (the stubs follow a later one, with a fetch mode).
+        populators = get_related_populators(klass_info, select, using)  # type: ignore[call-arg]
+        model = klass_info["model"]
+        return (
+            compiler,
+            converters,
+            sql,
+            params,
+            params.index(marker),
+            model,
+            names,
+            start,
+            end,
+            populators,
+            tuple((compiler.annotation_col_map or {}).items()),
+        )
 
     def first(self, value: Any, *, using: str = "default") -> M | None:
         """The first instance the queryset would give for `value`, or None."""
         entry = self._compiled.get(using)
         if entry is None:
             entry = self._compiled[using] = self._compile(using)
-        compiler, sql, template, index = entry
+        compiler, converters, sql, template, index, model, names, start, end, populators = entry[
+            :10
+        ]
         params = list(template)
         params[index] = value
         with connections[using].cursor() as cursor:
@@ -54,16 +80,11 @@ class CompiledRead(Generic[M]):
             found = cursor.fetchone()
         if found is None:
             return None
-        row = next(iter(compiler.results_iter([[found]])))
-        select, klass_info = compiler.select, compiler.klass_info
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        names = [column[0].target.attname for column in select[start:end]]
-        instance = klass_info["model"].from_db(using, names, row[start:end])
-        # Django 5.2's signature (the stubs follow a later one, with a fetch mode).
-        for populator in get_related_populators(klass_info, select, using):  # type: ignore[call-arg]
+        row = next(compiler.apply_converters([found], converters)) if converters else found
+        instance = model.from_db(using, names, row[start:end])
+        for populator in populators:
             populator.populate(row, instance)
-        for name, position in (compiler.annotation_col_map or {}).items():
+        for name, position in entry[10]:
             setattr(instance, name, row[position])
         return cast(M, instance)
 

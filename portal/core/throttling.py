@@ -25,7 +25,7 @@ import hashlib
 import logging
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +39,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from portal.core.clientip import throttle_ident
+from portal.core.throttle_script import acquire_script as _acquire_script
 
 logger = logging.getLogger("motcua.throttling")
 
@@ -181,6 +182,10 @@ class Attempt:
             return 0
 
 
+def _nothing() -> None:
+    pass
+
+
 class Cooldown:
     def __init__(self, scope: str, tiers: Sequence[Tier]):
         self.scope = scope
@@ -231,7 +236,7 @@ class Cooldown:
         spent), the look-up's per address."""
         busy = f"{key_for(self.scope, ident)}:busy"
         try:
-            acquired, wait, throttled = self._acquire_and_read(busy, ident, budget)
+            acquired, wait, throttled, release = self._acquire_and_read(busy, ident, budget)
         except Exception:
             if self.scope in FAIL_CLOSED:
                 raise
@@ -247,44 +252,81 @@ class Cooldown:
             yield Attempt(self, ident, wait, throttled)
         finally:
             if acquired:
-                cache.delete(busy)
+                release()
 
-    def _acquire_and_read(
-        self, busy: str, ident: str, budget: Budget | None = None
-    ) -> tuple[bool, int, int]:
-        """Count the budget, take the ident's turn and read its tiers: (taken, seconds to wait,
-        seconds the budget is spent for). With Redis, all of it goes in one round trip (the
-        read is used only if the turn was taken)."""
+    def check(self, ident: str, *, budget: Budget | None = None) -> tuple[bool, int, int]:
+        """Count the budget and read `ident`'s tiers without taking its turn: (free, seconds to
+        wait, seconds the budget is spent for); `free`: no attempt of `ident` holds the turn.
+        For an attempt that will record nothing (the look-up's right digits): when free, it is
+        answered on this reading, as if it had taken the turn here and given it back at once
+        (it records nothing another attempt would read); otherwise it takes its turn with
+        `attempt` (the budget already counted). With Redis, one round trip, atomic. A cache
+        that does not answer raises (the look-up's guards fail closed)."""
+        busy = f"{key_for(self.scope, ident)}:busy"
         backend = caches[DEFAULT_CACHE_ALIAS]
         moment = now()
         throttled = 0
         if isinstance(backend, RedisCache):
+            raw_busy = backend.make_key(busy)
+            client = backend._cache.get_client(raw_busy, write=True)
+            counted = backend.make_key(budget.key(moment)) if budget is not None else raw_busy
             keys = self._keys(ident)
-            raw_busy = backend.make_and_validate_key(busy)
-            # MULTI: the budget's key cannot expire between its creation and the increment.
-            pipe = backend._cache.get_client(raw_busy, write=True).pipeline(transaction=True)
+            count, free, *values = _acquire_script(client)(
+                keys=[counted, raw_busy, *(backend.make_key(key) for key in keys)],
+                args=[budget.window + 5 if budget is not None else "", "read"],
+                client=client,
+            )
             if budget is not None:
-                counted = backend.make_and_validate_key(budget.key(moment))
-                pipe.set(counted, 0, ex=budget.window + 5, nx=True)
-                pipe.incr(counted)
-            pipe.set(raw_busy, 1, ex=10, nx=True)  # as `cache.add(busy, 1, timeout=10)`
-            pipe.mget([backend.make_and_validate_key(key) for key in keys])
-            *counts, taken, values = pipe.execute()
+                throttled = budget.wait(int(count), moment)
+            loads = getattr(backend._cache, "_serializer", RedisSerializer()).loads
+            found = {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
+            return bool(free), self._wait_from(keys, found), throttled
+        if budget is not None:
+            throttled = hit(budget.scope, budget.ident, limit=budget.limit, window=budget.window)
+        return cache.get(busy) is None, self.wait_for(ident), throttled
+
+    def _acquire_and_read(
+        self, busy: str, ident: str, budget: Budget | None = None
+    ) -> tuple[bool, int, int, Callable[[], Any]]:
+        """Count the budget, take the ident's turn and read its tiers: (taken, seconds to wait,
+        seconds the budget is spent for, what gives the turn back). With Redis, all of it is one
+        script, one round trip, atomic as a MULTI (the read is used only if the turn was
+        taken)."""
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        moment = now()
+        throttled = 0
+        if isinstance(backend, RedisCache):
+            # The cache's own keys (prefix, version), as `cache.add` writes them; ours are plain
+            # ASCII, so memcached's key warnings are not checked on every look-up.
+            raw_busy = backend.make_key(busy)
+            client = backend._cache.get_client(raw_busy, write=True)
+            counted = backend.make_key(budget.key(moment)) if budget is not None else raw_busy
+            keys = self._keys(ident)
+            count, taken, *values = _acquire_script(client)(
+                keys=[counted, raw_busy, *(backend.make_key(key) for key in keys)],
+                args=[budget.window + 5 if budget is not None else "", "take"],
+                client=client,
+            )
             if budget is not None:
-                throttled = budget.wait(int(counts[-1]), moment)
+                throttled = budget.wait(int(count), moment)
             if throttled and not taken:
-                return False, 0, throttled  # nothing will be tried: no turn to wait for
+                return False, 0, throttled, _nothing  # nothing will be tried: no turn to wait for
             if taken:
                 loads = getattr(backend._cache, "_serializer", RedisSerializer()).loads
                 found = {k: loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
-                return True, self._wait_from(keys, found), throttled
+                return (
+                    True,
+                    self._wait_from(keys, found),
+                    throttled,
+                    lambda: client.delete(raw_busy),
+                )
         elif budget is not None:
             throttled = hit(budget.scope, budget.ident, limit=budget.limit, window=budget.window)
             if throttled:
-                return False, 0, throttled
+                return False, 0, throttled, _nothing
         if self._acquire(busy):
-            return True, self.wait_for(ident), throttled
-        return False, 1, throttled
+            return True, self.wait_for(ident), throttled, lambda: cache.delete(busy)
+        return False, 1, throttled, _nothing
 
     @staticmethod
     def _acquire(busy: str) -> bool:

@@ -4,7 +4,7 @@
 import pytest
 from django.utils import translation
 
-from applications.api.views import LookupOutput, lookup_answer
+from applications.api.lookup import LookupOutput, lookup_answer
 from applications.models import Dossier
 from tests.factories import DossierFactory
 
