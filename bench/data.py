@@ -118,6 +118,7 @@ ROLLUP_SUMS = (
     "applications_dossierrolluptotal",
     "applications_dossierrollupahead",
     "applications_dossiercohort",
+    "applications_dossiercohortpart",
 )
 
 

@@ -9,8 +9,10 @@ from applications.models.events import EventType
 from applications.models.payments import Payment, PaymentCallback
 from applications.models.rollups import (
     DossierCohort,
+    DossierCohortPart,
     DossierRollup,
     DossierRollupAhead,
+    DossierRollupMonth,
     DossierRollupTotal,
     DossierRollupUnit,
 )
@@ -45,9 +47,11 @@ __all__ = [
     "Complaint",
     "Dossier",
     "DossierCohort",
+    "DossierCohortPart",
     "DossierEvent",
     "DossierRollup",
     "DossierRollupAhead",
+    "DossierRollupMonth",
     "DossierRollupTotal",
     "DossierRollupUnit",
     "DraftAttachment",

@@ -112,6 +112,45 @@ class DossierRollupUnit(models.Model):
         return f"{self.unit_id}/{self.channel}/{self.day}"
 
 
+class DossierRollupMonth(models.Model):
+    """`DossierRollupUnit`'s days added up per month (`day` the month's first day): a period's
+    whole months are read from here, so a year is at most 12 months and two partial months'
+    days per unit and channel. Kept from the day table's own writes by a trigger on it
+    (`applications/sql/rollup_month.sql`)."""
+
+    unit_id = models.IntegerField()
+    channel = models.CharField(max_length=10)
+    day = models.DateField()
+    received = models.BigIntegerField(default=0, db_default=0)
+    received_online_full = models.BigIntegerField(default=0, db_default=0)
+    refused = models.BigIntegerField(default=0, db_default=0)
+    finished_early = models.BigIntegerField(default=0, db_default=0)
+    finished_on_time = models.BigIntegerField(default=0, db_default=0)
+    finished_late = models.BigIntegerField(default=0, db_default=0)
+    rated = models.BigIntegerField(default=0, db_default=0)
+    rating_sum = models.BigIntegerField(default=0, db_default=0)
+    open = models.BigIntegerField(default=0, db_default=0)
+    open_inherited = models.BigIntegerField(default=0, db_default=0)
+    overdue = models.BigIntegerField(default=0, db_default=0)
+    waiting_citizen = models.BigIntegerField(default=0, db_default=0)
+    waiting_desk = models.BigIntegerField(default=0, db_default=0)
+    received_fee = models.BigIntegerField(default=0, db_default=0)
+    received_digitised = models.BigIntegerField(default=0, db_default=0)
+    finished_e_result = models.BigIntegerField(default=0, db_default=0)
+    timed = models.BigIntegerField(default=0, db_default=0)
+    working_seconds = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "unit_id", "channel"], name="dossier_rollup_month_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.channel}/{self.day}"
+
+
 class DossierRollupTotal(_Measures):
     """Every day's moves added up, per unit, field and channel: a stock at a moment is this
     less the moves from that moment on (so a period's figures read only its own days)."""
@@ -213,3 +252,44 @@ class DossierCohort(_Measures):
             )
         ]
         indexes = [models.Index(fields=["day"], name="dossier_cohort_day")]
+
+
+class DossierCohortPart(models.Model):
+    """The stats cohort (`DossierCohort`) summed per handling unit (`kind` "unit") or per field
+    (`kind` "field"), channel and Vietnam day of reception, and again per month (`monthly`, `day`
+    its first day): what the pages without a field (or without a unit) sum, so that a year is at
+    most 12 months and the days of two partial months per unit or field and channel, however
+    many dossiers. Kept from the cohort's own writes by a trigger on it (ADR 0015, `applications/
+    sql/cohort_part.sql`)."""
+
+    kind = models.CharField(max_length=5)
+    key_id = models.IntegerField()
+    channel = models.CharField(max_length=10)
+    monthly = models.BooleanField()
+    day = models.DateField()
+    received = models.BigIntegerField(default=0, db_default=0)
+    resolved_early = models.BigIntegerField(default=0, db_default=0)
+    resolved_on_time = models.BigIntegerField(default=0, db_default=0)
+    resolved_late = models.BigIntegerField(default=0, db_default=0)
+    in_progress = models.BigIntegerField(default=0, db_default=0)
+    stopped_late = models.BigIntegerField(default=0, db_default=0)
+    running_due = models.BigIntegerField(default=0, db_default=0)
+    rated = models.BigIntegerField(default=0, db_default=0)
+    satisfied = models.BigIntegerField(default=0, db_default=0)
+    overall_sum = models.BigIntegerField(default=0, db_default=0)
+    time_sum = models.BigIntegerField(default=0, db_default=0)
+    attitude_sum = models.BigIntegerField(default=0, db_default=0)
+    guidance_sum = models.BigIntegerField(default=0, db_default=0)
+    transparency_sum = models.BigIntegerField(default=0, db_default=0)
+    complaints = models.BigIntegerField(default=0, db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "monthly", "day", "key_id", "channel"],
+                name="dossier_cohort_part_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key_id}/{self.channel}/{self.day}"

@@ -5,6 +5,12 @@ clock is overdue once its due moment has passed. The rollup counts the running d
 due moment (`running_due`); those not yet due are few (received lately, still open) and are
 counted from the dossiers by the (state, due moment) index, with the cohort's own filters.
 
+A slice without a field is summed from the cohort per unit, one without a unit (or scope) from
+the cohort per field (`DossierCohortPart`, `applications/sql/cohort_part.sql`), whole months
+from their monthly rows: a year is then at most 12 months and two partial months' days per unit
+or field and channel, whatever the number of dossiers. Only a unit and a field together read
+the cohort's own cells.
+
 `applications.selectors.stats` keeps the definition (`_aggregates`) and counts rows where the
 rollup does not reach: a procedure (the rollup goes down to the field), SQLite.
 `tests/dashboard/test_stats_cohort_recount.py` checks both against plain Python.
@@ -12,7 +18,7 @@ rollup does not reach: a procedure (the rollup goes down to the field), SQLite.
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -64,6 +70,57 @@ def _where(scope: set[int] | None, query: StatsQuery) -> tuple[str, list[Any]]:
     return " AND ".join(sql), params
 
 
+def _months(start: date, end: date) -> tuple[date, date]:
+    """The whole months within [start, end] as [first, stop) (first == stop: none)."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    stop = (end + timedelta(days=1)).replace(day=1)
+    return (first, stop) if first < stop else (start, start)
+
+
+def _days(start: date, end: date) -> tuple[str, list[Any]]:
+    """Which rows of `DossierCohortPart` make the days [start, end]: the whole months' monthly
+    rows and the other days' daily rows (three ranges along its key)."""
+    first, stop = _months(start, end)
+    if first == stop:
+        return "NOT monthly AND day >= %s AND day <= %s", [start, end]
+    return (
+        "((NOT monthly AND day >= %s AND day < %s) OR (monthly AND day >= %s AND day < %s) "
+        "OR (NOT monthly AND day >= %s AND day <= %s))",
+        [start, first, first, stop, stop, end],
+    )
+
+
+def _source(
+    scope: set[int] | None, query: StatsQuery, group_by: str | None
+) -> tuple[str, str, list[Any]]:
+    """The table to sum, its group column and its conditions: the cohort summed per unit or
+    per field (`DossierCohortPart`) when the slice asks for nothing finer, else the cohort."""
+    units = None
+    if query.unit is not None:
+        units = [query.unit.pk]
+    elif scope is not None:
+        units = sorted(scope)
+    kind = None
+    if group_by != "field" and query.field is None:
+        kind = "unit"
+    elif group_by != "unit" and units is None:
+        kind = "field"
+    if kind is None:
+        where, params = _where(scope, query)
+        return "applications_dossiercohort", _GROUPS[group_by], [where, *params]
+    days, params = _days(query.start, query.end)
+    sql = ["kind = %s", days]
+    params = [kind, *params]
+    if kind == "unit" and units is not None:
+        sql.append("key_id = ANY(%s)")
+        params.append(units)
+    if kind == "field" and query.field is not None:
+        sql.append("key_id = %s")
+        params.append(query.field.pk)
+    group = "NULL" if group_by is None else "key_id"
+    return "applications_dossiercohortpart", group, [" AND ".join(sql), *params]
+
+
 def _not_yet_due(
     dossiers: QuerySet[Dossier], now: datetime, group_by: str | None
 ) -> dict[Any, int]:
@@ -87,7 +144,7 @@ def counts(
     """{group id (None for the whole; a unit's or a field's id): the raw counts of
     `stats.COUNTS`}; groups that received nothing are absent. `dossiers`: the cohort as rows
     (`stats.cohort`), for the running clocks not yet due."""
-    where, params = _where(scope, query)
+    table, group, (where, *params) = _source(scope, query, group_by)
     columns = ", ".join(
         "SUM(received) FILTER (WHERE channel = 'online')" if name == "online" else f"SUM({name})"
         for name in _SUMS
@@ -95,8 +152,7 @@ def counts(
     with connection.cursor() as cursor:
         cursor.execute(
             # Column names are this module's; every value is a parameter.
-            f"SELECT {_GROUPS[group_by]}, {columns} FROM applications_dossiercohort "  # noqa: S608
-            f"WHERE {where} GROUP BY 1",
+            f"SELECT {group}, {columns} FROM {table} WHERE {where} GROUP BY 1",  # noqa: S608
             params,
         )
         found = {

@@ -101,6 +101,33 @@ def _daily(where: Slice, by: str | None) -> tuple[str, str]:
     return "applications_dossierrollupunit", "NULL::integer"
 
 
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _unit_days(
+    bounds: tuple[date, ...], sql_where: str, where_params: list[Any]
+) -> tuple[str, list[Any]]:
+    """The day table without fields from the first of `bounds` on, as rows `(unit_id, channel,
+    day, measures)`: whole months from `DossierRollupMonth` (`day` the month's first), the days
+    of the months a bound cuts from `DossierRollupUnit`. No month read whole has a bound inside
+    it, so a filter `day >= bound` says the same of the month's row as of each of its days."""
+    lo = min(bounds)
+    cut = sorted({b.replace(day=1) for b in bounds if b.day != 1})
+    ranges = [(max(lo, month), _next_month(month)) for month in cut]
+    days = " OR ".join("(day >= %s AND day < %s)" for _range in ranges) or "FALSE"
+    measures = ", ".join(MEASURES)
+    first_month = lo if lo.day == 1 else _next_month(lo)
+    sql = (  # Column names are this module's; every value is a parameter.
+        f"SELECT unit_id, channel, day, {measures} FROM applications_dossierrollupunit "  # noqa: S608
+        f"WHERE ({days}) AND {sql_where} UNION ALL "
+        f"SELECT unit_id, channel, day, {measures} FROM applications_dossierrollupmonth "
+        f"WHERE day >= %s AND day <> ALL(%s) AND {sql_where}"
+    )
+    days_params = [d for r in ranges for d in r]
+    return sql, [*days_params, *where_params, first_month, cut, *where_params]
+
+
 def figures(
     where: Slice, *, start: datetime, end: datetime, at: datetime, by: str | None = None
 ) -> dict[Any, Any]:
@@ -130,15 +157,21 @@ def figures(
     measures = ", ".join(MEASURES)
     names = [*FLOWS, *UP_TO_AT, *STOCKS, "carried_over"]
     found: dict[Any, Any] = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(names, 0)))
+    if field == "field_id":
+        days = f"SELECT unit_id, channel, day, {measures}, field_id FROM {table} "  # noqa: S608
+        days += f"WHERE day >= %s AND {sql_where}"
+        days_params = [min(first, upto), *where_params]
+    else:  # whole months from their own table (the bounds: first, last, upto)
+        days, days_params = _unit_days((first, last, upto), sql_where, where_params)
+        days = f"SELECT *, NULL::integer AS field_id FROM ({days}) m"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(
             # Table and column names are this module's; every value is a parameter.
             f"SELECT {group}, channel, {', '.join(columns)} FROM ("  # noqa: S608
-            f"SELECT unit_id, {field} AS field_id, channel, day, {measures} FROM {table} "
-            f"WHERE day >= %s AND {sql_where} UNION ALL "
-            f"SELECT unit_id, field_id, channel, NULL::date, {measures} "
+            f"{days} UNION ALL "
+            f"SELECT unit_id, channel, NULL::date, {measures}, field_id "
             f"FROM applications_dossierrolluptotal WHERE {sql_where}) r GROUP BY 1, 2",
-            [*params, min(first, upto), *where_params, *where_params],
+            [*params, *days_params, *where_params],
         )
         for key, channel, *values in cursor.fetchall():
             found[key][channel] = {n: int(v or 0) for n, v in zip(names, values, strict=True)}

@@ -32,6 +32,23 @@ def _cohort() -> set[tuple]:
         return {row[1:] for row in cursor.fetchall() if any(row[5:])}
 
 
+def _months() -> tuple[set[tuple], set[tuple]]:
+    """`DossierRollupMonth` as kept, and as the day table's rows summed per month."""
+    measures = ", ".join(rollups.MEASURES)
+    sums = ", ".join(f"SUM({m})" for m in rollups.MEASURES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unit_id, channel, day, {measures} FROM applications_dossierrollupmonth"
+        )
+        kept = {row for row in cursor.fetchall() if any(row[3:])}
+        cursor.execute(
+            f"SELECT unit_id, channel, date_trunc('month', day)::date, {sums} "
+            "FROM applications_dossierrollupunit GROUP BY 1, 2, 3"
+        )
+        summed = {row for row in cursor.fetchall() if any(row[3:])}
+    return kept, summed
+
+
 def test_the_rollup_kept_by_the_triggers_equals_a_rebuild_after_service_writes():
     waiting = DossierFactory(awaiting_supplement=True)
     clerk = staff(waiting.handling_unit, Role.CLERK)
@@ -55,9 +72,13 @@ def test_the_rollup_kept_by_the_triggers_equals_a_rebuild_after_service_writes()
     moved = DossierFactory(in_review=True)
     Dossier.objects.filter(pk=moved.pk).update(handling_unit=waiting.handling_unit)
     kept, kept_cohort = _table(), _cohort()
+    months, summed = _months()
+    assert months, "the triggers wrote the rollup's months"
+    assert months == summed
     assert kept, "the triggers wrote the rollup"
     assert kept_cohort, "the triggers wrote the stats cohort's rollup"
     rollups.rebuild()
     cohort_rollup.rebuild()
     assert _table() == kept
     assert _cohort() == kept_cohort
+    assert _months() == (months, months)

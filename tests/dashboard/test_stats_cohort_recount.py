@@ -17,7 +17,7 @@ from applications.selectors import cohort_rollup as cohort
 from applications.selectors import rollups
 from applications.selectors import stats as dossier_stats
 from procedures.stats import parse_query
-from tests.dashboard.conftest import KIM_LONG
+from tests.dashboard.conftest import KIM_LONG, vn
 from tests.dashboard.test_figures_recount import END, START, build, dossier_specs
 
 FINISHED = {"resolved", "rejected", "returned"}
@@ -46,8 +46,8 @@ def _overdue(d, now):
     return False
 
 
-def recount(dossiers, now):
-    cohort_ = [d for d in dossiers if d.received_at and START <= d.received_at < END]
+def recount(dossiers, now, start=START, end=END):
+    cohort_ = [d for d in dossiers if d.received_at and start <= d.received_at < end]
     finished = [d for d in cohort_ if d.state in FINISHED]
     words = [timeliness.of(d, now) for d in finished]
     processing = [d for d in cohort_ if d.state in RUNNING | WAITING]
@@ -126,6 +126,35 @@ def test_the_stats_cohort_from_its_rollup_equals_a_plain_recount(wards, procedur
         ):
             expected = recount(expect, now)
             assert dossier_stats.counts(scope=scope, query=query, now=now) == expected
+        # Periods of whole months and of days either side (`DossierCohortPart`'s monthly and
+        # daily rows), for the city, per unit, per field and for a field or a ward.
+        for first, last in (
+            ("2026-01-20", "2026-03-31"),
+            ("2026-02-01", "2026-03-10"),
+            ("2026-02-20", "2026-03-10"),
+            ("2026-01-01", "2026-04-30"),
+        ):
+            days = {"from": first, "to": last}
+            start = vn(*map(int, first.split("-")), 0)
+            end = vn(*map(int, last.split("-")), 0) + timedelta(days=1)
+            query = parse_query(days)
+            whole = recount(dossiers, now, start, end)
+            assert dossier_stats.counts(scope=None, query=query, now=now) == whole
+            field = parse_query({**days, "field": procedure.field.code})
+            assert dossier_stats.counts(scope=None, query=field, now=now) == whole
+            ward = [d for d in dossiers if d.handling_unit_id == wards[1].pk]
+            expected = recount(ward, now, start, end)
+            assert dossier_stats.counts(scope={wards[1].pk}, query=query, now=now) == expected
+            units = dossier_stats.counts_by(scope=None, query=query, group_by="unit", now=now)
+            expected_units = {
+                ward.code: recount(
+                    [d for d in dossiers if d.handling_unit_id == ward.pk], now, start, end
+                )
+                for ward in wards
+            }
+            assert _by_code(units) == {k: v for k, v in expected_units.items() if v["received"]}
+            fields = dossier_stats.counts_by(scope=None, query=query, group_by="field", now=now)
+            assert _by_code(fields) == ({procedure.field.code: whole} if whole["received"] else {})
         # The start page's overdue list: exactly the figure's dossiers, longest overdue first.
         late = sorted(
             (d.due_at, d.pk)
@@ -152,9 +181,11 @@ def test_the_stats_cohort_from_its_rollup_equals_a_plain_recount(wards, procedur
             rows = dossier_stats.counts_by(scope=None, query=city, group_by="unit", now=now)
             assert _by_code(rows) == _by_code(units)
         # What the triggers kept is what a rebuild makes.
-        kept = _cohort_table()
+        kept, parts = _cohort_table(), _part_table()
+        assert parts == _parts_of_cohort()
         cohort.rebuild()
         assert _cohort_table() == kept
+        assert _part_table() == parts
         transaction.set_rollback(True)
 
 
@@ -162,6 +193,39 @@ def _cohort_table() -> set[tuple]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM applications_dossiercohort")
         return {row[1:] for row in cursor.fetchall() if any(row[5:])}
+
+
+def _part_table() -> set[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM applications_dossiercohortpart")
+        return {row[1:] for row in cursor.fetchall() if any(row[6:])}
+
+
+def _parts_of_cohort() -> set[tuple]:
+    """`DossierCohortPart` as it should be: the cohort's cells summed per unit and per field,
+    per day and per month."""
+    sums = ", ".join(f"SUM({name})" for name in _MEASURES)
+    found = set()
+    with connection.cursor() as cursor:
+        for kind, key in (("unit", "unit_id"), ("field", "field_id")):
+            for monthly, day in ((False, "day"), (True, "date_trunc('month', day)::date")):
+                cursor.execute(
+                    f"SELECT {key}, channel, {day}, {sums} FROM applications_dossiercohort "
+                    "GROUP BY 1, 2, 3"
+                )
+                found |= {
+                    (kind, key_id, channel, monthly, day, *values)
+                    for key_id, channel, day, *values in cursor.fetchall()
+                    if any(values)
+                }
+    return found
+
+
+_MEASURES = (
+    "received", "resolved_early", "resolved_on_time", "resolved_late", "in_progress",
+    "stopped_late", "running_due", "rated", "satisfied", "overall_sum", "time_sum",
+    "attitude_sum", "guidance_sum", "transparency_sum", "complaints",
+)  # fmt: skip
 
 
 def test_the_stats_cohort_counts_rows_without_the_rollup(wards, procedure, monkeypatch):
