@@ -41,7 +41,7 @@ def uninstall(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0023_cohort_part"),
+        ("applications", "0024_cohort_part"),
     ]
 
     operations = [

@@ -2,7 +2,7 @@
 # `DossierCohortPart`): the city's start page summed the cohort's unit x field x channel x day
 # cells of a year (up to ~880 k at 10 M dossiers a year); these sums are at most 12 months and the
 # days of two partial months per unit (or field) and channel. Likewise the rollup's days without
-# the field per month (`DossierRollupMonth`). Their triggers are installed by 0024, once the
+# the field per month (`DossierRollupMonth`). Their triggers are installed by 0025, once the
 # tables' unique keys exist (Django adds them at the end of this migration).
 
 from django.db import migrations, models
@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0022_dossier_working_seconds"),
+        ("applications", "0023_submission_triggers"),
     ]
 
     operations = [
