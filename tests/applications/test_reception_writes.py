@@ -56,12 +56,13 @@ def test_the_code_is_taken_by_the_dossiers_insert_with_only_the_notices_after_it
     assert [row["action"] for row in response.json()["history"]] == stored
 
 
-# Issue 10: the statements of one submission, pinned (14, then 8 before). The token and its
-# user, the submission key's lock and look-up, the user's roles, the dossier with its code (the
-# counter's bump) and its history rows in one statement, the notices in one insert; with files,
+# Issue 10: the statements of one submission, pinned (14, then 8, then 6 before). The token with
+# its user and the user's staff roles (one query), the submission key's lock and look-up, the
+# dossier with its code (the counter's bump) and its history rows in one statement, the notices
+# in one insert; with files,
 # the dossier's id taken first and the attached files' rows in one more. The procedure, its
 # version and documents and the unit come from the catalogue's snapshot.
-STATEMENTS = 6
+STATEMENTS = 5
 WITH_FILES = 2
 TEST_ONLY = ("SAVEPOINT", "RELEASE SAVEPOINT")
 
